@@ -1,0 +1,68 @@
+# PACT: the two commands of the quick start are `make run` and `make test`.
+# Both set up whatever is missing first (virtualenv, Python and npm packages, front end,
+# database, reference data) and are quick the second time.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SCSS := $(wildcard static/scss/*.scss)
+
+-include .env
+export
+
+.PHONY: run test setup install assets database data lint clean worker beat bench
+
+run: setup ## Set up everything and serve the site on http://127.0.0.1:8000
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install assets lint ## Set up and run every check and the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: install assets database data
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "PACT needs Python 3.11 or newer (found $$($(PYTHON) --version))."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "PACT needs Node.js 20 or newer with npm to build its front end."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: static/build/.built
+
+static/build/.built: node_modules/.installed scripts/build-assets.mjs $(SCSS)
+	node scripts/build-assets.mjs
+	touch $@
+
+database: install
+	$(PY) manage.py migrate --noinput
+
+data: database
+	$(PY) manage.py setup_pact
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+worker: setup
+	$(BIN)/celery -A pact worker --loglevel=INFO
+
+beat: setup
+	$(BIN)/celery -A pact beat --loglevel=INFO --schedule .data/celerybeat-schedule
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles

@@ -1,0 +1,1 @@
+# Feedback, complaints and surveys arrive with their issue.

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pact.views import public, staff
+
+staff_patterns = (
+    [
+        path("", staff.staff_home, name="home"),
+        path("sign-in/", staff.SignInView.as_view(), name="login"),
+        path("sign-out/", staff.SignOutView.as_view(), name="logout"),
+    ],
+    "staff",
+)
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("accessibility/", public.accessibility, name="accessibility"),
+    path("privacy/", public.privacy, name="privacy"),
+    path("healthz", public.healthz, name="healthz"),
+    path("staff/", include(staff_patterns)),
+    path("admin/", admin.site.urls),
+    path("", include("wards.urls")),
+]

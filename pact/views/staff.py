@@ -1,0 +1,27 @@
+"""The staff area: sign-in and the home every staff member starts from."""
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from pact.access import staff_view
+from pact.roles import Role, team_id_for, user_roles
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "staff/sign_in.html"
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+@staff_view(roles=tuple(Role.values))
+def staff_home(request: HttpRequest) -> HttpResponse:
+    roles = user_roles(request.user)
+    context = {
+        "role_labels": [label for value, label in Role.choices if value in roles],
+        "team_id": team_id_for(request.user),
+    }
+    return render(request, "staff/home.html", context)

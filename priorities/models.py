@@ -1,0 +1,1 @@
+# The PACT cycle (panels, meetings, concerns, ballots, priorities) arrives with its issue.

@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.db import models
+
+
+class District(models.Model):
+    """A local authority district (LAD): the 12 Kent districts and Medway."""
+
+    code = models.CharField(max_length=9, unique=True)
+    name = models.CharField(max_length=100)
+    former_name = models.CharField(
+        max_length=100, blank=True, help_text="The name the district had in the 305-ward era, where it differs."
+    )
+    boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry, WGS84.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^E0[67][0-9]{6}$"), name="district_code_is_gss"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NeighbourhoodTeam(models.Model):
+    """A neighbourhood policing team, covering a group of wards within one district."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="teams")
+    email = models.EmailField(blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Illustrative team made for demo data.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ward(models.Model):
+    """An electoral ward of the 305-ward set (2003–2015) around which PACT is organised."""
+
+    code = models.CharField(max_length=9, unique=True, help_text="ONS GSS code, e.g. E05004867.")
+    name = models.CharField(max_length=120)
+    old_code = models.CharField(max_length=6, blank=True, help_text="Pre-2011 ONS code.")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="wards")
+    team = models.ForeignKey(NeighbourhoodTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="wards")
+    boundary = models.JSONField(help_text="GeoJSON geometry (Polygon or MultiPolygon), WGS84.")
+    centroid_lat = models.FloatField()
+    centroid_lng = models.FloatField()
+    # The bounding box lets a point lookup narrow the candidates in the database before
+    # testing the polygons themselves.
+    min_lat = models.FloatField()
+    min_lng = models.FloatField()
+    max_lat = models.FloatField()
+    max_lng = models.FloatField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^E05[0-9]{6}$"), name="ward_code_is_gss"),
+            models.CheckConstraint(
+                condition=models.Q(min_lat__lte=models.F("max_lat"), min_lng__lte=models.F("max_lng")),
+                name="ward_bbox_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["min_lat", "max_lat", "min_lng", "max_lng"], name="ward_bbox_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Postcode(models.Model):
+    """A postcode and the ward (of the 305) it belongs to."""
+
+    class Placement(models.TextChoices):
+        CODE_POINT_2014 = "code_2014", "Ward recorded by Code-Point Open 2014"
+        POLYGON = "polygon", "Inside the ward boundary"
+        NEAREST = "nearest", "Nearest ward boundary (outside all boundaries)"
+
+    postcode = models.CharField(max_length=8, unique=True, help_text="Normalised, e.g. ME4 4TR.")
+    outward = models.CharField(max_length=4, db_index=True)
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="postcodes")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    placement = models.CharField(max_length=10, choices=Placement.choices)
+    in_2014 = models.BooleanField(default=False, help_text="Listed in Code-Point Open 2014.")
+    is_current = models.BooleanField(default=False, help_text="Listed in the current Code-Point Open.")
+
+    class Meta:
+        ordering = ["postcode"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(postcode__regex=r"^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}$"),
+                name="postcode_is_normalised",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(in_2014=True) | models.Q(is_current=True), name="postcode_has_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.postcode
+
+
+class Officer(models.Model):
+    """A member of a neighbourhood team, as shown to the public."""
+
+    class Rank(models.TextChoices):
+        INSPECTOR = "inspector", "Inspector"
+        SERGEANT = "sergeant", "Sergeant"
+        PC = "pc", "Police Constable"
+        PCSO = "pcso", "Police Community Support Officer"
+
+    team = models.ForeignKey(NeighbourhoodTeam, on_delete=models.CASCADE, related_name="officers")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="officer"
+    )
+    rank = models.CharField(max_length=10, choices=Rank.choices)
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60)
+    collar_number = models.CharField(max_length=10, help_text="Shoulder number.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Fictional officer made for demo data.")
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["collar_number"], name="officer_collar_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(rank__in=["inspector", "sergeant", "pc", "pcso"]), name="officer_rank_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rank_display()} {self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
