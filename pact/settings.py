@@ -136,6 +136,9 @@ STATIC_ROOT = Path(env_str("PACT_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # static/ holds our own files; static/build/ the compiled Sass and the vendor copies made
 # from npm packages by `make assets` (git-ignored).
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve straight from static/ until collectstatic has run (the embedded mode and tests).
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -216,3 +219,7 @@ LOGGING = {
 
 PACT_FORCE_NAME = "Kent Police"
 PACT_SITE_NAME = "PACT – Partners and Communities Together"
+
+# The password of the demo staff accounts `make run` creates; generated when unset and
+# written to the data directory.
+PACT_DEMO_PASSWORD = env_str("PACT_DEMO_PASSWORD")

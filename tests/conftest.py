@@ -8,6 +8,7 @@ PACT_REQUIRE_SERVICES set (as .ci/run does) any such skip fails the run.
 import os
 import shutil
 
+import factory.random
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -85,3 +86,76 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+factory.random.reseed_random("pact")
+
+
+@pytest.fixture
+def ward_a(db):
+    from tests.wards.factories import WardFactory
+
+    return WardFactory(name="Abbey")
+
+
+@pytest.fixture
+def ward_b(db):
+    from tests.wards.factories import WardFactory
+
+    return WardFactory(name="Barming")
+
+
+def _staff(username: str, roles: list[str], **extra):
+    from tests.pact.factories import UserFactory
+
+    return UserFactory(username=username, roles=roles, **extra)
+
+
+@pytest.fixture
+def officer(ward_a):
+    """A PC of ward A's team."""
+    from tests.wards.factories import OfficerFactory
+
+    user = _staff("officer", ["officer"])
+    OfficerFactory(team=ward_a.team, user=user, rank="pc")
+    return user
+
+
+@pytest.fixture
+def sergeant(ward_a):
+    from tests.wards.factories import OfficerFactory
+
+    user = _staff("sergeant", ["officer"])
+    OfficerFactory(team=ward_a.team, user=user, rank="sergeant")
+    return user
+
+
+@pytest.fixture
+def other_officer(ward_b):
+    """An officer of ward B's team, who has no business with ward A."""
+    from tests.wards.factories import OfficerFactory
+
+    user = _staff("other_officer", ["officer"])
+    OfficerFactory(team=ward_b.team, user=user)
+    return user
+
+
+@pytest.fixture
+def chair(db):
+    return _staff("chair", ["chair"])
+
+
+@pytest.fixture
+def partner(db):
+    return _staff("partner", ["partner"])
+
+
+@pytest.fixture
+def admin_user(db):
+    return _staff("administrator", ["administrator"], is_staff=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but with no PACT role at all."""
+    return _staff("outsider", [])

@@ -1,5 +1,7 @@
 import re
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,17 +28,24 @@ class SearchForm(forms.Form):
         error_messages={"required": ERROR_REQUIRED, "max_length": ERROR_TOO_LONG},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        # The page writes the <form> itself: a GET search whose only parameter is q.
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("q", label_size="m", field_width=20, spellcheck="false"))
+
     def clean_q(self) -> dict[str, str]:
         text = self.cleaned_data["q"].strip()
         if postcode := normalise_postcode(text):
             return {"kind": "postcode", "value": postcode, "text": text}
         if outward := normalise_outward(text):
             return {"kind": "outward", "value": outward, "text": text}
+        if not _NAME_CHARACTERS.match(text):
+            raise forms.ValidationError(ERROR_BAD_CHARACTERS)
         if any(ch.isdigit() for ch in text):
             # Ward and town names have no digits: this is a postcode typed wrongly.
             raise forms.ValidationError(ERROR_BAD_POSTCODE)
-        if not _NAME_CHARACTERS.match(text):
-            raise forms.ValidationError(ERROR_BAD_CHARACTERS)
         if len(text) < 2:
             raise forms.ValidationError(ERROR_TOO_SHORT)
         return {"kind": "name", "value": " ".join(text.split()), "text": text}

@@ -52,13 +52,27 @@ class SvgProjection:
         y = (self.max_lat - lat) * self.scale + self.margin
         return round(x, 1), round(y, 1)
 
-    def path(self, geometry: Geometry) -> str:
-        """An SVG path ``d`` attribute for the geometry (even-odd fill keeps the holes)."""
+    def path(self, geometry: Geometry, min_step: float = 1.0) -> str:
+        """An SVG path ``d`` attribute for the geometry (even-odd fill keeps the holes).
+
+        Points closer than ``min_step`` pixels to the last one drawn are dropped: at the
+        scale of a page they cannot be seen, and a force-wide map stays a few tens of KB.
+        """
         parts = []
         for ring in rings(geometry):
-            points = [self.point(lng, lat) for lng, lat in ring]
-            parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in points) + "Z")
+            points = self._thinned([self.point(lng, lat) for lng, lat, *_ in ring], min_step)
+            if len(points) >= 3:
+                parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in points) + "Z")
         return "".join(parts)
+
+    @staticmethod
+    def _thinned(points: list[tuple[float, float]], min_step: float) -> list[tuple[float, float]]:
+        kept = points[:1]
+        for x, y in points[1:]:
+            last_x, last_y = kept[-1]
+            if abs(x - last_x) + abs(y - last_y) >= min_step:
+                kept.append((x, y))
+        return kept
 
     @property
     def view_box(self) -> str:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
@@ -14,7 +15,7 @@ from wards.geometry import SvgProjection, bbox
 WARDS_PER_PAGE = 30
 
 
-def _map_context(wards: list, highlight: str | None = None) -> dict:
+def _map_context(wards: list, highlight: str | None = None, with_geojson: bool = True) -> dict:
     """The ward outlines drawn as SVG (the map without JavaScript or tiles) plus tile settings."""
     if not wards:
         return {"map": None}
@@ -22,8 +23,21 @@ def _map_context(wards: list, highlight: str | None = None) -> dict:
     shapes = [
         {"ward": ward, "d": projection.path(ward.boundary), "highlight": ward.code == highlight} for ward in wards
     ]
+    features = (
+        [
+            {
+                "type": "Feature",
+                "geometry": ward.boundary,
+                "properties": {"code": ward.code, "name": ward.name, "url": reverse("wards:detail", args=[ward.code])},
+            }
+            for ward in wards
+        ]
+        if with_geojson
+        else []
+    )
     return {
         "map": {"view_box": projection.view_box, "shapes": shapes},
+        "map_geojson": {"type": "FeatureCollection", "features": features},
         "map_tile_url": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
@@ -76,7 +90,10 @@ def ward_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def force_map(request: HttpRequest) -> HttpResponse:
     teams = list(selectors.teams_with_wards())
-    context = {"teams": teams, **_map_context([ward for team in teams for ward in team.wards.all()])}
+    context = {
+        "teams": teams,
+        **_map_context([ward for team in teams for ward in team.wards.all()], with_geojson=False),
+    }
     return render(request, "wards/force_map.html", context)
 
 

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pact.access import staff_view
-from pact.roles import Role, team_id_for, user_roles
+from pact.roles import Role, is_administrator, user_roles
 
 
 class SignInView(auth_views.LoginView):
@@ -22,6 +22,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     roles = user_roles(request.user)
     context = {
         "role_labels": [label for value, label in Role.choices if value in roles],
-        "team_id": team_id_for(request.user),
+        "team": getattr(getattr(request.user, "officer", None), "team", None),
+        "is_administrator": is_administrator(request.user),
     }
     return render(request, "staff/home.html", context)

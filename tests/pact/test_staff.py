@@ -1,0 +1,81 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+STAFF_HOME = reverse("staff:home")
+
+
+def test_staff_home_sends_anonymous_visitor_to_sign_in(client):
+    response = client.get(STAFF_HOME)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('staff:login')}?next={STAFF_HOME}"
+
+
+def test_staff_home_refuses_outsider(client, outsider):
+    client.force_login(outsider)
+
+    assert client.get(STAFF_HOME).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["officer", "sergeant", "chair", "partner", "admin_user"])
+def test_staff_home_opens_for_every_staff_role(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(STAFF_HOME)
+
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+
+
+def test_staff_home_shows_officer_team(client, officer, ward_a):
+    client.force_login(officer)
+
+    content = client.get(STAFF_HOME).content.decode()
+
+    assert ward_a.team.name in content
+    assert "Neighbourhood officer" in content
+
+
+def test_staff_home_refuses_deactivated_staff(client, officer):
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    client.force_login(officer)
+
+    assert client.get(STAFF_HOME).status_code in {302, 403}
+
+
+def test_sign_in_with_right_password_reaches_staff_home(client, officer):
+    response = client.post(
+        reverse("staff:login"), {"username": "officer", "password": "correct horse battery staple"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == STAFF_HOME
+    assert response.status_code == 200
+
+
+def test_sign_in_with_wrong_password_shows_error_summary(client, officer):
+    response = client.post(reverse("staff:login"), {"username": "officer", "password": "wrong"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in content
+    assert "Please enter a correct username and password" in content
+
+
+def test_sign_out_needs_post_and_ends_session(client, officer):
+    client.force_login(officer)
+
+    assert client.get(reverse("staff:logout")).status_code == 405
+    client.post(reverse("staff:logout"))
+
+    assert client.get(STAFF_HOME).status_code == 302
+
+
+def test_admin_site_opens_for_administrator_only(client, admin_user, officer):
+    client.force_login(officer)
+    assert client.get("/admin/").status_code == 302
+
+    client.force_login(admin_user)
+    assert client.get("/admin/").status_code == 200

@@ -1,0 +1,79 @@
+import factory
+
+from wards.models import District, NeighbourhoodTeam, Officer, Postcode, Ward
+
+
+def square(lng: float, lat: float, size: float = 0.01) -> dict:
+    """A small square ward boundary with its south-west corner at (lng, lat)."""
+    return {
+        "type": "Polygon",
+        "coordinates": [[[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]],
+    }
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"E07{900000 + n:06d}")
+    name = factory.Sequence(lambda n: f"District {n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NeighbourhoodTeam
+
+    slug = factory.Sequence(lambda n: f"team-{n}")
+    name = factory.Sequence(lambda n: f"Team {n}")
+    district = factory.SubFactory(DistrictFactory)
+    email = factory.LazyAttribute(lambda team: f"{team.slug}@demo.pact.invalid")
+
+
+class WardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ward
+
+    code = factory.Sequence(lambda n: f"E05{900000 + n:06d}")
+    name = factory.Sequence(lambda n: f"Ward {n}")
+    district = factory.SubFactory(DistrictFactory)
+    team = factory.SubFactory(TeamFactory, district=factory.SelfAttribute("..district"))
+    min_lng = factory.Sequence(lambda n: 0.5 + (n % 50) * 0.01)
+    min_lat = factory.Sequence(lambda n: 51.0 + (n // 50) * 0.01)
+    max_lng = factory.LazyAttribute(lambda ward: ward.min_lng + 0.01)
+    max_lat = factory.LazyAttribute(lambda ward: ward.min_lat + 0.01)
+    centroid_lng = factory.LazyAttribute(lambda ward: ward.min_lng + 0.005)
+    centroid_lat = factory.LazyAttribute(lambda ward: ward.min_lat + 0.005)
+    boundary = factory.LazyAttribute(lambda ward: square(ward.min_lng, ward.min_lat))
+
+
+class PostcodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Postcode
+
+    postcode = factory.Sequence(
+        lambda n: (
+            f"ME{1 + n // 900} {1 + (n // 9) % 9}{'ABDEFGHJLNPQRSTUWXYZ'[n % 20]}{'ABDEFGHJLNPQRSTUWXYZ'[(n // 20) % 20]}"
+        )
+    )
+    outward = factory.LazyAttribute(lambda pc: pc.postcode.split(" ")[0])
+    ward = factory.SubFactory(WardFactory)
+    latitude = factory.LazyAttribute(lambda pc: pc.ward.centroid_lat)
+    longitude = factory.LazyAttribute(lambda pc: pc.ward.centroid_lng)
+    placement = Postcode.Placement.CODE_POINT_2014
+    in_2014 = True
+    is_current = True
+
+
+class OfficerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Officer
+
+    team = factory.SubFactory(TeamFactory)
+    rank = Officer.Rank.PC
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    collar_number = factory.Sequence(lambda n: f"{10000 + n}")
+    email = factory.Sequence(lambda n: f"officer{n}@demo.pact.invalid")
+    phone = "101"
+    is_demo = True

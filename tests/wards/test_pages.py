@@ -1,0 +1,155 @@
+import pytest
+from django.urls import reverse
+
+from tests.wards.factories import OfficerFactory, TeamFactory, WardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    team = TeamFactory(name="Rochester and Chatham")
+    for name in ["Chatham Central", "Rochester East", "Rochester West"]:
+        WardFactory(name=name, team=team, district=team.district)
+    return team
+
+
+@pytest.mark.parametrize("officer_count", [3, 30])
+def test_ward_page_runs_fixed_queries_whatever_the_team_size(client, django_assert_num_queries, team, officer_count):
+    OfficerFactory.create_batch(officer_count, team=team)
+    ward = team.wards.get(name="Chatham Central")
+
+    # 1 ward with district and team, 2 the team's officers, 3 the team's wards
+    with django_assert_num_queries(3):
+        response = client.get(reverse("wards:detail", args=[ward.code]))
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="pact-officer"') == officer_count
+
+
+def test_ward_page_shows_ward_district_team_officers_and_other_wards(client, team):
+    OfficerFactory(team=team, rank="sergeant", first_name="Alex", last_name="Morgan", collar_number="4321")
+    OfficerFactory(team=team, rank="pcso", first_name="Sam", last_name="Patel")
+    ward = team.wards.get(name="Chatham Central")
+
+    content = client.get(reverse("wards:detail", args=[ward.code])).content.decode()
+
+    assert '<h1 class="govuk-heading-xl">Chatham Central</h1>' in content
+    assert team.district.name in content
+    assert f'href="/teams/{team.slug}/"' in content
+    assert "Sergeant Alex Morgan" in content
+    assert "Shoulder number 4321" in content
+    assert content.index("Sergeant Alex Morgan") < content.index("Police Community Support Officer Sam Patel")
+    assert "Rochester East" in content
+    assert "Rochester West" in content
+    assert "These officers are fictional" in content
+
+
+def test_ward_page_has_honest_empty_states(client, team):
+    ward = team.wards.first()
+
+    content = client.get(reverse("wards:detail", args=[ward.code])).content.decode()
+
+    assert "The PACT panel has not yet agreed priorities for this ward" in content
+    assert "No meetings or surgeries are planned" in content
+    assert "There are no monthly updates for this ward yet" in content
+
+
+def test_ward_page_draws_boundary_without_javascript(client, team):
+    ward = team.wards.first()
+
+    content = client.get(reverse("wards:detail", args=[ward.code])).content.decode()
+
+    assert "<svg" in content
+    assert 'id="ward-geojson"' in content
+
+
+def test_ward_page_accepts_lower_case_code(client, team):
+    ward = team.wards.first()
+
+    assert client.get(f"/wards/{ward.code.lower()}/").status_code == 200
+
+
+def test_ward_page_unknown_code_is_404(client):
+    assert client.get("/wards/E05999999/").status_code == 404
+
+
+def test_ward_page_without_team_says_so(client):
+    ward = WardFactory(team=None)
+
+    content = client.get(reverse("wards:detail", args=[ward.code])).content.decode()
+
+    assert "No neighbourhood team has been assigned to this ward yet" in content
+
+
+@pytest.mark.parametrize("officer_count", [3, 30])
+def test_team_page_runs_fixed_queries(client, django_assert_num_queries, team, officer_count):
+    OfficerFactory.create_batch(officer_count, team=team)
+
+    # 1 team with district, 2 its wards, 3 its officers
+    with django_assert_num_queries(3):
+        response = client.get(reverse("wards:team", args=[team.slug]))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count('class="pact-officer"') == officer_count
+    for ward in team.wards.all():
+        assert f'href="/wards/{ward.code}/"' in content
+
+
+def test_team_page_unknown_is_404(client):
+    assert client.get("/teams/no-such-team/").status_code == 404
+
+
+def test_ward_index_lists_every_ward_by_district_in_fixed_queries(client, django_assert_num_queries, team):
+    other = WardFactory(name="Bearsted")
+
+    # 1 districts, 2 their wards with teams
+    with django_assert_num_queries(2):
+        response = client.get(reverse("wards:index"))
+
+    content = response.content.decode()
+    for ward in [*team.wards.all(), other]:
+        assert f'href="/wards/{ward.code}/"' in content
+    assert f'id="{other.district.code}"' in content
+
+
+def test_ward_index_empty_state(client):
+    assert "No wards have been loaded yet" in client.get(reverse("wards:index")).content.decode()
+
+
+def test_force_map_lists_teams_and_wards_as_text_in_fixed_queries(client, django_assert_num_queries, team):
+    second = TeamFactory(name="Maidstone Town Centre")
+    WardFactory(name="High Street", team=second, district=second.district)
+
+    # 1 teams with districts, 2 their wards
+    with django_assert_num_queries(2):
+        response = client.get(reverse("wards:map"))
+
+    content = response.content.decode()
+    assert "Rochester and Chatham" in content
+    assert "Maidstone Town Centre" in content
+    assert "High Street" in content
+    assert "<svg" in content
+
+
+def test_force_map_geojson_has_every_ward_with_its_team(client, team):
+    data = client.get(reverse("wards:map_geojson")).json()
+
+    assert data["type"] == "FeatureCollection"
+    assert {feature["properties"]["name"] for feature in data["features"]} == set(
+        team.wards.values_list("name", flat=True)
+    )
+    assert {feature["properties"]["team"] for feature in data["features"]} == {team.name}
+
+
+@pytest.mark.parametrize("name", ["home", "accessibility", "privacy"])
+def test_site_pages_render(client, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}

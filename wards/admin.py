@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from wards.models import District, NeighbourhoodTeam, Officer, Postcode, Ward
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "former_name"]
+    search_fields = ["name", "code"]
+    exclude = ["boundary"]
+
+
+@admin.register(NeighbourhoodTeam)
+class NeighbourhoodTeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "district", "is_demo"]
+    list_filter = ["district", "is_demo"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Ward)
+class WardAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "district", "team"]
+    list_filter = ["district"]
+    list_select_related = ["district", "team"]
+    search_fields = ["name", "code"]
+    exclude = ["boundary"]
+    readonly_fields = ["centroid_lat", "centroid_lng", "min_lat", "min_lng", "max_lat", "max_lng"]
+
+
+@admin.register(Postcode)
+class PostcodeAdmin(admin.ModelAdmin):
+    list_display = ["postcode", "ward", "placement", "in_2014", "is_current"]
+    list_filter = ["placement", "in_2014", "is_current"]
+    list_select_related = ["ward"]
+    search_fields = ["postcode"]
+    raw_id_fields = ["ward"]
+
+
+@admin.register(Officer)
+class OfficerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "collar_number", "team", "is_demo"]
+    list_filter = ["rank", "is_demo"]
+    list_select_related = ["team"]
+    search_fields = ["last_name", "first_name", "collar_number"]
+    raw_id_fields = ["user"]
