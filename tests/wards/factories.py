@@ -47,15 +47,20 @@ class WardFactory(factory.django.DjangoModelFactory):
     boundary = factory.LazyAttribute(lambda ward: square(ward.min_lng, ward.min_lat))
 
 
+_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+def _postcode(n: int) -> str:
+    """The n-th of a run of distinct, well-formed postcodes: ME1 1AA, ME1 1AB, …"""
+    inward = n % 3600
+    return f"ME{1 + n // 3600} {1 + inward // 400}{_LETTERS[(inward // 20) % 20]}{_LETTERS[inward % 20]}"
+
+
 class PostcodeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Postcode
 
-    postcode = factory.Sequence(
-        lambda n: (
-            f"ME{1 + n // 900} {1 + (n // 9) % 9}{'ABDEFGHJLNPQRSTUWXYZ'[n % 20]}{'ABDEFGHJLNPQRSTUWXYZ'[(n // 20) % 20]}"
-        )
-    )
+    postcode = factory.Sequence(lambda n: _postcode(n))
     outward = factory.LazyAttribute(lambda pc: pc.postcode.split(" ")[0])
     ward = factory.SubFactory(WardFactory)
     latitude = factory.LazyAttribute(lambda pc: pc.ward.centroid_lat)
