@@ -193,12 +193,17 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 # the HTTPS ones switch on with PACT_HTTPS (behind a TLS-terminating proxy).
 PACT_HTTPS = env_bool("PACT_HTTPS", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PACT_BEHIND_PROXY") else None
-SECURE_SSL_REDIRECT = env_bool("PACT_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = env_bool("PACT_SSL_REDIRECT", PACT_HTTPS)
+# Load balancers and container health checks probe over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = PACT_HTTPS
 CSRF_COOKIE_SECURE = PACT_HTTPS
 SECURE_HSTS_SECONDS = env_int("PACT_HSTS_SECONDS", 31536000 if PACT_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PACT_HTTPS
 SECURE_HSTS_PRELOAD = False
+# Preloading HSTS binds every subdomain of the force's domain for good: a decision for the
+# force's web team, not this application, so the check that asks for it is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
