@@ -140,3 +140,24 @@ class Officer(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class ImportRecord(models.Model):
+    """The input files of the last successful committed run of one import step.
+
+    Lets ``setup_pact`` skip a step whose files (and importer version) are unchanged.
+    """
+
+    step = models.CharField(max_length=60, unique=True, help_text="Management command name, e.g. import_wards.")
+    fingerprint = models.CharField(
+        max_length=64, help_text="sha256 over the importer version and each file's size and sha256."
+    )
+    files = models.JSONField(default=dict, help_text="File name → {size, sha256}.")
+    summary = models.TextField(blank=True)
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["step"]
+
+    def __str__(self) -> str:
+        return self.step

@@ -1,0 +1,341 @@
+"""The reference-data importers, on a slice of the real files: two Shepway wards and their postcodes."""
+
+import csv
+import io
+import json
+import math
+from collections import Counter
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import shapely
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from shapely.geometry import Point, shape
+
+from tests.wards.factories import TeamFactory
+from wards.models import District, ImportRecord, NeighbourhoodTeam, Officer, Postcode, Ward
+
+pytestmark = pytest.mark.django_db
+
+SLICE_WARDS = ("E05005038", "E05005039")  # Folkestone Foord and Folkestone Harbour, both coastal
+SHEPWAY = "E07000112"
+# Not a real postcode: a point in the sea east of Folkestone Harbour, outside every polygon.
+OFFSHORE = "CT20 9ZZ"
+IMPORTS = ("import_districts", "import_wards", "import_postcodes", "import_teams", "create_demo_officers")
+
+
+def _csv_text(path: Path, keep) -> str:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(row for row in reader if keep(row))
+    return out.getvalue()
+
+
+def _geojson_text(path: Path, keep) -> str:
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    collection["features"] = [feature for feature in collection["features"] if keep(feature["properties"])]
+    return json.dumps(collection)
+
+
+def _offshore_row(wards_geojson: str) -> str:
+    """A current-file row with no 2014 ward, 1 km east of the slice's easternmost point."""
+    polygons = [shape(feature["geometry"]) for feature in json.loads(wards_geojson)["features"]]
+    east = max(polygons, key=lambda polygon: polygon.bounds[2])
+    lat = east.representative_point().y
+    return f"{OFFSHORE},10,0,0,{lat:.6f},{east.bounds[2] + 0.015:.6f},{SHEPWAY},Folkestone and Hythe,,,,\n"
+
+
+@pytest.fixture(scope="session")
+def slice_files() -> dict[str, str]:
+    """The text of each data file, cut down to the slice wards (read once from PACT_DATA_DIR)."""
+    source = Path(settings.PACT_DATA_DIR)
+    wards_geojson = _geojson_text(source / "kent_medway_wards_2013.geojson", lambda p: p["ward_code"] in SLICE_WARDS)
+    polygons = [shape(feature["geometry"]) for feature in json.loads(wards_geojson)["features"]]
+
+    def current(row):
+        if row["ward_code_2014"]:
+            return row["ward_code_2014"] in SLICE_WARDS
+        point = Point(float(row["longitude"]), float(row["latitude"]))
+        return any(polygon.intersects(point) for polygon in polygons)
+
+    return {
+        "kent_medway_lads_2024.geojson": _geojson_text(
+            source / "kent_medway_lads_2024.geojson", lambda p: p["lad_code"] == SHEPWAY
+        ),
+        "kent_medway_wards_2013.geojson": wards_geojson,
+        "kent_medway_wards.csv": _csv_text(source / "kent_medway_wards.csv", lambda r: r["ward_code"] in SLICE_WARDS),
+        "kent_medway_postcodes_2014.csv": _csv_text(
+            source / "kent_medway_postcodes_2014.csv", lambda r: r["ward_code"] in SLICE_WARDS
+        ),
+        "kent_medway_postcodes.csv": _csv_text(source / "kent_medway_postcodes.csv", current)
+        + _offshore_row(wards_geojson),
+        "kent_medway_neighbourhood_teams_demo.csv": _csv_text(
+            source / "kent_medway_neighbourhood_teams_demo.csv", lambda r: r["ward_code"] in SLICE_WARDS
+        ),
+    }
+
+
+@pytest.fixture
+def data_dir(tmp_path, settings, slice_files) -> Path:
+    for name, text in slice_files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    settings.PACT_DATA_DIR = tmp_path
+    return tmp_path
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _run(name: str, *args: str) -> str:
+    out = StringIO()
+    call_command(name, *args, stdout=out)
+    return out.getvalue()
+
+
+def _import_all() -> None:
+    for name in IMPORTS:
+        _run(name, "--commit")
+
+
+def _replace_in_file(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_setup_pact_creates_every_row_of_the_slice(data_dir, slice_files):
+    output = _run("setup_pact")
+
+    expected_postcodes = {r["postcode"] for r in _rows(slice_files["kent_medway_postcodes_2014.csv"])} | {
+        r["postcode"] for r in _rows(slice_files["kent_medway_postcodes.csv"])
+    }
+    assert "districts: 1 created, 0 updated, 0 unchanged" in output
+    assert "wards: 2 created, 0 updated, 0 unchanged" in output
+    assert f"postcodes: {len(expected_postcodes)} created, 0 updated, 0 unchanged" in output
+    assert "teams: 1 created, 0 updated, 0 unchanged" in output
+    assert set(Postcode.objects.values_list("postcode", flat=True)) == expected_postcodes
+    assert set(Ward.objects.values_list("team__slug", flat=True)) == {"shepway-folkestone"}
+    assert ImportRecord.objects.count() == len(IMPORTS)
+
+
+def test_import_districts_keeps_the_2014_name_as_former_name(data_dir):
+    _run("import_districts", "--commit")
+
+    district = District.objects.get(code=SHEPWAY)
+    assert (district.name, district.former_name) == ("Folkestone and Hythe", "Shepway")
+    assert district.boundary["type"] in {"Polygon", "MultiPolygon"}
+
+
+def test_import_wards_stores_boundary_centroid_inside_and_bbox(data_dir, slice_files):
+    _import_all()
+
+    for feature in json.loads(slice_files["kent_medway_wards_2013.geojson"])["features"]:
+        ward = Ward.objects.get(code=feature["properties"]["ward_code"])
+        polygon = shape(feature["geometry"])
+        assert ward.name == feature["properties"]["ward_name"]
+        assert ward.old_code == feature["properties"]["ward_code_old"]
+        assert ward.district.code == SHEPWAY
+        assert ward.boundary == feature["geometry"]
+        assert polygon.contains(Point(ward.centroid_lng, ward.centroid_lat))
+        assert (ward.min_lng, ward.min_lat, ward.max_lng, ward.max_lat) == polygon.bounds
+
+
+def test_importers_rerun_leaves_everything_unchanged(data_dir):
+    _import_all()
+
+    for name in IMPORTS:
+        output = _run(name, "--commit")
+        assert " 0 created, 0 updated," in output
+        assert " 0 unchanged" not in output
+
+
+def test_importers_dry_run_changes_nothing(data_dir):
+    output = _run("import_districts")
+
+    assert "[dry run] districts: 1 created" in output
+    assert "Dry run: nothing was changed" in output
+    assert not District.objects.exists()
+    assert not ImportRecord.objects.exists()
+    assert "run import_districts first" in str(_error("import_wards"))
+
+
+def test_import_postcodes_dry_run_changes_nothing(data_dir):
+    _import_all()
+    Postcode.objects.filter(postcode=OFFSHORE).delete()
+
+    output = _run("import_postcodes")
+
+    assert "[dry run] postcodes: 1 created" in output
+    assert not Postcode.objects.filter(postcode=OFFSHORE).exists()
+
+
+def test_import_wards_detects_an_update(data_dir):
+    _import_all()
+    _replace_in_file(data_dir / "kent_medway_wards_2013.geojson", '"Folkestone Foord"', '"Foord"')
+
+    output = _run("import_wards", "--commit")
+
+    assert "wards: 0 created, 1 updated, 1 unchanged" in output
+    assert "named 'Foord' in the boundaries and 'Folkestone Foord' in the list" in output
+    assert Ward.objects.get(code="E05005038").name == "Foord"
+
+
+def test_import_postcodes_detects_moved_coordinates(data_dir, slice_files):
+    _import_all()
+    row = next(r for r in _rows(slice_files["kent_medway_postcodes.csv"]) if r["ward_code_2014"])
+    _replace_in_file(data_dir / "kent_medway_postcodes.csv", f"{row['latitude']},", "51.090000,")
+
+    output = _run("import_postcodes", "--commit")
+
+    assert "postcodes: 0 created, 1 updated," in output
+    assert Postcode.objects.get(postcode=row["postcode"]).latitude == 51.09
+
+
+def test_import_postcodes_prefers_current_coordinates_for_a_postcode_in_both_files(data_dir, slice_files):
+    _import_all()
+    old = {r["postcode"]: r for r in _rows(slice_files["kent_medway_postcodes_2014.csv"])}
+    row = next(r for r in _rows(slice_files["kent_medway_postcodes.csv"]) if r["postcode"] in old)
+
+    postcode = Postcode.objects.get(postcode=row["postcode"])
+
+    assert (postcode.in_2014, postcode.is_current, postcode.placement) == (True, True, "code_2014")
+    assert (postcode.latitude, postcode.longitude) == (float(row["latitude"]), float(row["longitude"]))
+    assert postcode.ward.code == old[row["postcode"]]["ward_code"]
+    assert postcode.outward == row["postcode"].split()[0]
+
+
+def test_import_postcodes_places_a_newer_postcode_by_polygon(data_dir, slice_files):
+    _import_all()
+    newer = [r for r in _rows(slice_files["kent_medway_postcodes.csv"]) if not r["ward_code_2014"]]
+    newer = [r for r in newer if r["postcode"] != OFFSHORE]
+    assert len(newer) >= 2
+
+    for row in newer:
+        postcode = Postcode.objects.get(postcode=row["postcode"])
+        polygon = shape(postcode.ward.boundary)
+        assert (postcode.placement, postcode.in_2014, postcode.is_current) == ("polygon", False, True)
+        assert polygon.intersects(Point(float(row["longitude"]), float(row["latitude"])))
+
+
+def test_import_postcodes_places_a_point_outside_every_polygon_in_the_nearest_ward(data_dir):
+    output = "".join(_run(name, "--commit") for name in IMPORTS)
+
+    postcode = Postcode.objects.get(postcode=OFFSHORE)
+    # Shrink longitude so that distances compare as on the ground.
+    k = math.cos(math.radians(postcode.latitude))
+    point = Point(postcode.longitude * k, postcode.latitude)
+    distances = {
+        ward.code: shapely.transform(shape(ward.boundary), lambda xy, k=k: xy * [k, 1]).distance(point)
+        for ward in Ward.objects.all()
+    }
+    assert not any(
+        shape(ward.boundary).intersects(Point(postcode.longitude, postcode.latitude)) for ward in Ward.objects.all()
+    )
+    assert postcode.placement == "nearest"
+    assert postcode.ward.code == min(distances, key=distances.get)
+    assert "nearest: 1" in output
+
+
+def test_import_postcodes_reports_stale_postcodes_and_deletes_only_with_the_flag(data_dir):
+    _import_all()
+    path = data_dir / "kent_medway_postcodes.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith(OFFSHORE)), encoding="utf-8")
+
+    kept = _run("import_postcodes", "--commit")
+    assert Postcode.objects.filter(postcode=OFFSHORE).exists()
+    deleted = _run("import_postcodes", "--commit", "--delete-stale")
+
+    assert "1 in the database but not in the files (kept)" in kept
+    assert "pass --delete-stale" in kept
+    assert "1 in the database but not in the files (deleted)" in deleted
+    assert not Postcode.objects.filter(postcode=OFFSHORE).exists()
+
+
+def _error(name: str, *args: str) -> CommandError:
+    with pytest.raises(CommandError) as caught:
+        _run(name, "--commit", *args)
+    return caught.value
+
+
+def test_importers_name_the_missing_file(data_dir):
+    (data_dir / "kent_medway_lads_2024.geojson").unlink()
+
+    message = str(_error("import_districts"))
+
+    assert "kent_medway_lads_2024.geojson" in message
+    assert "PACT_DATA_DIR" in message
+    assert "--data-dir" in message
+
+
+def test_importers_name_a_missing_data_directory(data_dir):
+    with pytest.raises(CommandError) as caught:
+        _run("setup_pact", "--data-dir", str(data_dir / "nowhere"))
+    message = str(caught.value)
+
+    assert "nowhere does not exist" in message
+    assert "PACT_DATA_DIR" in message
+
+
+def test_import_postcodes_needs_wards(data_dir):
+    assert "run import_wards first" in str(_error("import_postcodes"))
+
+
+def test_setup_pact_skips_steps_whose_files_are_unchanged(data_dir):
+    _run("setup_pact")
+    _replace_in_file(data_dir / "kent_medway_wards_2013.geojson", '"Folkestone Foord"', '"Foord"')
+
+    output = _run("setup_pact")
+
+    assert "import_districts: skipped, input files unchanged." in output
+    assert "import_wards: wards: 0 created, 1 updated, 1 unchanged" in output
+    # The ward boundaries place the newer postcodes, so that step runs again too.
+    assert "import_postcodes: postcodes: 0 created, 0 updated" in output
+    assert "import_teams: skipped" in output
+    assert "2 step(s) run, 3 skipped" in output
+    assert "5 step(s) run" in _run("setup_pact", "--force")
+
+
+def _officers() -> list[tuple]:
+    return list(
+        Officer.objects.order_by("collar_number").values_list(
+            "collar_number", "team__slug", "rank", "first_name", "last_name", "email", "phone", "is_demo"
+        )
+    )
+
+
+def test_create_demo_officers_is_deterministic(data_dir):
+    _import_all()
+    TeamFactory(slug="shepway-extra", district=District.objects.get(code=SHEPWAY), is_demo=True)
+    Officer.objects.all().delete()
+    _run("create_demo_officers", "--commit")
+    first = _officers()
+    Officer.objects.all().delete()
+
+    _run("create_demo_officers", "--commit")
+
+    assert _officers() == first
+    assert "demo officers: 0 created, 0 updated" in _run("create_demo_officers", "--commit")
+
+
+def test_create_demo_officers_staffs_every_team(data_dir):
+    _import_all()
+    TeamFactory(slug="shepway-extra", district=District.objects.get(code=SHEPWAY), is_demo=True)
+    Officer.objects.all().delete()
+    _run("create_demo_officers", "--commit")
+
+    for team in NeighbourhoodTeam.objects.all():
+        ranks = Counter(team.officers.values_list("rank", flat=True))
+        assert ranks["sergeant"] == 1
+        assert 2 <= ranks["pc"] <= 4
+        assert 2 <= ranks["pcso"] <= 4
+    assert Officer.objects.filter(rank="inspector").count() == 1
+    assert all(email.endswith("@demo.pact.invalid") for _, _, _, _, _, email, _, _ in _officers())
+    assert set(Officer.objects.values_list("is_demo", "phone")) == {(True, "101")}
