@@ -48,6 +48,7 @@ database: install
 
 data: database
 	$(PY) manage.py setup_pact
+	$(PY) manage.py create_demo_staff
 
 lint: install
 	$(BIN)/ruff check .
