@@ -1,24 +1,25 @@
 from django.contrib import admin
 
+from pact.admin import AuditedAdmin
 from wards.models import District, NeighbourhoodTeam, Officer, Postcode, Ward
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AuditedAdmin):
     list_display = ["name", "code", "former_name"]
     search_fields = ["name", "code"]
     exclude = ["boundary"]
 
 
 @admin.register(NeighbourhoodTeam)
-class NeighbourhoodTeamAdmin(admin.ModelAdmin):
+class NeighbourhoodTeamAdmin(AuditedAdmin):
     list_display = ["name", "slug", "district", "is_demo"]
     list_filter = ["district", "is_demo"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Ward)
-class WardAdmin(admin.ModelAdmin):
+class WardAdmin(AuditedAdmin):
     list_display = ["name", "code", "district", "team"]
     list_filter = ["district"]
     list_select_related = ["district", "team"]
@@ -28,7 +29,7 @@ class WardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Postcode)
-class PostcodeAdmin(admin.ModelAdmin):
+class PostcodeAdmin(AuditedAdmin):
     list_display = ["postcode", "ward", "placement", "in_2014", "is_current"]
     list_filter = ["placement", "in_2014", "is_current"]
     list_select_related = ["ward"]
@@ -37,7 +38,7 @@ class PostcodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(AuditedAdmin):
     list_display = ["__str__", "collar_number", "team", "is_demo"]
     list_filter = ["rank", "is_demo"]
     list_select_related = ["team"]

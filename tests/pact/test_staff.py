@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from pact.models import AuditEvent
+
 pytestmark = pytest.mark.django_db
 
 STAFF_HOME = reverse("staff:home")
@@ -79,3 +81,35 @@ def test_admin_site_opens_for_administrator_only(client, admin_user, officer):
 
     client.force_login(admin_user)
     assert client.get("/admin/").status_code == 200
+
+
+def test_admin_lets_administrator_change_a_ward_and_audits_it(client, admin_user, ward_a):
+    client.force_login(admin_user)
+    url = f"/admin/wards/ward/{ward_a.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["name"] = "Abbey and Priory"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    ward_a.refresh_from_db()
+    assert ward_a.name == "Abbey and Priory"
+    event = AuditEvent.objects.get(action="wards.ward.changed")
+    assert event.actor == admin_user
+    assert event.data == {"name": {"before": "Abbey", "after": "Abbey and Priory"}}
+
+
+def test_admin_audit_trail_is_read_only(client, admin_user):
+    client.force_login(admin_user)
+
+    assert client.get("/admin/pact/auditevent/").status_code == 200
+    assert client.get("/admin/pact/auditevent/add/").status_code == 403
+
+
+def test_admin_refuses_officer_with_staff_flag(client, officer):
+    officer.is_staff = True
+    officer.save(update_fields=["is_staff"])
+    client.force_login(officer)
+
+    assert client.get("/admin/wards/ward/").status_code == 302
