@@ -107,7 +107,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pact.cache_backend.PactRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pact",
             "TIMEOUT": 300,

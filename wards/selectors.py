@@ -59,7 +59,13 @@ def officers_of_team(team_id: int) -> QuerySet[Officer]:
 
 
 def wards_of_team(team_id: int) -> QuerySet[Ward]:
+    """A team's wards with their boundaries, for the team page and its map."""
     return Ward.objects.filter(team_id=team_id).order_by("name")
+
+
+def ward_names_of_team(team_id: int) -> QuerySet[Ward]:
+    """A team's wards, names and codes only (boundaries are large and unneeded here)."""
+    return Ward.objects.filter(team_id=team_id).only("code", "name").order_by("name")
 
 
 def team_for_page(slug: str) -> QuerySet[NeighbourhoodTeam]:

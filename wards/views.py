@@ -1,18 +1,26 @@
-"""Public pages: search, ward, team, the index of wards and the force map."""
+"""Public pages: search, ward, team, the index of wards and the force map.
+
+The costly part of each page is rendered once into a cached fragment (pact.cache), without
+the request, and placed inside the site layout on every request.
+"""
+
+import re
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
+from pact.cache import public_fragment, public_page
 from wards import selectors
 from wards.forms import SearchForm
 from wards.geometry import SvgProjection, bbox
 
 WARDS_PER_PAGE = 30
+_WARD_CODE = re.compile(r"^E05[0-9]{6}$")
 
 
 def _map_context(wards: list, highlight: str | None = None, with_geojson: bool = True) -> dict:
@@ -23,18 +31,15 @@ def _map_context(wards: list, highlight: str | None = None, with_geojson: bool =
     shapes = [
         {"ward": ward, "d": projection.path(ward.boundary), "highlight": ward.code == highlight} for ward in wards
     ]
-    features = (
-        [
-            {
-                "type": "Feature",
-                "geometry": ward.boundary,
-                "properties": {"code": ward.code, "name": ward.name, "url": reverse("wards:detail", args=[ward.code])},
-            }
-            for ward in wards
-        ]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": ward.boundary,
+            "properties": {"code": ward.code, "name": ward.name, "url": reverse("wards:detail", args=[ward.code])},
+        }
+        for ward in wards
         if with_geojson
-        else []
-    )
+    ]
     return {
         "map": {"view_box": projection.view_box, "shapes": shapes},
         "map_geojson": {"type": "FeatureCollection", "features": features},
@@ -58,49 +63,76 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "wards/search.html", {"form": form, "query": query, "outcome": outcome, "page": page})
 
 
-@require_GET
-def ward_detail(request: HttpRequest, code: str) -> HttpResponse:
-    ward = selectors.ward_for_page(code.upper()).first()
+def _ward_fragment(code: str) -> dict | None:
+    ward = selectors.ward_for_page(code).first()
     if ward is None:
-        raise Http404("No ward with that code")
-    context = {"ward": ward, "officers": [], "team_wards": []}
+        return None
+    context = {"ward": ward, "officers": [], "team_wards": [], **_map_context([ward], highlight=ward.code)}
     if ward.team_id:
         context["officers"] = list(selectors.officers_of_team(ward.team_id))
-        context["team_wards"] = [other for other in selectors.wards_of_team(ward.team_id) if other.pk != ward.pk]
-    context.update(_map_context([ward], highlight=ward.code))
-    return render(request, "wards/ward_detail.html", context)
+        context["team_wards"] = list(selectors.ward_names_of_team(ward.team_id).exclude(pk=ward.pk))
+    return {
+        "ward_name": ward.name,
+        "district_name": ward.district.name,
+        "district_code": ward.district.code,
+        "body": render_to_string("wards/_ward_body.html", context),
+    }
 
 
 @require_GET
-def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+@public_page
+def ward_detail(request: HttpRequest, code: str) -> HttpResponse:
+    code = code.upper()
+    page = public_fragment("ward", code, lambda: _ward_fragment(code)) if _WARD_CODE.match(code) else None
+    if page is None:
+        raise Http404("No ward with that code")
+    return render(request, "wards/ward_detail.html", page)
+
+
+def _team_fragment(slug: str) -> dict | None:
     team = selectors.team_for_page(slug).first()
     if team is None:
-        raise Http404("No neighbourhood team with that id")
+        return None
     wards = list(selectors.wards_of_team(team.pk))
     context = {"team": team, "wards": wards, "officers": list(selectors.officers_of_team(team.pk))}
     context.update(_map_context(wards))
-    return render(request, "wards/team_detail.html", context)
+    return {"team_name": team.name, "body": render_to_string("wards/_team_body.html", context)}
 
 
 @require_GET
+@public_page
+def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    page = public_fragment("team", slug, lambda: _team_fragment(slug)) if len(slug) <= 80 else None
+    if page is None:
+        raise Http404("No neighbourhood team with that id")
+    return render(request, "wards/team_detail.html", page)
+
+
+def _index_fragment() -> dict:
+    districts = list(selectors.districts_with_wards())
+    return {"body": render_to_string("wards/_ward_index_body.html", {"districts": districts})}
+
+
+@require_GET
+@public_page
 def ward_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "wards/ward_index.html", {"districts": selectors.districts_with_wards()})
+    return render(request, "wards/ward_index.html", public_fragment("ward-index", "all", _index_fragment))
 
 
-@require_GET
-def force_map(request: HttpRequest) -> HttpResponse:
+def _force_map_fragment() -> dict:
     teams = list(selectors.teams_with_wards())
-    context = {
-        "teams": teams,
-        **_map_context([ward for team in teams for ward in team.wards.all()], with_geojson=False),
-    }
-    return render(request, "wards/force_map.html", context)
+    wards = [ward for team in teams for ward in team.wards.all()]
+    context = {"teams": teams, "geojson_url": reverse("wards:map_geojson"), **_map_context(wards, with_geojson=False)}
+    return {"body": render_to_string("wards/_force_map_body.html", context)}
 
 
 @require_GET
-@cache_page(3600)
-def force_map_geojson(request: HttpRequest) -> JsonResponse:
-    """Every ward's boundary with its team, for the interactive force map."""
+@public_page
+def force_map(request: HttpRequest) -> HttpResponse:
+    return render(request, "wards/force_map.html", public_fragment("force-map", "all", _force_map_fragment))
+
+
+def _force_geojson() -> dict:
     features = [
         {
             "type": "Feature",
@@ -109,11 +141,17 @@ def force_map_geojson(request: HttpRequest) -> JsonResponse:
                 "code": ward.code,
                 "name": ward.name,
                 "team": team.name,
-                "team_url": f"/teams/{team.slug}/",
-                "url": f"/wards/{ward.code}/",
+                "team_url": reverse("wards:team", args=[team.slug]),
+                "url": reverse("wards:detail", args=[ward.code]),
             },
         }
         for team in selectors.teams_with_wards()
         for ward in team.wards.all()
     ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return {"type": "FeatureCollection", "features": features}
+
+
+@require_GET
+def force_map_geojson(request: HttpRequest) -> JsonResponse:
+    """Every ward's boundary with its team, for the interactive force map."""
+    return JsonResponse(public_fragment("force-geojson", "all", _force_geojson))

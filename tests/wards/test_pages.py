@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.wards.factories import OfficerFactory, TeamFactory, WardFactory
@@ -153,3 +154,78 @@ def test_healthz_reports_database(client):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_ward_page_second_view_is_served_from_cache_without_queries(client, django_assert_num_queries, team):
+    ward = team.wards.first()
+    client.get(reverse("wards:detail", args=[ward.code]))
+
+    # nothing: the rendered fragment comes from the cache
+    with django_assert_num_queries(0):
+        response = client.get(reverse("wards:detail", args=[ward.code]))
+
+    assert ward.name in response.content.decode()
+
+
+def test_ward_page_shows_a_change_straight_away(client, team):
+    ward = team.wards.first()
+    client.get(reverse("wards:detail", args=[ward.code]))
+
+    OfficerFactory(team=team, first_name="Newly", last_name="Posted")
+
+    assert "Newly Posted" in client.get(reverse("wards:detail", args=[ward.code])).content.decode()
+
+
+def test_team_page_shows_a_renamed_ward_straight_away(client, team):
+    client.get(reverse("wards:team", args=[team.slug]))
+    ward = team.wards.first()
+    ward.name = "Renamed Ward"
+    ward.save(update_fields=["name"])
+
+    assert "Renamed Ward" in client.get(reverse("wards:team", args=[team.slug])).content.decode()
+
+
+def test_public_pages_answer_when_the_cache_is_down(client, team):
+    ward = team.wards.first()
+    unreachable = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+
+    with override_settings(CACHES=unreachable):
+        responses = [
+            client.get(reverse("wards:detail", args=[ward.code])),
+            client.get(reverse("wards:team", args=[team.slug])),
+            client.get(reverse("wards:index")),
+            client.get(reverse("wards:map")),
+        ]
+
+    assert [response.status_code for response in responses] == [200, 200, 200, 200]
+    assert ward.name in responses[0].content.decode()
+
+
+def test_ward_page_for_malformed_code_is_404_without_queries(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/wards/not-a-ward-code/").status_code == 404
+
+
+def test_ward_page_cached_for_anonymous_still_shows_staff_their_header(client, officer, team):
+    ward = team.wards.first()
+    assert "Staff sign in" in client.get(reverse("wards:detail", args=[ward.code])).content.decode()
+
+    client.force_login(officer)
+    content = client.get(reverse("wards:detail", args=[ward.code])).content.decode()
+
+    assert "Staff area" in content
+    assert "Staff sign in" not in content
+
+
+def test_ward_page_with_session_uses_fragment_without_queries(client, django_assert_num_queries, team):
+    ward = team.wards.first()
+    client.get(reverse("wards:detail", args=[ward.code]))
+    client.cookies["sessionid"] = "not-a-session"
+
+    # 1 the session lookup (an unknown key finds nothing); the fragment comes from the cache
+    with django_assert_num_queries(1):
+        response = client.get(reverse("wards:detail", args=[ward.code]))
+
+    assert ward.name in response.content.decode()

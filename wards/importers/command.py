@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pact.cache import public_cache_bump
 from wards.importers.base import ImporterError, ImportResult, data_dir
 from wards.importers.records import fingerprint, import_record
 
@@ -35,6 +36,8 @@ class ImportCommand(BaseCommand):
         for line in result.lines():
             self.stdout.write(line)
         if result.committed:
+            # Bulk writes send no model signals, so the public pages are told here.
+            public_cache_bump()
             import_record(step=result.step, digest=digest, files=files, summary="\n".join(result.lines()))
         else:
             self.stdout.write("Dry run: nothing was changed. Pass --commit to write the changes.")
