@@ -62,7 +62,7 @@ worker: setup
 beat: setup
 	$(BIN)/celery -A pact beat --loglevel=INFO --schedule .data/celerybeat-schedule
 
-bench: setup
+bench: install assets
 	$(PY) bench/run.py
 
 clean:

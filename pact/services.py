@@ -10,10 +10,13 @@ from pact.models import WorkerHeartbeat
 def heartbeat_record(*, hostname: str) -> WorkerHeartbeat:
     """Note that the worker ``hostname`` just ran a task (one row per worker, upserted)."""
     now = timezone.now()
-    updated = WorkerHeartbeat.objects.filter(hostname=hostname).update(last_seen=now, beats=F("beats") + 1)
-    if not updated:
-        WorkerHeartbeat.objects.get_or_create(hostname=hostname, defaults={"last_seen": now, "beats": 1})
-    return WorkerHeartbeat.objects.get(hostname=hostname)
+    beat = WorkerHeartbeat.objects.filter(hostname=hostname)
+    if not beat.update(last_seen=now, beats=F("beats") + 1):
+        _, created = WorkerHeartbeat.objects.get_or_create(hostname=hostname, defaults={"last_seen": now, "beats": 1})
+        if not created:
+            # Another process created the row between our update and our insert.
+            beat.update(last_seen=now, beats=F("beats") + 1)
+    return beat.get()
 
 
 DEMO_STAFF = [

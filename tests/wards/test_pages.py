@@ -153,7 +153,15 @@ def test_healthz_reports_database(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "worker_last_seen": None}
+
+
+def test_healthz_reports_last_worker_heartbeat(client):
+    from pact.services import heartbeat_record
+
+    beat = heartbeat_record(hostname="celery@worker-1")
+
+    assert client.get("/healthz").json()["worker_last_seen"] == beat.last_seen.isoformat()
 
 
 def test_ward_page_second_view_is_served_from_cache_without_queries(client, django_assert_num_queries, team):
@@ -229,3 +237,19 @@ def test_ward_page_with_session_uses_fragment_without_queries(client, django_ass
         response = client.get(reverse("wards:detail", args=[ward.code]))
 
     assert ward.name in response.content.decode()
+
+
+def test_healthz_says_unavailable_when_the_database_fails(client, monkeypatch):
+    from django.db import DatabaseError
+
+    from pact.models import WorkerHeartbeat
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(WorkerHeartbeat.objects, "order_by", fail)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable"}
