@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db import models
 
 from pact.models import AuditEvent
+from pact.roles import AnyUser
 
 # Values under these keys never reach the audit trail in clear.
 MASKED_KEYS = frozenset(
@@ -24,7 +25,7 @@ def _mask(data: Any) -> Any:
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: AnyUser | None,
     action: str,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
@@ -33,7 +34,7 @@ def audit_record(
 
     Personal and secret fields in ``data`` are masked before they are stored.
     """
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = actor if isinstance(actor, User) and actor.is_authenticated else None
     return AuditEvent.objects.create(
         actor=user,
         actor_label=user.get_username() if user else "system",

@@ -4,10 +4,10 @@ Every staff view is denied by default and opened by one of these rules. A rule t
 a ward checks the user's own connection to it (their team, their panel, their organisation).
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 class Role(models.TextChoices):
@@ -27,7 +27,8 @@ def user_roles(user: AnyUser) -> frozenset[str]:
         if user.is_superuser:
             names.add(Role.ADMINISTRATOR)
         cached = frozenset(names)
-        user._pact_roles = cached
+        # Kept on the user object for the rest of the request: every permission check asks.
+        setattr(user, "_pact_roles", cached)  # noqa: B010
     return cached
 
 

@@ -42,4 +42,5 @@ def outward_of(postcode: str) -> str:
 
 def area_of(outward: str) -> str:
     """The letters of an outward code: ``'ME4'`` → ``'ME'``."""
-    return re.match(r"^[A-Z]+", outward).group(0)
+    match = re.match(r"^[A-Z]+", outward)
+    return match.group(0) if match else ""

@@ -146,10 +146,11 @@ def update_rows(model: type[models.Model], objs: list[models.Model], attnames: l
     """
     if not objs:
         return
-    fields = [model._meta.get_field(name) for name in attnames]
+    fields = [field for field in model._meta.concrete_fields if field.attname in attnames]
     quote = connection.ops.quote_name
+    pk_column = model._meta.pk.column if model._meta.pk else "id"
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk_column)} = %s"  # noqa: S608
     params = [
         [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields] + [obj.pk] for obj in objs
     ]

@@ -45,7 +45,7 @@ def _pick(items: Sequence[str], *parts: object) -> str:
 
 def team_ranks(slug: str, *, with_inspector: bool) -> list[str]:
     """The ranks of one team: an inspector where asked, a sergeant, then 2–4 PCs and 2–4 PCSOs."""
-    ranks = [Rank.INSPECTOR] if with_inspector else []
+    ranks: list[str] = [Rank.INSPECTOR] if with_inspector else []
     ranks.append(Rank.SERGEANT)
     ranks += [Rank.PC] * (2 + _number(slug, "pcs") % 3)
     ranks += [Rank.PCSO] * (2 + _number(slug, "pcsos") % 3)
