@@ -36,7 +36,7 @@ def test_ward_page_shows_ward_district_team_officers_and_other_wards(client, tea
     content = client.get(reverse("wards:detail", args=[ward.code])).content.decode()
 
     assert '<h1 class="govuk-heading-xl">Chatham Central</h1>' in content
-    assert team.district.name in content
+    assert f'href="/wards/#{team.district.code}">{team.district.name}</a>' in content
     assert f'href="/teams/{team.slug}/"' in content
     assert "Sergeant Alex Morgan" in content
     assert "Shoulder number 4321" in content
