@@ -1,6 +1,9 @@
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.wards.factories import PostcodeFactory, WardFactory
 from wards import forms
@@ -150,3 +153,11 @@ def test_search_results_are_paginated(client):
 
 def test_search_rejects_post(client):
     assert client.post(SEARCH, {"q": "ME4 4TR"}).status_code == 405
+
+
+@given(typed=st.text(max_size=150) | st.from_regex(r"\A[A-Za-z]{1,2}[0-9][0-9A-Za-z]? ?[0-9][A-Za-z]{2}\Z"))
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_search_never_fails_whatever_is_typed(client, chatham, typed):
+    response = client.get(SEARCH, {"q": typed})
+
+    assert response.status_code in {200, 302}
