@@ -58,3 +58,50 @@ def can_manage_ward(user: AnyUser, ward) -> bool:
         team_id = team_id_for(user)
         return team_id is not None and team_id == ward.team_id
     return False
+
+
+def chaired_panel_ids(user: AnyUser) -> frozenset[int]:
+    """The panels the user chairs now (an open chair membership), cached on the user."""
+    if not has_role(user, Role.CHAIR):
+        return frozenset()
+    cached = getattr(user, "_pact_chaired_panels", None)
+    if cached is None:
+        from priorities.models import PanelMember
+
+        cached = frozenset(
+            PanelMember.objects.filter(user=user, role=PanelMember.Role.CHAIR, ended_on__isnull=True).values_list(
+                "panel_id", flat=True
+            )
+        )
+        setattr(user, "_pact_chaired_panels", cached)  # noqa: B010
+    return cached
+
+
+def can_chair_ward(user: AnyUser, ward) -> bool:
+    """Administrators, and the chair of a panel that serves the ward, run its meetings' ballots."""
+    if is_administrator(user):
+        return True
+    panels = chaired_panel_ids(user)
+    return bool(panels) and ward.panels.filter(pk__in=panels).exists()
+
+
+def can_run_ward(user: AnyUser, ward) -> bool:
+    """Schedule events for, and moderate the concerns of, a ward: its team's officers or its chair."""
+    return can_manage_ward(user, ward) or can_chair_ward(user, ward)
+
+
+def ward_ids_for(user: AnyUser):
+    """The ids of the wards whose events and concerns the user may manage (None: every ward)."""
+    from priorities.models import Panel
+    from wards.models import Ward
+
+    if is_administrator(user):
+        return None
+    ids: set[int] = set()
+    team_id = team_id_for(user) if has_role(user, Role.OFFICER) else None
+    if team_id is not None:
+        ids |= set(Ward.objects.filter(team_id=team_id).values_list("pk", flat=True))
+    panels = chaired_panel_ids(user)
+    if panels:
+        ids |= set(Panel.wards.through.objects.filter(panel_id__in=panels).values_list("ward_id", flat=True))
+    return ids

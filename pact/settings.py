@@ -192,7 +192,9 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 # Security. Nothing here exists only in production: the same settings run everywhere, and
 # the HTTPS ones switch on with PACT_HTTPS (behind a TLS-terminating proxy).
 PACT_HTTPS = env_bool("PACT_HTTPS", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PACT_BEHIND_PROXY") else None
+# Behind our own load balancer, trust its X-Forwarded-Proto and X-Forwarded-For.
+PACT_BEHIND_PROXY = env_bool("PACT_BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PACT_BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("PACT_SSL_REDIRECT", PACT_HTTPS)
 # Load balancers and container health checks probe over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("healthz", public.healthz, name="healthz"),
     path("staff/", include(staff_patterns)),
     path("admin/", admin.site.urls),
+    path("", include("priorities.urls")),
     path("", include("wards.urls")),
 ]

@@ -18,6 +18,7 @@ from pact.cache import public_fragment, public_page
 from wards import selectors
 from wards.forms import SearchForm
 from wards.geometry import SvgProjection, bbox
+from wards.sections import render_sections
 
 WARDS_PER_PAGE = 30
 _WARD_CODE = re.compile(r"^E05[0-9]{6}$")
@@ -71,6 +72,7 @@ def _ward_fragment(code: str) -> dict | None:
     if ward.team_id:
         context["officers"] = list(selectors.officers_of_team(ward.team_id))
         context["team_wards"] = list(selectors.ward_names_of_team(ward.team_id).exclude(pk=ward.pk))
+    context["sections"] = render_sections("ward", ward)
     return {
         "ward_name": ward.name,
         "district_name": ward.district.name,
@@ -96,6 +98,7 @@ def _team_fragment(slug: str) -> dict | None:
     wards = list(selectors.wards_of_team(team.pk))
     context = {"team": team, "wards": wards, "officers": list(selectors.officers_of_team(team.pk))}
     context.update(_map_context(wards))
+    context["sections"] = render_sections("team", team)
     return {"team_name": team.name, "body": render_to_string("wards/_team_body.html", context)}
 
 

@@ -75,6 +75,9 @@ def slice_files() -> dict[str, str]:
         ),
         "kent_medway_postcodes.csv": _csv_text(source / "kent_medway_postcodes.csv", current)
         + _offshore_row(wards_geojson),
+        "police_uk/police_uk_crime_categories.csv": (source / "police_uk/police_uk_crime_categories.csv").read_text(
+            encoding="utf-8"
+        ),
         "kent_medway_neighbourhood_teams_demo.csv": _csv_text(
             source / "kent_medway_neighbourhood_teams_demo.csv", lambda r: r["ward_code"] in SLICE_WARDS
         ),
@@ -84,6 +87,7 @@ def slice_files() -> dict[str, str]:
 @pytest.fixture
 def data_dir(tmp_path, settings, slice_files) -> Path:
     for name, text in slice_files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
     settings.PACT_DATA_DIR = tmp_path
     return tmp_path
@@ -122,7 +126,7 @@ def test_setup_pact_creates_every_row_of_the_slice(data_dir, slice_files):
     assert "teams: 1 created, 0 updated, 0 unchanged" in output
     assert set(Postcode.objects.values_list("postcode", flat=True)) == expected_postcodes
     assert set(Ward.objects.values_list("team__slug", flat=True)) == {"shepway-folkestone"}
-    assert ImportRecord.objects.count() == len(IMPORTS)
+    assert ImportRecord.objects.count() == len(IMPORTS) + 1  # and the categories of priorities
 
 
 def test_import_districts_keeps_the_2014_name_as_former_name(data_dir):
@@ -299,8 +303,8 @@ def test_setup_pact_skips_steps_whose_files_are_unchanged(data_dir):
     # The ward boundaries place the newer postcodes, so that step runs again too.
     assert "import_postcodes: postcodes: 0 created, 0 updated" in output
     assert "import_teams: skipped" in output
-    assert "2 step(s) run, 3 skipped" in output
-    assert "5 step(s) run" in _run("setup_pact", "--force")
+    assert "2 step(s) run, 4 skipped" in output
+    assert "6 step(s) run" in _run("setup_pact", "--force")
 
 
 def _officers() -> list[tuple]:

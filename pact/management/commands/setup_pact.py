@@ -17,6 +17,7 @@ STEPS = (
     "import_postcodes",
     "import_teams",
     "create_demo_officers",
+    "import_categories",
 )
 
 

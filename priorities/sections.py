@@ -1,0 +1,14 @@
+"""The sections the PACT cycle adds to the ward and team pages (see wards.sections)."""
+
+from wards.sections import register_team_section, register_ward_section
+
+
+def register() -> None:
+    from priorities.selectors import events, priorities
+
+    folder = "priorities/sections"
+    register_ward_section(order=10, template=f"{folder}/_ward_priorities.html", context=priorities.ward_section)
+    register_ward_section(order=20, template=f"{folder}/_ward_events.html", context=events.ward_section)
+    register_ward_section(order=30, template=f"{folder}/_ward_updates.html", context=lambda ward: {})
+    register_team_section(order=20, template=f"{folder}/_team_events.html", context=events.team_section)
+    register_team_section(order=30, template=f"{folder}/_team_updates.html", context=lambda team: {})

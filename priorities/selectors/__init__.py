@@ -1,0 +1,1 @@
+"""Reads for the PACT cycle, split by sub-domain: events, concerns, ballots and priorities."""

@@ -1,0 +1,31 @@
+"""Cache invalidation: any change to what the public pages show makes their cache stale."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from pact.cache import public_cache_bump
+from priorities import models
+
+
+def _bump(sender, **kwargs) -> None:
+    public_cache_bump()
+
+
+PUBLIC_MODELS = (
+    models.Category,
+    models.PlanPriority,
+    models.PartnerAgency,
+    models.Panel,
+    models.Event,
+    models.Concern,
+    models.Priority,
+    models.Ballot,
+    models.BallotOption,
+)
+
+
+def connect() -> None:
+    for model in PUBLIC_MODELS:
+        post_save.connect(_bump, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
+    for through in (models.Event.wards.through, models.Panel.wards.through, models.Priority.partners.through):
+        m2m_changed.connect(_bump, sender=through, dispatch_uid=f"public-cache-m2m-{through.__name__}")

@@ -1,0 +1,3 @@
+"""URLs of the ballots pages (public.py for residents, staff.py for signed-in staff)."""
+
+urlpatterns: list = []

@@ -1,0 +1,133 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from priorities import models
+from tests.pact.factories import UserFactory
+from tests.wards.factories import WardFactory
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Category
+        django_get_or_create = ["slug"]
+
+    slug = "anti-social-behaviour"
+    name = "Anti-social behaviour"
+    is_police_uk = True
+
+
+class PlanPriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PlanPriority
+        django_get_or_create = ["plan", "name"]
+
+    plan = "Making Kent Safer 2022–25"
+    name = "Prevent crime and anti-social behaviour"
+
+
+class PartnerAgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PartnerAgency
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    kind = models.PartnerAgency.Kind.COUNCIL
+
+
+class PanelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Panel
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"PACT panel {n}")
+
+    @factory.post_generation
+    def wards(self, create, extracted, **kwargs):
+        for ward in extracted if extracted is not None else [WardFactory()]:
+            self.wards.add(ward)
+
+
+class PanelMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PanelMember
+
+    panel = factory.SubFactory(PanelFactory)
+    name = factory.Faker("name")
+    kind = models.PanelMember.Kind.RESIDENT
+    role = models.PanelMember.Role.MEMBER
+    started_on = datetime.date(2025, 1, 1)
+
+
+class ChairFactory(PanelMemberFactory):
+    """A panel's chair, with a staff account in the chair role."""
+
+    role = models.PanelMember.Role.CHAIR
+    user = factory.SubFactory(UserFactory, roles=["chair"])
+
+
+def _next_week():
+    return timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Event
+        skip_postgeneration_save = True
+
+    kind = models.Event.Kind.SURGERY
+    title = "Street surgery"
+    starts_at = factory.LazyFunction(_next_week)
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=1))
+    venue = "Community centre"
+    address = "1 High Street"
+
+    @factory.post_generation
+    def wards(self, create, extracted, **kwargs):
+        for ward in extracted if extracted is not None else [WardFactory()]:
+            self.wards.add(ward)
+
+
+class MeetingFactory(EventFactory):
+    """A PACT meeting of a panel, for the panel's wards unless wards are given."""
+
+    kind = models.Event.Kind.PACT_MEETING
+    title = "PACT meeting"
+    panel = factory.SubFactory(PanelFactory)
+
+    @factory.post_generation
+    def wards(self, create, extracted, **kwargs):
+        for ward in extracted if extracted is not None else self.panel.wards.all():
+            self.wards.add(ward)
+
+
+class ConcernFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Concern
+
+    reference = factory.Sequence(lambda n: f"PC{n:06d}")
+    ward = factory.SubFactory(WardFactory)
+    category = factory.SubFactory(CategoryFactory)
+    description = "Groups gathering late at night by the shops and leaving litter."
+    source = models.Concern.Source.ONLINE
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Priority
+
+    ward = factory.SubFactory(WardFactory)
+    slot = 1
+    title = "Anti-social behaviour by the shops"
+    category = factory.SubFactory(CategoryFactory)
+    agreed_on = datetime.date(2026, 10, 1)
+    agreed_at = factory.LazyAttribute(lambda priority: held_meeting(priority.ward))
+
+
+def held_meeting(ward, **kwargs):
+    """A PACT meeting of a panel serving ``ward``, held a month ago."""
+    starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(days=30)
+    return MeetingFactory(
+        panel=PanelFactory(wards=[ward]), status=models.Event.Status.HELD, starts_at=starts_at, **kwargs
+    )
