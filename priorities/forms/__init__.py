@@ -1,0 +1,1 @@
+"""Forms of the PACT cycle, split by sub-domain: events, concerns, ballots and priorities."""
