@@ -4,10 +4,11 @@ from wards.sections import register_team_section, register_ward_section
 
 
 def register() -> None:
-    from priorities.selectors import events, priorities
+    from priorities.selectors import concerns, events, priorities
 
     folder = "priorities/sections"
     register_ward_section(order=10, template=f"{folder}/_ward_priorities.html", context=priorities.ward_section)
+    register_ward_section(order=15, template=f"{folder}/_ward_concerns.html", context=concerns.ward_section)
     register_ward_section(order=20, template=f"{folder}/_ward_events.html", context=events.ward_section)
     register_ward_section(order=30, template=f"{folder}/_ward_updates.html", context=lambda ward: {})
     register_team_section(order=20, template=f"{folder}/_team_events.html", context=events.team_section)

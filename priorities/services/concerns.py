@@ -1,0 +1,229 @@
+"""Writes of concerns: raised by residents, recorded by staff, then moderated.
+
+A concern is public only once moderated (accepted, shortlisted or adopted). Its contact
+email is personal data: it never reaches a public page and is masked in the audit trail.
+"""
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pact.audit import audit_record
+from pact.roles import AnyUser, can_run_ward
+from priorities.errors import PactError
+from priorities.models import Category, Concern, Event, Panel
+from wards.models import Ward
+
+ERROR_NOT_ALLOWED = _("You cannot moderate or record concerns for this ward")
+ERROR_STAFF_SOURCE = _("Choose where the concern was raised: at a PACT meeting, at a surgery or by a partner agency")
+ERROR_EVENT_OTHER_WARD = _("Choose a meeting or surgery held for this ward")
+ERROR_ACCEPT_STATE = _("Only a concern awaiting moderation can be accepted")
+ERROR_SHORTLIST_STATE = _("A concern that has been adopted, merged or not taken forward cannot be shortlisted")
+ERROR_SHORTLIST_MEETING = _("Choose a scheduled or held PACT meeting of a panel that serves this ward")
+ERROR_ALREADY_SHORTLISTED = _("The concern is already shortlisted for that meeting")
+ERROR_REJECT_STATE = _("A concern that has been adopted, merged or already not taken forward cannot be rejected")
+ERROR_REASON_REQUIRED = _("Enter why the concern is not taken forward")
+ERROR_REASON_TOO_LONG = _("The reason must be 300 characters or fewer")
+ERROR_MERGE_STATE = _("A concern that has been adopted, merged or not taken forward cannot be merged")
+ERROR_MERGE_SELF = _("A concern cannot be merged into itself")
+ERROR_MERGE_TARGET = _("Choose a concern of the same ward that has not been merged or rejected")
+ERROR_DESCRIPTION_REQUIRED = _("Enter a description of the concern")
+ERROR_DESCRIPTION_TOO_LONG = _("Description must be 2000 characters or fewer")
+ERROR_LOCATION_TOO_LONG = _("Location must be 200 characters or fewer")
+ERROR_NO_REFERENCE = _("A reference could not be given to the concern. Try again.")
+
+# Unambiguous when read aloud or written down: no 0/O, 1/I/L.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_PREFIX = "PACT-"
+REFERENCE_LENGTH = 6
+REFERENCE_ATTEMPTS = 5
+REASON_MAX_LENGTH = 300
+DESCRIPTION_MAX_LENGTH = 2000
+LOCATION_MAX_LENGTH = 200
+STAFF_SOURCES = (Concern.Source.MEETING, Concern.Source.SURGERY, Concern.Source.PARTNER)
+
+_S = Concern.Status
+_OPEN_STATES = (_S.RECEIVED, _S.ACCEPTED, _S.SHORTLISTED)
+
+
+def concern_reference_new() -> str:
+    """A fresh random reference such as PACT-7KQ2MX (collisions are handled by the caller)."""
+    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def _insert_with_reference(concern: Concern) -> Concern:
+    """Save a new concern under a unique reference, drawing again on the rare collision.
+
+    The unique constraint decides (two requests may draw the same reference at once); each
+    attempt runs in a savepoint so the surrounding transaction survives a refused insert.
+    """
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        concern.reference = concern_reference_new()
+        concern.full_clean(exclude=["reference"])
+        try:
+            with transaction.atomic():
+                concern.save(force_insert=True)
+            return concern
+        except IntegrityError:
+            if not Concern.objects.filter(reference=concern.reference).exists():
+                raise
+            concern.pk = None
+    raise PactError(ERROR_NO_REFERENCE)
+
+
+def _check_text(description: str, location_text: str) -> None:
+    # The model's TextField does not enforce its max_length, so the service does.
+    if not description.strip():
+        raise PactError(ERROR_DESCRIPTION_REQUIRED)
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise PactError(ERROR_DESCRIPTION_TOO_LONG)
+    if len(location_text) > LOCATION_MAX_LENGTH:
+        raise PactError(ERROR_LOCATION_TOO_LONG)
+
+
+def concern_raise(
+    *, ward: Ward, category: Category, description: str, location_text: str = "", contact_email: str = ""
+) -> Concern:
+    """Record a concern a resident raised online; it awaits moderation before anyone sees it."""
+    _check_text(description, location_text)
+    concern = Concern(
+        ward=ward,
+        category=category,
+        description=description,
+        location_text=location_text,
+        contact_email=contact_email,
+        source=Concern.Source.ONLINE,
+        status=Concern.Status.RECEIVED,
+    )
+    with transaction.atomic():
+        return _insert_with_reference(concern)
+
+
+def concern_record(
+    *,
+    actor: AnyUser,
+    ward: Ward,
+    category: Category,
+    description: str,
+    source: str,
+    location_text: str = "",
+    contact_email: str = "",
+    raised_at_event: Event | None = None,
+) -> Concern:
+    """Record a concern raised at a meeting, a surgery or by a partner: only staff who run the ward."""
+    if not can_run_ward(actor, ward):
+        raise PactError(ERROR_NOT_ALLOWED)
+    if source not in STAFF_SOURCES:
+        raise PactError(ERROR_STAFF_SOURCE)
+    _check_text(description, location_text)
+    if raised_at_event is not None and not raised_at_event.wards.filter(pk=ward.pk).exists():
+        raise PactError(ERROR_EVENT_OTHER_WARD)
+    concern = Concern(
+        ward=ward,
+        category=category,
+        description=description,
+        location_text=location_text,
+        contact_email=contact_email,
+        source=source,
+        raised_at_event=raised_at_event,
+        raised_by=actor if isinstance(actor, User) else None,
+    )
+    with transaction.atomic():
+        _insert_with_reference(concern)
+        after = {"status": concern.status, "source": source, "ward": ward.code, "contact_email": contact_email}
+        audit_record(actor=actor, action="priorities.concern.recorded", target=concern, data={"after": after})
+    return concern
+
+
+def _check_may_moderate(actor: AnyUser, concern: Concern) -> None:
+    if not can_run_ward(actor, concern.ward):
+        raise PactError(ERROR_NOT_ALLOWED)
+
+
+def _moderate(
+    *, actor: AnyUser, concern: Concern, verb: str, fields: dict[str, Any], extra: dict[str, Any] | None = None
+) -> Concern:
+    """Apply ``fields`` to ``concern`` as a moderation by ``actor``, and audit it with before/after status."""
+    before = {"status": concern.status}
+    for name, value in fields.items():
+        setattr(concern, name, value)
+    concern.moderated_at = timezone.now()
+    concern.moderated_by = actor if isinstance(actor, User) else None
+    with transaction.atomic():
+        concern.full_clean()
+        concern.save(update_fields=[*fields, "moderated_at", "moderated_by"])
+        after = {"status": concern.status, **(extra or {})}
+        audit_record(
+            actor=actor, action=f"priorities.concern.{verb}", target=concern, data={"before": before, "after": after}
+        )
+    return concern
+
+
+def concern_accept(*, actor: AnyUser, concern: Concern) -> Concern:
+    """Publish a concern awaiting moderation without shortlisting it."""
+    _check_may_moderate(actor, concern)
+    if concern.status != Concern.Status.RECEIVED:
+        raise PactError(ERROR_ACCEPT_STATE)
+    return _moderate(actor=actor, concern=concern, verb="accepted", fields={"status": Concern.Status.ACCEPTED})
+
+
+def concern_meeting_is_eligible(*, concern: Concern, meeting: Event) -> bool:
+    """A concern may be shortlisted for a scheduled or held PACT meeting of a panel serving its ward."""
+    return (
+        meeting.kind == Event.Kind.PACT_MEETING
+        and meeting.status in (Event.Status.SCHEDULED, Event.Status.HELD)
+        and meeting.panel_id is not None
+        and Panel.objects.filter(pk=meeting.panel_id, wards=concern.ward_id).exists()
+    )
+
+
+def concern_shortlist(*, actor: AnyUser, concern: Concern, meeting: Event) -> Concern:
+    """Shortlist a concern for a PACT meeting (publishing it); one still open may move to another meeting."""
+    _check_may_moderate(actor, concern)
+    if concern.status not in _OPEN_STATES:
+        raise PactError(ERROR_SHORTLIST_STATE)
+    if concern.status == Concern.Status.SHORTLISTED and concern.shortlisted_for_id == meeting.pk:
+        raise PactError(ERROR_ALREADY_SHORTLISTED)
+    if not concern_meeting_is_eligible(concern=concern, meeting=meeting):
+        raise PactError(ERROR_SHORTLIST_MEETING)
+    fields = {"status": Concern.Status.SHORTLISTED, "shortlisted_for": meeting}
+    return _moderate(actor=actor, concern=concern, verb="shortlisted", fields=fields, extra={"meeting": meeting.pk})
+
+
+def concern_reject(*, actor: AnyUser, concern: Concern, reason: str) -> Concern:
+    """Decide a concern is not taken forward, with a reason (required, at most 300 characters)."""
+    _check_may_moderate(actor, concern)
+    if concern.status not in _OPEN_STATES:
+        raise PactError(ERROR_REJECT_STATE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise PactError(ERROR_REASON_REQUIRED)
+    if len(reason) > REASON_MAX_LENGTH:
+        raise PactError(ERROR_REASON_TOO_LONG)
+    fields = {"status": Concern.Status.REJECTED, "rejection_reason": reason, "shortlisted_for": None}
+    return _moderate(actor=actor, concern=concern, verb="rejected", fields=fields, extra={"reason": reason})
+
+
+def concern_merge(*, actor: AnyUser, concern: Concern, into: Concern) -> Concern:
+    """Merge a duplicate into another concern of the same ward, which keeps its own status.
+
+    Concerns merged earlier into this one now point at ``into`` too, so no chain ever forms
+    and every merged concern names the one that carries it.
+    """
+    _check_may_moderate(actor, concern)
+    if concern.status not in _OPEN_STATES:
+        raise PactError(ERROR_MERGE_STATE)
+    if into.pk == concern.pk:
+        raise PactError(ERROR_MERGE_SELF)
+    if into.ward_id != concern.ward_id or into.status in (Concern.Status.MERGED, Concern.Status.REJECTED):
+        raise PactError(ERROR_MERGE_TARGET)
+    with transaction.atomic():
+        moved = list(Concern.objects.filter(merged_into=concern).values_list("reference", flat=True))
+        Concern.objects.filter(merged_into=concern).update(merged_into=into)
+        fields = {"status": Concern.Status.MERGED, "merged_into": into, "shortlisted_for": None}
+        extra = {"merged_into": into.reference, "also_moved": moved}
+        return _moderate(actor=actor, concern=concern, verb="merged", fields=fields, extra=extra)

@@ -1,0 +1,160 @@
+"""Staff concerns pages: the moderation queue, entering a concern, and moderating one.
+
+Officers of a ward's team and chairs of its panel (pact.roles.can_run_ward) see and moderate
+its concerns; seeing a concern and moderating it are the same right, so a concern of
+another ward is simply not found (404). Other roles are refused by staff_view (403).
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pact.access import staff_view
+from pact.roles import Role, can_run_ward, ward_ids_for
+from priorities.errors import PactError
+from priorities.forms.concerns import (
+    ConcernFilterForm,
+    ConcernMergeForm,
+    ConcernRecordForm,
+    ConcernRejectForm,
+    ConcernShortlistForm,
+)
+from priorities.models import Concern
+from priorities.selectors import concerns as selectors
+from priorities.services import concerns as services
+
+STAFF_ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
+CONCERNS_PER_PAGE = 25
+
+
+def _get_concern_for_user(request: HttpRequest, reference: str) -> Concern:
+    concern = selectors.concern_for_staff(reference=reference.upper())
+    if concern is None or not can_run_ward(request.user, concern.ward):
+        raise Http404("No concern with that reference")
+    return concern
+
+
+@staff_view(roles=STAFF_ROLES)
+def concern_queue(request: HttpRequest) -> HttpResponse:
+    ward_ids = ward_ids_for(request.user)
+    form = ConcernFilterForm(request.GET or None, wards=selectors.wards_for_staff(ward_ids=ward_ids))
+    filters = form.filters()
+    ward = filters["ward"]
+    concerns = selectors.concerns_for_moderation(
+        ward_ids=ward_ids, status=filters["status"], ward_id=ward.pk if ward else None
+    )
+    page = Paginator(concerns, CONCERNS_PER_PAGE).get_page(request.GET.get("page"))
+    query_string = urlencode({"status": filters["status"] or "all", "ward": ward.code if ward else ""})
+    context = {"form": form, "page": page, "query_string": query_string, "status": filters["status"]}
+    return render(request, "priorities/concerns/staff/queue.html", context)
+
+
+@staff_view(roles=STAFF_ROLES)
+def concern_new(request: HttpRequest) -> HttpResponse:
+    ward_ids = ward_ids_for(request.user)
+    form = ConcernRecordForm(
+        request.POST or None,
+        wards=selectors.wards_for_staff(ward_ids=ward_ids),
+        events=selectors.events_for_staff_entry(ward_ids=ward_ids),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern = services.concern_record(actor=request.user, **form.cleaned_data_for_service())
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Concern %(reference)s recorded") % {"reference": concern.reference})
+            return redirect("priorities:staff_concern", reference=concern.reference)
+    return render(request, "priorities/concerns/staff/new.html", {"form": form})
+
+
+def _render_detail(request: HttpRequest, concern: Concern, **bound) -> HttpResponse:
+    """The concern's page with its moderation forms; ``bound`` holds a form that failed, to show its errors."""
+    is_open = concern.status in (Concern.Status.RECEIVED, Concern.Status.ACCEPTED, Concern.Status.SHORTLISTED)
+    forms = {
+        "shortlist_form": ConcernShortlistForm(meetings=selectors.meetings_for_shortlist(concern=concern)),
+        "reject_form": ConcernRejectForm(),
+        "merge_form": ConcernMergeForm(targets=selectors.concerns_to_merge_into(concern=concern)),
+    }
+    forms.update(bound)
+    failed = next((form for form in bound.values() if form.errors), None)
+    context = {
+        "concern": concern,
+        "can_accept": concern.status == Concern.Status.RECEIVED,
+        "is_open": is_open,
+        "failed_form": failed,
+        **(forms if is_open else {}),
+    }
+    return render(request, "priorities/concerns/staff/detail.html", context)
+
+
+@staff_view(roles=STAFF_ROLES)
+def concern_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _render_detail(request, _get_concern_for_user(request, reference))
+
+
+def _done(request: HttpRequest, concern: Concern, message: str) -> HttpResponse:
+    messages.success(request, message % {"reference": concern.reference})
+    return redirect("priorities:staff_concern", reference=concern.reference)
+
+
+@require_POST
+@staff_view(roles=STAFF_ROLES)
+def concern_accept(request: HttpRequest, reference: str) -> HttpResponse:
+    concern = _get_concern_for_user(request, reference)
+    try:
+        services.concern_accept(actor=request.user, concern=concern)
+    except PactError as error:
+        messages.error(request, str(error))
+        return redirect("priorities:staff_concern", reference=concern.reference)
+    return _done(request, concern, _("Concern %(reference)s accepted and published"))
+
+
+@require_POST
+@staff_view(roles=STAFF_ROLES)
+def concern_shortlist(request: HttpRequest, reference: str) -> HttpResponse:
+    concern = _get_concern_for_user(request, reference)
+    form = ConcernShortlistForm(request.POST, meetings=selectors.meetings_for_shortlist(concern=concern))
+    if form.is_valid():
+        try:
+            services.concern_shortlist(actor=request.user, concern=concern, meeting=form.cleaned_data["meeting"])
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, concern, _("Concern %(reference)s shortlisted"))
+    return _render_detail(request, concern, shortlist_form=form)
+
+
+@require_POST
+@staff_view(roles=STAFF_ROLES)
+def concern_reject(request: HttpRequest, reference: str) -> HttpResponse:
+    concern = _get_concern_for_user(request, reference)
+    form = ConcernRejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_reject(actor=request.user, concern=concern, reason=form.cleaned_data["reason"])
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, concern, _("Concern %(reference)s not taken forward"))
+    return _render_detail(request, concern, reject_form=form)
+
+
+@require_POST
+@staff_view(roles=STAFF_ROLES)
+def concern_merge(request: HttpRequest, reference: str) -> HttpResponse:
+    concern = _get_concern_for_user(request, reference)
+    form = ConcernMergeForm(request.POST, targets=selectors.concerns_to_merge_into(concern=concern))
+    if form.is_valid():
+        try:
+            services.concern_merge(actor=request.user, concern=concern, into=form.cleaned_data["into"])
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, concern, _("Concern %(reference)s merged"))
+    return _render_detail(request, concern, merge_form=form)
