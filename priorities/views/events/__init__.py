@@ -1,3 +1,20 @@
 """URLs of the events pages (public.py for residents, staff.py for signed-in staff)."""
 
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from priorities.views.events import public, staff
+
+_WARD = r"(?P<code>[Ee]05[0-9]{6})"
+
+urlpatterns: list = [
+    path("events/<uuid:uid>/", public.event_detail, name="event_detail"),
+    re_path(rf"^wards/{_WARD}/events/$", public.ward_events, name="ward_events"),
+    re_path(rf"^wards/{_WARD}/events\.ics$", public.ward_feed, name="ward_feed"),
+    path("teams/<slug:slug>/events.ics", public.team_feed, name="team_feed"),
+    path("staff/events/", staff.event_list, name="staff_event_list"),
+    path("staff/events/new/", staff.event_schedule, name="staff_event_schedule"),
+    path("staff/events/<int:pk>/edit/", staff.event_edit, name="staff_event_edit"),
+    path("staff/events/<int:pk>/cancel/", staff.event_cancel, name="staff_event_cancel"),
+    path("staff/events/<int:pk>/move/", staff.event_move, name="staff_event_move"),
+    path("staff/events/<int:pk>/held/", staff.event_record_held, name="staff_event_held"),
+]

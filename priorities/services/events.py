@@ -1,0 +1,373 @@
+"""Writes of meetings, surgeries, street briefings and online meetings.
+
+Each service a person uses (``event_schedule``, ``event_update``, ``event_cancel``,
+``event_move``, ``event_record_held``) checks that the actor may run every ward of the
+event, then calls its ``*_unchecked`` twin. The twins apply every rule of the event itself
+but no permission check: they are for management commands (demo data, imports) only, where
+``actor=None`` records the change in the audit trail as made by the system.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pact.audit import audit_record
+from pact.roles import AnyUser, can_manage_ward, can_run_ward, chaired_panel_ids, is_administrator
+from priorities.errors import PactError
+from priorities.models import Event, EventAttendance, Panel, PanelMember
+from priorities.selectors.events import members_active_on
+from wards.models import Ward
+
+ERROR_NO_WARDS = _("Choose at least one ward")
+ERROR_NOT_YOUR_WARD = _("You can only manage events for wards you run")
+ERROR_NOT_YOUR_PANEL = _("You can only schedule PACT meetings for a panel you chair")
+ERROR_PANEL_REQUIRED = _("Choose the panel holding the PACT meeting")
+ERROR_PANEL_WARDS = _("The panel must serve every ward of the meeting")
+ERROR_PANEL_NOT_MEETING = _("Only a PACT meeting has a panel")
+ERROR_LINK_REQUIRED = _("Enter the joining link for the online meeting")
+ERROR_START_PAST = _("The start must be in the future")
+ERROR_END_BEFORE_START = _("The end must be after the start")
+ERROR_NOT_SCHEDULED = _("Only a scheduled event can be changed; this one has been held, cancelled or moved")
+ERROR_REASON_REQUIRED = _("Enter the reason the event is cancelled")
+ERROR_NOT_STARTED = _("You can only record an event as held once it has started")
+ERROR_CANNOT_HOLD = _("A cancelled or moved event cannot be recorded as held")
+ERROR_NOT_MEMBERS = _("Attendance can only include members of the panel on the day of the meeting")
+ERROR_RESIDENTS_NEGATIVE = _("The number of residents attending must be 0 or more")
+
+EDITABLE_FIELDS = ("title", "starts_at", "ends_at", "venue", "address", "joining_url", "accessibility_notes")
+
+
+def _snapshot(event: Event) -> dict[str, Any]:
+    """The audited view of an event: its own fields, times in ISO form, and its wards."""
+    data: dict[str, Any] = {
+        "kind": event.kind,
+        "status": event.status,
+        "panel": event.panel_id,
+        "sequence": event.sequence,
+        "cancellation_reason": event.cancellation_reason,
+        "moved_to": event.moved_to_id,
+        "residents_attending": event.residents_attending,
+        "minutes": event.minutes,
+    }
+    for field in EDITABLE_FIELDS:
+        value = getattr(event, field)
+        data[field] = value.isoformat() if isinstance(value, datetime.datetime) else value
+    if event.pk:
+        data["wards"] = sorted(event.wards.values_list("code", flat=True))
+    return data
+
+
+def _check_may_run(actor: AnyUser, wards: Iterable[Ward], panel: Panel | None) -> None:
+    """The actor must run every ward; a chair (not an officer of those wards) only their own panel's meetings."""
+    wards = list(wards)
+    if not all(can_run_ward(actor, ward) for ward in wards):
+        raise PactError(ERROR_NOT_YOUR_WARD)
+    if panel is None or is_administrator(actor):
+        return
+    if not all(can_manage_ward(actor, ward) for ward in wards) and panel.pk not in chaired_panel_ids(actor):
+        raise PactError(ERROR_NOT_YOUR_PANEL)
+
+
+def _check_times(starts_at: datetime.datetime, ends_at: datetime.datetime, *, future: bool) -> None:
+    if ends_at <= starts_at:
+        raise PactError(ERROR_END_BEFORE_START)
+    if future and starts_at <= timezone.now():
+        raise PactError(ERROR_START_PAST)
+
+
+def _check_shape(*, kind: str, wards: Sequence[Ward], panel: Panel | None, joining_url: str) -> None:
+    """The rules of the event itself: wards, the panel of a PACT meeting, the link of an online one."""
+    if not wards:
+        raise PactError(ERROR_NO_WARDS)
+    if kind == Event.Kind.PACT_MEETING:
+        if panel is None:
+            raise PactError(ERROR_PANEL_REQUIRED)
+        served = set(panel.wards.values_list("pk", flat=True))
+        if not {ward.pk for ward in wards} <= served:
+            raise PactError(ERROR_PANEL_WARDS)
+    elif panel is not None:
+        raise PactError(ERROR_PANEL_NOT_MEETING)
+    if kind == Event.Kind.ONLINE_MEETING and not joining_url:
+        raise PactError(ERROR_LINK_REQUIRED)
+
+
+def _load_event(event_id: int) -> Event:
+    # Locked (the event row only: its panel may be null) so two people changing the same event
+    # at once cannot both pass the status check.
+    return Event.objects.select_for_update(of=("self",)).select_related("panel").get(pk=event_id)
+
+
+def _check_may_change(actor: AnyUser, event: Event) -> None:
+    _check_may_run(actor, event.wards.all(), event.panel)
+
+
+def event_schedule(
+    *,
+    actor: AnyUser,
+    kind: str,
+    title: str,
+    ward_ids: Sequence[int],
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    panel_id: int | None = None,
+    venue: str = "",
+    address: str = "",
+    joining_url: str = "",
+    accessibility_notes: str = "",
+) -> Event:
+    """Schedule an event for wards the actor runs, starting in the future.
+
+    Every chosen ward must be one the actor may run (pact.roles.can_run_ward); a PACT
+    meeting's panel must serve all its wards, and a chair only schedules for their panel.
+    """
+    wards = list(Ward.objects.filter(pk__in=ward_ids))
+    panel = Panel.objects.filter(pk=panel_id).first() if panel_id else None
+    if len(wards) != len(set(ward_ids)):
+        raise PactError(ERROR_NOT_YOUR_WARD)
+    _check_may_run(actor, wards, panel)
+    _check_times(starts_at, ends_at, future=True)
+    return event_schedule_unchecked(
+        actor=actor,
+        kind=kind,
+        title=title,
+        ward_ids=ward_ids,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        panel_id=panel_id,
+        venue=venue,
+        address=address,
+        joining_url=joining_url,
+        accessibility_notes=accessibility_notes,
+    )
+
+
+def event_schedule_unchecked(
+    *,
+    actor: AnyUser | None,
+    kind: str,
+    title: str,
+    ward_ids: Sequence[int],
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    panel_id: int | None = None,
+    venue: str = "",
+    address: str = "",
+    joining_url: str = "",
+    accessibility_notes: str = "",
+) -> Event:
+    """Create an event, past or future, without a permission check (management commands only).
+
+    The event's own rules still hold: wards given, a PACT meeting's panel serves them all,
+    an online meeting has a link, the end is after the start.
+    """
+    wards = list(Ward.objects.filter(pk__in=ward_ids))
+    panel = Panel.objects.filter(pk=panel_id).first() if panel_id else None
+    _check_shape(kind=kind, wards=wards, panel=panel, joining_url=joining_url)
+    _check_times(starts_at, ends_at, future=False)
+    event = Event(
+        kind=kind,
+        title=title.strip(),
+        panel=panel,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue.strip(),
+        address=address.strip(),
+        joining_url=joining_url.strip(),
+        accessibility_notes=accessibility_notes.strip(),
+        created_by=actor if isinstance(actor, User) and actor.is_authenticated else None,
+    )
+    with transaction.atomic():
+        event.full_clean()
+        event.save()
+        event.wards.set(wards)
+        audit_record(actor=actor, action="priorities.event.scheduled", target=event, data={"after": _snapshot(event)})
+    return event
+
+
+def event_update(*, actor: AnyUser, event_id: int, **changes: Any) -> Event:
+    """Change a scheduled event's title, times, venue, address, link or accessibility notes.
+
+    Only someone who may run every ward of the event may; new times must start in the future.
+    """
+    event = Event.objects.select_related("panel").get(pk=event_id)
+    _check_may_change(actor, event)
+    starts_at, ends_at = changes.get("starts_at", event.starts_at), changes.get("ends_at", event.ends_at)
+    if (starts_at, ends_at) != (event.starts_at, event.ends_at):
+        _check_times(starts_at, ends_at, future=True)
+    return event_update_unchecked(actor=actor, event_id=event_id, **changes)
+
+
+def event_update_unchecked(*, actor: AnyUser | None, event_id: int, **changes: Any) -> Event:
+    """Apply ``changes`` (keys of EDITABLE_FIELDS) to a scheduled event and raise its SEQUENCE."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"event_update cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        event = _load_event(event_id)
+        if event.status != Event.Status.SCHEDULED:
+            raise PactError(ERROR_NOT_SCHEDULED)
+        before = _snapshot(event)
+        for field, value in changes.items():
+            setattr(event, field, value.strip() if isinstance(value, str) else value)
+        _check_times(event.starts_at, event.ends_at, future=False)
+        _check_shape(kind=event.kind, wards=list(event.wards.all()), panel=event.panel, joining_url=event.joining_url)
+        event.sequence += 1
+        event.full_clean()
+        event.save(update_fields=[*changes, "sequence", "updated_at"])
+        after = _snapshot(event)
+        data = {"before": before, "after": after}
+        audit_record(actor=actor, action="priorities.event.updated", target=event, data=data)
+    return event
+
+
+def event_cancel(*, actor: AnyUser, event_id: int, reason: str) -> Event:
+    """Cancel a scheduled event, giving the reason residents will read."""
+    _check_may_change(actor, Event.objects.select_related("panel").get(pk=event_id))
+    return event_cancel_unchecked(actor=actor, event_id=event_id, reason=reason)
+
+
+def event_cancel_unchecked(*, actor: AnyUser | None, event_id: int, reason: str) -> Event:
+    """Cancel a scheduled event (management commands only): a reason is required."""
+    reason = reason.strip()
+    if not reason:
+        raise PactError(ERROR_REASON_REQUIRED)
+    with transaction.atomic():
+        event = _load_event(event_id)
+        if event.status != Event.Status.SCHEDULED:
+            raise PactError(ERROR_NOT_SCHEDULED)
+        before = _snapshot(event)
+        event.status = Event.Status.CANCELLED
+        event.cancellation_reason = reason
+        event.sequence += 1
+        event.full_clean()
+        event.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="priorities.event.cancelled",
+            target=event,
+            data={"before": before, "after": _snapshot(event)},
+        )
+    return event
+
+
+def event_move(*, actor: AnyUser, event_id: int, starts_at: datetime.datetime, ends_at: datetime.datetime) -> Event:
+    """Move a scheduled event to new times in the future; returns the new event.
+
+    The new event copies everything else; the old one becomes "moved" and points to it, so
+    calendars show the old date as cancelled with a note of the new one.
+    """
+    _check_may_change(actor, Event.objects.select_related("panel").get(pk=event_id))
+    _check_times(starts_at, ends_at, future=True)
+    return event_move_unchecked(actor=actor, event_id=event_id, starts_at=starts_at, ends_at=ends_at)
+
+
+def event_move_unchecked(
+    *, actor: AnyUser | None, event_id: int, starts_at: datetime.datetime, ends_at: datetime.datetime
+) -> Event:
+    """Move a scheduled event (management commands only); returns the new event."""
+    _check_times(starts_at, ends_at, future=False)
+    with transaction.atomic():
+        old = _load_event(event_id)
+        if old.status != Event.Status.SCHEDULED:
+            raise PactError(ERROR_NOT_SCHEDULED)
+        before = _snapshot(old)
+        wards = list(old.wards.all())
+        new = Event(
+            kind=old.kind,
+            title=old.title,
+            panel=old.panel,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue=old.venue,
+            address=old.address,
+            joining_url=old.joining_url,
+            accessibility_notes=old.accessibility_notes,
+            created_by=actor if isinstance(actor, User) and actor.is_authenticated else None,
+        )
+        new.full_clean()
+        new.save()
+        new.wards.set(wards)
+        old.status, old.moved_to, old.sequence = Event.Status.MOVED, new, old.sequence + 1
+        old.full_clean()
+        old.save(update_fields=["status", "moved_to", "sequence", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="priorities.event.moved",
+            target=old,
+            data={"before": before, "after": _snapshot(old), "new_event": _snapshot(new) | {"id": new.pk}},
+        )
+    return new
+
+
+def event_record_held(
+    *,
+    actor: AnyUser,
+    event_id: int,
+    member_ids: Sequence[int] = (),
+    residents_attending: int | None = None,
+    minutes: str = "",
+) -> Event:
+    """Record that an event took place: who of the panel attended, how many residents, the minutes.
+
+    Only after it started, and only for a scheduled (or already held, to correct it) event.
+    """
+    _check_may_change(actor, Event.objects.select_related("panel").get(pk=event_id))
+    return event_record_held_unchecked(
+        actor=actor, event_id=event_id, member_ids=member_ids, residents_attending=residents_attending, minutes=minutes
+    )
+
+
+def _attending_members(event: Event, member_ids: Sequence[int]) -> list[PanelMember]:
+    """The chosen members, each of whom must have been on the event's panel on its date."""
+    if not member_ids:
+        return []
+    if event.panel_id is None:
+        raise PactError(ERROR_NOT_MEMBERS)
+    members = list(members_active_on(event.panel_id, timezone.localdate(event.starts_at)).filter(pk__in=member_ids))
+    if len(members) != len(set(member_ids)):
+        raise PactError(ERROR_NOT_MEMBERS)
+    return members
+
+
+def event_record_held_unchecked(
+    *,
+    actor: AnyUser | None,
+    event_id: int,
+    member_ids: Sequence[int] = (),
+    residents_attending: int | None = None,
+    minutes: str = "",
+) -> Event:
+    """Record an event as held (management commands only); the event's rules still apply."""
+    if residents_attending is not None and residents_attending < 0:
+        raise PactError(ERROR_RESIDENTS_NEGATIVE)
+    with transaction.atomic():
+        event = _load_event(event_id)
+        if event.status not in (Event.Status.SCHEDULED, Event.Status.HELD):
+            raise PactError(ERROR_CANNOT_HOLD)
+        if event.starts_at > timezone.now():
+            raise PactError(ERROR_NOT_STARTED)
+        before = _snapshot(event) | {"attendance": sorted(event.attendance.values_list("member_id", flat=True))}
+        members = _attending_members(event, member_ids)
+        event.status, event.residents_attending, event.minutes = Event.Status.HELD, residents_attending, minutes.strip()
+        event.sequence += 1
+        event.full_clean()
+        event.save(update_fields=["status", "residents_attending", "minutes", "sequence", "updated_at"])
+        event.attendance.all().delete()
+        EventAttendance.objects.bulk_create(EventAttendance(event=event, member=member) for member in members)
+        after = _snapshot(event) | {"attendance": sorted(member.pk for member in members)}
+        audit_record(actor=actor, action="priorities.event.held", target=event, data={"before": before, "after": after})
+    return event
+
+
+def event_may_change(*, actor: AnyUser, event: Event) -> bool:
+    """Whether the actor may change the event: they run every ward of it (and chair its panel, if a chair)."""
+    try:
+        _check_may_change(actor, event)
+    except PactError:
+        return False
+    return True

@@ -1,0 +1,152 @@
+"""Staff pages for events: list, schedule, edit, cancel, move, record as held.
+
+Officers, chairs and administrators open these pages; which events each may see and change
+is decided per event by its wards (pact.roles via the events services).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from pact.access import staff_view
+from pact.roles import Role, ward_ids_for
+from priorities.errors import PactError
+from priorities.forms import events as forms
+from priorities.models import Event, PanelMember
+from priorities.selectors import events as selectors
+from priorities.services import events as services
+
+ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
+EVENTS_PER_PAGE = 20
+FORM_TEMPLATE = "priorities/events/staff_form.html"
+
+
+def _get_event_for_user(request: HttpRequest, pk: int) -> Event:
+    """The event, if one of its wards is the user's (else 404), and they may change it (else 403)."""
+    event = get_object_or_404(Event.objects.select_related("panel").prefetch_related("wards"), pk=pk)
+    visible = ward_ids_for(request.user)
+    if visible is not None and not any(ward.pk in visible for ward in event.wards.all()):
+        raise Http404("No event with that id")
+    if not services.event_may_change(actor=request.user, event=event):
+        raise PermissionDenied
+    return event
+
+
+def _ward_filter(request: HttpRequest, wards) -> int | None:
+    value = request.GET.get("ward", "")
+    return int(value) if value.isdigit() and any(ward.pk == int(value) for ward in wards) else None
+
+
+@staff_view(roles=ROLES)
+def event_list(request: HttpRequest) -> HttpResponse:
+    wards = list(selectors.wards_for_user(request.user))
+    ward_id = _ward_filter(request, wards)
+    events = selectors.events_for_staff(ward_ids_for(request.user), ward_id)
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "wards": wards, "ward_id": ward_id, "now": timezone.now()}
+    context["query_string"] = f"ward={ward_id}" if ward_id else ""
+    return render(request, "priorities/events/staff_list.html", context)
+
+
+def _form_page(request: HttpRequest, form: Form, **context) -> HttpResponse:
+    return render(request, FORM_TEMPLATE, {"form": form, **context})
+
+
+def _run(form: Form, call) -> Event | None:
+    """Call the service with the valid form; a refusal becomes an error on the form."""
+    try:
+        return call()
+    except PactError as error:
+        form.add_error(None, str(error))
+        return None
+
+
+@staff_view(roles=ROLES)
+def event_schedule(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = forms.EventScheduleForm(
+        data, wards=selectors.wards_for_user(request.user), panels=selectors.panels_for_scheduling(request.user)
+    )
+    if data is not None and form.is_valid():
+        values = form.cleaned_data
+        fields = ("kind", "title", "starts_at", "ends_at", "venue", "address", "joining_url", "accessibility_notes")
+        event = _run(
+            form,
+            lambda: services.event_schedule(
+                actor=request.user,
+                ward_ids=[ward.pk for ward in values["wards"]],
+                panel_id=values["panel"].pk if values["panel"] else None,
+                **{name: values[name] for name in fields},
+            ),
+        )
+        if event is not None:
+            messages.success(request, f"{event.title} has been scheduled")
+            return redirect("priorities:staff_event_list")
+    return _form_page(request, form, heading="Schedule an event", button="Schedule event")
+
+
+@staff_view(roles=ROLES)
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _get_event_for_user(request, pk)
+    data = request.POST if request.method == "POST" else None
+    initial = {name: getattr(event, name) for name in services.EDITABLE_FIELDS}
+    initial |= forms.EventTimesForm.initial_for(event)
+    form = forms.EventDetailsForm(data, initial=initial, kind=event.kind)
+    if data is not None and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        if updated := _run(form, lambda: services.event_update(actor=request.user, event_id=event.pk, **changes)):
+            messages.success(request, f"{updated.title} has been updated")
+            return redirect("priorities:staff_event_list")
+    return _form_page(request, form, event=event, heading=f"Change {event.title}", button="Save changes")
+
+
+@staff_view(roles=ROLES)
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _get_event_for_user(request, pk)
+    form = forms.EventCancelForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        if _run(form, lambda: services.event_cancel(actor=request.user, event_id=event.pk, reason=reason)):
+            messages.success(request, f"{event.title} has been cancelled")
+            return redirect("priorities:staff_event_list")
+    return _form_page(request, form, event=event, heading=f"Cancel {event.title}", button="Cancel event")
+
+
+@staff_view(roles=ROLES)
+def event_move(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _get_event_for_user(request, pk)
+    form = forms.EventMoveForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        times = {name: form.cleaned_data[name] for name in ("starts_at", "ends_at")}
+        if _run(form, lambda: services.event_move(actor=request.user, event_id=event.pk, **times)):
+            messages.success(request, f"{event.title} has been moved")
+            return redirect("priorities:staff_event_list")
+    return _form_page(request, form, event=event, heading=f"Move {event.title}", button="Move event")
+
+
+@staff_view(roles=ROLES)
+def event_record_held(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _get_event_for_user(request, pk)
+    day = timezone.localdate(event.starts_at)
+    members = selectors.members_active_on(event.panel_id, day) if event.panel_id else PanelMember.objects.none()
+    initial = {"members": list(event.attendance.values_list("member_id", flat=True))} | {
+        "residents_attending": event.residents_attending,
+        "minutes": event.minutes,
+    }
+    form = forms.EventHeldForm(request.POST if request.method == "POST" else None, initial=initial, members=members)
+    if form.is_bound and form.is_valid():
+        values = form.cleaned_data
+        held = {
+            "member_ids": [member.pk for member in values.get("members", [])],
+            "residents_attending": values["residents_attending"],
+            "minutes": values["minutes"],
+        }
+        if _run(form, lambda: services.event_record_held(actor=request.user, event_id=event.pk, **held)):
+            messages.success(request, f"Attendance and minutes of {event.title} have been recorded")
+            return redirect("priorities:staff_event_list")
+    heading = f"Record {event.title} as held"
+    return _form_page(request, form, event=event, heading=heading, button="Save attendance and minutes")
