@@ -69,7 +69,7 @@ def chaired_panel_ids(user: AnyUser) -> frozenset[int]:
         from priorities.models import PanelMember
 
         cached = frozenset(
-            PanelMember.objects.filter(user=user, role=PanelMember.Role.CHAIR, ended_on__isnull=True).values_list(
+            PanelMember.objects.filter(user_id=user.pk, role=PanelMember.Role.CHAIR, ended_on__isnull=True).values_list(
                 "panel_id", flat=True
             )
         )
