@@ -62,14 +62,15 @@ def can_manage_ward(user: AnyUser, ward) -> bool:
 
 def chaired_panel_ids(user: AnyUser) -> frozenset[int]:
     """The panels the user chairs now (an open chair membership), cached on the user."""
-    if not has_role(user, Role.CHAIR):
+    user_id = user.pk
+    if user_id is None or not has_role(user, Role.CHAIR):
         return frozenset()
     cached = getattr(user, "_pact_chaired_panels", None)
     if cached is None:
         from priorities.models import PanelMember
 
         cached = frozenset(
-            PanelMember.objects.filter(user_id=user.pk, role=PanelMember.Role.CHAIR, ended_on__isnull=True).values_list(
+            PanelMember.objects.filter(user_id=user_id, role=PanelMember.Role.CHAIR, ended_on__isnull=True).values_list(
                 "panel_id", flat=True
             )
         )
