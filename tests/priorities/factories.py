@@ -131,3 +131,34 @@ def held_meeting(ward, **kwargs):
     return MeetingFactory(
         panel=PanelFactory(wards=[ward]), status=models.Event.Status.HELD, starts_at=starts_at, **kwargs
     )
+
+
+class EventAttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.EventAttendance
+
+    event = factory.SubFactory(MeetingFactory)
+    member = factory.SubFactory(PanelMemberFactory)
+
+
+def ballot_meeting(ward, *, chair_user=None, members=3, concerns=4):
+    """A held PACT meeting for ``ward`` with its chair, ``members`` members present and
+    ``concerns`` of the ward's concerns shortlisted for it (the state a ballot opens in)."""
+    from types import SimpleNamespace
+
+    meeting = held_meeting(ward)
+    chair_extra = {"user": chair_user} if chair_user is not None else {}
+    chair = ChairFactory(panel=meeting.panel, name="Pat Okafor", **chair_extra)
+    present = [PanelMemberFactory(panel=meeting.panel, name=f"Member {n}") for n in range(1, members + 1)]
+    for member in present:
+        EventAttendanceFactory(event=meeting, member=member)
+    shortlisted = [
+        ConcernFactory(
+            ward=ward,
+            status=models.Concern.Status.SHORTLISTED,
+            shortlisted_for=meeting,
+            description=f"Concern {n}. Reported by residents near the shops.",
+        )
+        for n in range(1, concerns + 1)
+    ]
+    return SimpleNamespace(meeting=meeting, panel=meeting.panel, chair=chair, members=present, concerns=shortlisted)

@@ -1,0 +1,110 @@
+"""Reads of ballots: the chair's ballot page, the meetings a ballot can be opened at, the public result."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from pact.roles import AnyUser, chaired_panel_ids, is_administrator
+from priorities.models import Ballot, BallotOption, Event, PanelMember, Vote
+from priorities.services.ballots import Tie, places_label, tally
+
+
+def meetings_for_ballots(user: AnyUser) -> QuerySet[Event]:
+    """Held PACT meetings of the panels the user chairs (every panel for administrators), latest first."""
+    meetings = Event.objects.filter(kind=Event.Kind.PACT_MEETING, status=Event.Status.HELD)
+    if not is_administrator(user):
+        meetings = meetings.filter(panel_id__in=chaired_panel_ids(user))
+    ballots = Ballot.objects.select_related("ward").order_by("ward__name")
+    return (
+        meetings.select_related("panel")
+        .prefetch_related("wards", Prefetch("ballots", queryset=ballots))
+        .order_by("-starts_at")
+    )
+
+
+def meeting_for_ballot(pk: int) -> QuerySet[Event]:
+    return Event.objects.filter(pk=pk, kind=Event.Kind.PACT_MEETING).select_related("panel")
+
+
+def ballot_for_page(pk: int) -> QuerySet[Ballot]:
+    """The ballot with its meeting, panel and ward, and how many members have voted."""
+    return (
+        Ballot.objects.filter(pk=pk)
+        .select_related("meeting__panel", "ward", "casting_vote_by")
+        .annotate(members_voting=Count("votes"))
+    )
+
+
+def ballot_options_counted(ballot: Ballot) -> list[BallotOption]:
+    """The options with their votes so far as ``count`` (members' choices or the show of hands)."""
+    count = Count("choices") if ballot.method == Ballot.Method.MEMBERS else Coalesce("hands", 0)
+    return list(
+        BallotOption.objects.filter(ballot=ballot).select_related("category").annotate(count=count).order_by("pk")
+    )
+
+
+def current_tie(options: list[BallotOption]) -> Tie | None:
+    """The tie for a place the chair must decide now, from counted options (see ballot_options_counted)."""
+    return tally({option.pk: option.count for option in options}).tie  # type: ignore[attr-defined]
+
+
+def members_present(ballot: Ballot) -> QuerySet[PanelMember]:
+    """Members of the panel on the meeting's date recorded present, each with whether they have voted."""
+    day = timezone.localdate(ballot.meeting.starts_at)
+    return (
+        PanelMember.objects.filter(panel=ballot.meeting.panel_id, attendance__event=ballot.meeting_id)
+        .filter(started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .annotate(has_voted=Exists(Vote.objects.filter(ballot=ballot, member=OuterRef("pk"))))
+        .order_by("name")
+    )
+
+
+def votes_recorded(ballot: Ballot) -> QuerySet[Vote]:
+    """The votes recorded, each with the member and their choices in rank order."""
+    return (
+        Vote.objects.filter(ballot=ballot)
+        .select_related("member")
+        .prefetch_related("choices__option")
+        .order_by("member__name")
+    )
+
+
+@dataclass(frozen=True)
+class Result:
+    options: list[BallotOption]
+    adopted: list[BallotOption]
+    tie_places: str
+    casting_chair: str
+
+
+def _chair_name(ballot: Ballot, user: User | None) -> str:
+    if user is None:
+        return ""
+    name = (
+        PanelMember.objects.filter(panel=ballot.meeting.panel_id, user=user, role=PanelMember.Role.CHAIR)
+        .order_by("-started_on")
+        .values_list("name", flat=True)
+        .first()
+    )
+    return name or user.get_full_name() or "the chair"
+
+
+def ballot_result(ballot: Ballot) -> Result:
+    """A closed ballot's public result: every option with votes and place, and who decided a tie."""
+    options = list(
+        BallotOption.objects.filter(ballot=ballot)
+        .select_related("category")
+        .order_by(F("position").asc(nulls_last=True), "-votes", "pk")
+    )
+    tie = tally({option.pk: option.votes or 0 for option in options}).tie
+    decided = tie is not None and ballot.casting_vote_by_id is not None
+    return Result(
+        options=options,
+        adopted=[option for option in options if option.position],
+        tie_places=places_label(tie.places) if decided and tie else "",
+        casting_chair=_chair_name(ballot, ballot.casting_vote_by) if decided else "",
+    )

@@ -1,0 +1,454 @@
+"""Writes of ballots: open, record votes or a show of hands, the chair's casting vote, close.
+
+A ballot runs at a held PACT meeting for one ward. Closing it adopts the top three as the
+ward's priorities in one transaction: previous priorities that won are carried over, those
+that lost are closed, winning concerns become new priorities. A closed ballot never changes.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pact.audit import audit_record
+from pact.roles import can_chair_ward
+from priorities.errors import PactError
+from priorities.models import Ballot, BallotOption, Concern, Event, EventAttendance, PanelMember, Priority, Vote
+from wards.models import Ward
+
+PLACES = 3
+ORDINALS = {1: _("first"), 2: _("second"), 3: _("third")}
+
+ERROR_NOT_CHAIR = _("Only the chair of a panel serving this ward can run its ballots")
+ERROR_NOT_MEETING = _("Ballots are held at PACT meetings only")
+ERROR_NOT_HELD = _("Record the meeting as held before opening a ballot")
+ERROR_WARD_NOT_SERVED = _("This meeting's panel does not serve that ward")
+ERROR_BALLOT_EXISTS = _("A ballot for this ward has already been held at this meeting")
+ERROR_BALLOT_OPEN_FOR_WARD = _("This ward already has an open ballot: close it before opening another")
+ERROR_NO_OPTIONS = _(
+    "There is nothing to vote on: shortlist concerns for this meeting, or the ward needs current priorities to review"
+)
+ERROR_CLOSED = _("This ballot is closed and cannot be changed")
+ERROR_WRONG_METHOD = _("This ballot is not recorded that way")
+ERROR_NOT_MEMBER = _("Only members of this panel can vote")
+ERROR_NOT_ACTIVE_MEMBER = _("This person was not a member of the panel on the day of the meeting")
+ERROR_NOT_PRESENT = _("Only members recorded as present at the meeting can vote")
+ERROR_CHOICE_COUNT = _("Choose between 1 and 3 options")
+ERROR_CHOICE_REPEATED = _("Choose each option only once")
+ERROR_CHOICE_NOT_IN_BALLOT = _("Choose only options of this ballot")
+ERROR_ALREADY_VOTED = _("This member has already voted in this ballot: each member votes once")
+ERROR_PEOPLE_VOTING = _("Enter how many people voted, 1 or more")
+ERROR_HANDS_MISSING = _("Enter a count for every option")
+ERROR_HANDS_NEGATIVE = _("Counts cannot be negative")
+ERROR_HANDS_OVER = _("No option can have more votes than the number of people voting")
+ERROR_HANDS_TOTAL = _("The counts add up to more than 3 votes for each person voting")
+ERROR_NO_TIE = _("There is no tie for a place to decide")
+ERROR_CASTING_NOT_TIED = _("Choose only options that are tied")
+ERROR_CASTING_COUNT = _("Choose {places} of the tied options")
+ERROR_TIE_UNDECIDED = _(
+    "There is a tie for the {places} between {options}: record the chair's casting vote before closing the ballot"
+)
+ERROR_NO_VOTES = _("Record the votes before closing the ballot")
+
+CLOSED_OUTCOME = "Not re-selected at the PACT meeting on {date}"
+
+
+# The tally: plain data in, result out, so every case of ties can be tested on its own.
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Options with equal votes competing for fewer places than there are of them."""
+
+    options: tuple[int, ...]
+    places: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Each winning option's place (1–3), and the undecided tie, if any."""
+
+    positions: dict[int, int] = field(default_factory=dict)
+    tie: Tie | None = None
+    casting_used: frozenset[int] = frozenset()
+
+
+def tally(votes: Mapping[int, int], casting: frozenset[int] | set[int] = frozenset(), places: int = PLACES) -> Tally:
+    """Place the options by votes: the most votes first; options without votes never win.
+
+    Options with equal votes that all fit in the places left share them in the given order.
+    Where they do not fit, ``casting`` (the chair's choice) must name exactly as many of them
+    as there are places left; otherwise the result carries the undecided tie.
+    """
+    groups: dict[int, list[int]] = {}
+    for option, count in sorted(votes.items(), key=lambda item: -item[1]):
+        if count > 0:
+            groups.setdefault(count, []).append(option)
+    winners: list[int] = []
+    used: frozenset[int] = frozenset()
+    for group in groups.values():
+        left = places - len(winners)
+        if left <= 0:
+            break
+        if len(group) <= left:
+            winners.extend(group)
+            continue
+        chosen = [option for option in group if option in casting]
+        if len(chosen) != left:
+            tie = Tie(options=tuple(group), places=tuple(range(len(winners) + 1, places + 1)))
+            return Tally(positions=_places(winners), tie=tie)
+        winners.extend(chosen)
+        used = frozenset(chosen)
+    return Tally(positions=_places(winners), casting_used=used)
+
+
+def _places(winners: list[int]) -> dict[int, int]:
+    return {option: place for place, option in enumerate(winners, start=1)}
+
+
+def places_label(places: Sequence[int]) -> str:
+    """'third place', 'second and third places'."""
+    names = [str(ORDINALS[place]) for place in places]
+    if len(names) == 1:
+        return f"{names[0]} place"
+    return f"{', '.join(names[:-1])} and {names[-1]} places"
+
+
+def _join(titles: Sequence[str]) -> str:
+    quoted = [f"‘{title}’" for title in titles]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+# Opening
+
+
+def _check_chair(actor: User, ward: Ward) -> None:
+    if not can_chair_ward(actor, ward):
+        raise PactError(ERROR_NOT_CHAIR)
+
+
+def _check_meeting(meeting: Event, ward: Ward) -> None:
+    panel = meeting.panel
+    if meeting.kind != Event.Kind.PACT_MEETING or panel is None:
+        raise PactError(ERROR_NOT_MEETING)
+    if meeting.status != Event.Status.HELD:
+        raise PactError(ERROR_NOT_HELD)
+    if not panel.wards.filter(pk=ward.pk).exists() or not meeting.wards.filter(pk=ward.pk).exists():
+        raise PactError(ERROR_WARD_NOT_SERVED)
+    if Ballot.objects.filter(meeting=meeting, ward=ward).exists():
+        raise PactError(ERROR_BALLOT_EXISTS)
+    if Ballot.objects.filter(ward=ward, status=Ballot.Status.OPEN).exists():
+        raise PactError(ERROR_BALLOT_OPEN_FOR_WARD)
+
+
+def option_title(text: str) -> str:
+    """A concern's description as an option or priority title: its first sentence, at most 200 characters."""
+    text = " ".join(text.split())
+    for end in (". ", "! ", "? "):
+        if end in text:
+            text = text[: text.index(end) + 1]
+    return text if len(text) <= 200 else text[:199].rstrip() + "…"
+
+
+def _options_for(ballot: Ballot) -> list[BallotOption]:
+    concerns = Concern.objects.filter(
+        ward=ballot.ward, status=Concern.Status.SHORTLISTED, shortlisted_for=ballot.meeting
+    ).order_by("created_at", "pk")
+    priorities = Priority.objects.filter(ward=ballot.ward, status__in=Priority.ACTIVE_STATUSES).order_by("slot")
+    options = [
+        BallotOption(ballot=ballot, priority=p, title=p.title, category_id=p.category_id) for p in priorities
+    ] + [
+        BallotOption(ballot=ballot, concern=c, title=option_title(c.description), category_id=c.category_id)
+        for c in concerns
+    ]
+    return options
+
+
+def ballot_open(*, actor: User, meeting: Event, ward: Ward, method: str) -> Ballot:
+    """Open the ballot of ``ward`` at a held PACT meeting of a panel serving it.
+
+    Only its chair (or an administrator) may; one ballot per meeting and ward, one open ballot
+    per ward. The options are the ward's concerns shortlisted for this meeting and its active
+    priorities, which are up for review; with neither there is nothing to vote on.
+    """
+    _check_chair(actor, ward)
+    _check_meeting(meeting, ward)
+    with transaction.atomic():
+        ballot = Ballot(meeting=meeting, ward=ward, method=method, opened_by=actor)
+        ballot.full_clean(validate_constraints=False)
+        options = _options_for(ballot)
+        if not options:
+            raise PactError(ERROR_NO_OPTIONS)
+        try:
+            with transaction.atomic():
+                ballot.save()
+        except IntegrityError as error:
+            raise PactError(ERROR_BALLOT_EXISTS) from error
+        BallotOption.objects.bulk_create(options)
+        audit_record(
+            actor=actor,
+            action="priorities.ballot.opened",
+            target=ballot,
+            data={"after": {"meeting": meeting.pk, "ward": ward.code, "method": method, "options": len(options)}},
+        )
+    return ballot
+
+
+# Recording votes
+
+
+def _lock_open(ballot: Ballot, method: str) -> Ballot:
+    """The ballot, locked against a concurrent close, refused unless open and run by ``method``."""
+    locked = Ballot.objects.select_for_update().select_related("meeting", "ward").get(pk=ballot.pk)
+    if locked.status != Ballot.Status.OPEN:
+        raise PactError(ERROR_CLOSED)
+    if locked.method != method:
+        raise PactError(ERROR_WRONG_METHOD)
+    return locked
+
+
+def _check_voter(ballot: Ballot, member: PanelMember) -> None:
+    if member.panel_id != ballot.meeting.panel_id:
+        raise PactError(ERROR_NOT_MEMBER)
+    day = timezone.localdate(ballot.meeting.starts_at)
+    if member.started_on > day or (member.ended_on is not None and member.ended_on < day):
+        raise PactError(ERROR_NOT_ACTIVE_MEMBER)
+    if not EventAttendance.objects.filter(event=ballot.meeting_id, member=member).exists():
+        raise PactError(ERROR_NOT_PRESENT)
+
+
+def _check_choices(ballot: Ballot, options: Sequence[BallotOption]) -> None:
+    if not 1 <= len(options) <= PLACES:
+        raise PactError(ERROR_CHOICE_COUNT)
+    if len({option.pk for option in options}) != len(options):
+        raise PactError(ERROR_CHOICE_REPEATED)
+    if any(option.ballot_id != ballot.pk for option in options):
+        raise PactError(ERROR_CHOICE_NOT_IN_BALLOT)
+
+
+def ballot_vote_record(*, actor: User, ballot: Ballot, member: PanelMember, options: Sequence[BallotOption]) -> Vote:
+    """Record one panel member's vote: 1–3 distinct options of an open ballot.
+
+    The member must be on the meeting's panel on its date and recorded present. The
+    database's one-vote-per-member constraint refuses a second vote, however many
+    submissions arrive at once; that refusal becomes a clear message.
+    """
+    _check_chair(actor, ballot.ward)
+    with transaction.atomic():
+        ballot = _lock_open(ballot, Ballot.Method.MEMBERS)
+        _check_voter(ballot, member)
+        _check_choices(ballot, options)
+        vote = Vote(ballot=ballot, member=member, recorded_by=actor)
+        # The unique constraint is left to the database: a check here would race with a twin request.
+        vote.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                vote.save()
+        except IntegrityError as error:
+            raise PactError(ERROR_ALREADY_VOTED) from error
+        vote.choices.bulk_create(
+            [vote.choices.model(vote=vote, option=option, rank=rank) for rank, option in enumerate(options, start=1)]
+        )
+        audit_record(
+            actor=actor,
+            action="priorities.vote.recorded",
+            target=vote,
+            data={"after": {"ballot": ballot.pk, "member": member.pk, "options": [o.pk for o in options]}},
+        )
+    return vote
+
+
+def _check_hands(options: list[BallotOption], people_voting: int, counts: Mapping[int, int]) -> None:
+    if people_voting < 1:
+        raise PactError(ERROR_PEOPLE_VOTING)
+    if any(option.pk not in counts for option in options):
+        raise PactError(ERROR_HANDS_MISSING)
+    values = [counts[option.pk] for option in options]
+    if any(value < 0 for value in values):
+        raise PactError(ERROR_HANDS_NEGATIVE)
+    if any(value > people_voting for value in values):
+        raise PactError(ERROR_HANDS_OVER)
+    if sum(values) > people_voting * PLACES:
+        raise PactError(ERROR_HANDS_TOTAL)
+
+
+def ballot_hands_record(*, actor: User, ballot: Ballot, people_voting: int, counts: Mapping[int, int]) -> Ballot:
+    """Record a show of hands: how many people voted and a count for every option (by option id).
+
+    No count can exceed the people voting. Recording again while the ballot is open replaces
+    the counts (a recount); both are audited.
+    """
+    _check_chair(actor, ballot.ward)
+    with transaction.atomic():
+        ballot = _lock_open(ballot, Ballot.Method.SHOW_OF_HANDS)
+        options = list(ballot.options.all())
+        _check_hands(options, people_voting, counts)
+        before = {"people_voting": ballot.people_voting, "counts": {o.pk: o.hands for o in options}}
+        ballot.people_voting = people_voting
+        ballot.full_clean(validate_constraints=False)
+        ballot.save(update_fields=["people_voting"])
+        for option in options:
+            option.hands = counts[option.pk]
+        BallotOption.objects.bulk_update(options, ["hands"])
+        after = {"people_voting": people_voting, "counts": {o.pk: o.hands for o in options}}
+        audit_record(
+            actor=actor,
+            action="priorities.ballot.hands_recorded",
+            target=ballot,
+            data={"before": before, "after": after},
+        )
+    return ballot
+
+
+# Counting, the casting vote and closing
+
+
+def ballot_votes(ballot: Ballot) -> dict[int, int]:
+    """Votes per option id, in the options' order (show of hands counts, or members' choices)."""
+    options = BallotOption.objects.filter(ballot=ballot).order_by("pk")
+    if ballot.method == Ballot.Method.SHOW_OF_HANDS:
+        return {option.pk: option.hands or 0 for option in options}
+    return dict(options.annotate(chosen=Count("choices")).values_list("pk", "chosen"))
+
+
+def ballot_tally(ballot: Ballot) -> Tally:
+    """The ballot's current tally, applying the chair's casting vote where it settles a tie."""
+    casting = frozenset(ballot.options.filter(casting_vote=True).values_list("pk", flat=True))
+    return tally(ballot_votes(ballot), casting)
+
+
+def ballot_casting_vote(*, actor: User, ballot: Ballot, options: Sequence[BallotOption]) -> Ballot:
+    """Record the chair's casting vote: which of the options tied for the last places take them.
+
+    Only while a tie for a place is undecided by the votes, and exactly as many options as
+    there are places in dispute. A later recount that changes the tie makes it count no more.
+    """
+    _check_chair(actor, ballot.ward)
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().select_related("ward").get(pk=ballot.pk)
+        if ballot.status != Ballot.Status.OPEN:
+            raise PactError(ERROR_CLOSED)
+        tie = tally(ballot_votes(ballot)).tie
+        if tie is None:
+            raise PactError(ERROR_NO_TIE)
+        chosen = {option.pk for option in options}
+        if not chosen <= set(tie.options):
+            raise PactError(ERROR_CASTING_NOT_TIED)
+        if len(chosen) != len(tie.places):
+            raise PactError(str(ERROR_CASTING_COUNT).format(places=len(tie.places)))
+        before = list(ballot.options.filter(casting_vote=True).values_list("pk", flat=True))
+        ballot.options.exclude(pk__in=chosen).update(casting_vote=False)
+        ballot.options.filter(pk__in=chosen).update(casting_vote=True)
+        ballot.casting_vote_by = actor
+        ballot.save(update_fields=["casting_vote_by"])
+        audit_record(
+            actor=actor,
+            action="priorities.ballot.casting_vote",
+            target=ballot,
+            data={"before": before, "after": sorted(chosen), "tied": list(tie.options)},
+        )
+    return ballot
+
+
+def _has_votes(ballot: Ballot) -> bool:
+    if ballot.method == Ballot.Method.SHOW_OF_HANDS:
+        return ballot.people_voting is not None
+    return ballot.votes.exists()
+
+
+def _check_closable(ballot: Ballot, result: Tally, titles: Mapping[int, str]) -> None:
+    if not _has_votes(ballot):
+        raise PactError(ERROR_NO_VOTES)
+    if result.tie is not None:
+        names = _join([titles[pk] for pk in result.tie.options])
+        raise PactError(str(ERROR_TIE_UNDECIDED).format(places=places_label(result.tie.places), options=names))
+
+
+def _record_tally(ballot: Ballot, options: list[BallotOption], votes: Mapping[int, int], result: Tally) -> None:
+    for option in options:
+        option.votes = votes[option.pk]
+        option.position = result.positions.get(option.pk)
+        option.casting_vote = option.pk in result.casting_used
+    BallotOption.objects.bulk_update(options, ["votes", "position", "casting_vote"])
+
+
+def _adopt(ballot: Ballot, actor: User, winners: list[BallotOption]) -> dict[str, list[int]]:
+    """Carry over the previous priorities that won, close the rest, adopt the winning concerns."""
+    meeting, day = ballot.meeting, timezone.localdate(ballot.meeting.starts_at)
+    active = list(Priority.objects.select_for_update().filter(ward=ballot.ward, status__in=Priority.ACTIVE_STATUSES))
+    kept = {option.priority_id for option in winners if option.priority_id}
+    for priority in active:
+        if priority.pk in kept:
+            priority.last_reviewed_at = meeting
+            priority.save(update_fields=["last_reviewed_at"])
+        else:
+            priority.status, priority.ended_on, priority.ended_at = Priority.Status.CLOSED, day, meeting
+            priority.outcome = CLOSED_OUTCOME.format(date=f"{day.day} {day:%B %Y}")
+            priority.full_clean(validate_constraints=False)
+            priority.save(update_fields=["status", "ended_on", "ended_at", "outcome"])
+    free = [slot for slot in Priority.SLOTS if slot not in {p.slot for p in active if p.pk in kept}]
+    adopted = []
+    for option, slot in zip((o for o in winners if o.concern_id), free, strict=False):
+        adopted.append(_adopt_concern(ballot, option, slot, day).pk)
+    return {
+        "carried_over": sorted(kept & {p.pk for p in active}),
+        "closed": [p.pk for p in active if p.pk not in kept],
+        "adopted": adopted,
+    }
+
+
+def _adopt_concern(ballot: Ballot, option: BallotOption, slot: int, day) -> Priority:
+    concern = option.concern
+    if concern is None:
+        raise ValueError("only a concern's option is adopted as a new priority")
+    priority = Priority(
+        ward=ballot.ward,
+        slot=slot,
+        title=option.title,
+        category_id=option.category_id,
+        concern=concern,
+        agreed_on=day,
+        agreed_at=ballot.meeting,
+    )
+    priority.full_clean(validate_constraints=False)
+    priority.save()
+    concern.status = Concern.Status.ADOPTED
+    concern.save(update_fields=["status"])
+    return priority
+
+
+def ballot_close(*, actor: User, ballot: Ballot) -> Ballot:
+    """Close the ballot and adopt its top three as the ward's priorities, all in one transaction.
+
+    Refused while a tie for a place is undecided (naming the tied options) and before any
+    vote is recorded. Options without votes never win: fewer than three leaves places empty.
+    """
+    _check_chair(actor, ballot.ward)
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().select_related("meeting", "ward").get(pk=ballot.pk)
+        if ballot.status != Ballot.Status.OPEN:
+            raise PactError(ERROR_CLOSED)
+        options = list(ballot.options.select_related("concern").order_by("pk"))
+        votes = ballot_votes(ballot)
+        result = tally(votes, frozenset(option.pk for option in options if option.casting_vote))
+        _check_closable(ballot, result, {option.pk: option.title for option in options})
+        _record_tally(ballot, options, votes, result)
+        winners = sorted((o for o in options if o.position), key=lambda o: o.position or 0)
+        changes = _adopt(ballot, actor, winners)
+        ballot.status, ballot.closed_at, ballot.closed_by = Ballot.Status.CLOSED, timezone.now(), actor
+        if not result.casting_used:
+            ballot.casting_vote_by = None
+        ballot.full_clean(validate_constraints=False)
+        ballot.save(update_fields=["status", "closed_at", "closed_by", "casting_vote_by"])
+        after = {"votes": votes, "positions": result.positions, **changes}
+        audit_record(
+            actor=actor,
+            action="priorities.ballot.closed",
+            target=ballot,
+            data={"before": {"status": "open"}, "after": after},
+        )
+    return ballot

@@ -1,0 +1,240 @@
+"""Staff ballot and priority pages: open a ballot, record votes, the casting vote, close; edit and resolve priorities.
+
+Ballots are run by the chair of a panel serving the ward (pact.roles.can_chair_ward);
+officers do not run them. A ballot of a ward one does not chair is not found (404).
+Priorities are kept up by the ward's officers and chair (pact.roles.can_run_ward).
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pact.access import staff_view
+from pact.roles import Role, can_chair_ward, can_run_ward
+from priorities.errors import PactError
+from priorities.forms.ballots import BallotOpenForm, CastingVoteForm, HandsForm, VoteForm
+from priorities.forms.priorities import PriorityForm, ResolveForm
+from priorities.models import Ballot, BallotOption, Event, Priority
+from priorities.selectors import ballots as selectors
+from priorities.selectors import priorities as priority_selectors
+from priorities.services import ballots as services
+from priorities.services import priorities as priority_services
+
+BALLOT_ROLES = (Role.CHAIR, Role.ADMINISTRATOR)
+PRIORITY_ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
+MEETINGS_PER_PAGE = 20
+
+
+def _get_ballot_for_user(request: HttpRequest, pk: int) -> Ballot:
+    ballot = selectors.ballot_for_page(pk).first()
+    if ballot is None or not can_chair_ward(request.user, ballot.ward):
+        raise Http404("No ballot with that number")
+    return ballot
+
+
+def _get_meeting_for_user(request: HttpRequest, pk: int) -> tuple[Event, list]:
+    """The held meeting and the wards of it the user chairs that have no ballot there yet."""
+    meeting = selectors.meeting_for_ballot(pk).first()
+    wards = [ward for ward in meeting.wards.all() if can_chair_ward(request.user, ward)] if meeting else []
+    if not wards:
+        raise Http404("No meeting with that number")
+    held = set(meeting.ballots.values_list("ward_id", flat=True))
+    return meeting, [ward for ward in wards if ward.pk not in held]
+
+
+def _get_priority_for_user(request: HttpRequest, pk: int) -> Priority:
+    priority = priority_selectors.priority_for_staff(pk).first()
+    if priority is None or not can_run_ward(request.user, priority.ward):
+        raise Http404("No priority with that number")
+    return priority
+
+
+@staff_view(roles=BALLOT_ROLES)
+def ballot_list(request: HttpRequest) -> HttpResponse:
+    meetings = selectors.meetings_for_ballots(request.user)
+    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "priorities/ballots/staff/list.html", {"page": page})
+
+
+@staff_view(roles=BALLOT_ROLES)
+def ballot_open(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    meeting, wards = _get_meeting_for_user(request, meeting_pk)
+    form = BallotOpenForm(request.POST if request.method == "POST" else None, wards=wards)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballot = services.ballot_open(
+                actor=request.user, meeting=meeting, ward=form.cleaned_data["ward"], method=form.cleaned_data["method"]
+            )
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Ballot opened for %(ward)s") % {"ward": ballot.ward.name})
+            return redirect("priorities:staff_ballot", pk=ballot.pk)
+    return render(request, "priorities/ballots/staff/open.html", {"meeting": meeting, "wards": wards, "form": form})
+
+
+def _vote_form(ballot: Ballot, data=None) -> VoteForm:
+    options = BallotOption.objects.filter(ballot=ballot).order_by("pk")
+    return VoteForm(data, members=selectors.members_present(ballot), options=options)
+
+
+def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpResponse:
+    options = selectors.ballot_options_counted(ballot)
+    tie = selectors.current_tie(options) if ballot.status == Ballot.Status.OPEN else None
+    context = {
+        "ballot": ballot,
+        "options": options,
+        "members": list(selectors.members_present(ballot)),
+        "votes": list(selectors.votes_recorded(ballot)),
+        "tie": tie,
+        "tie_places": services.places_label(tie.places) if tie else "",
+        "current": list(priority_selectors.current_priorities(ballot.ward)),
+    }
+    if ballot.status == Ballot.Status.OPEN:
+        if ballot.method == Ballot.Method.MEMBERS:
+            context["vote_form"] = forms.get("vote_form") or _vote_form(ballot)
+        else:
+            context["hands_form"] = forms.get("hands_form") or HandsForm(
+                options=options, initial=_hands_initial(ballot)
+            )
+        if tie:
+            tied = [option for option in options if option.pk in tie.options]
+            context["casting_form"] = forms.get("casting_form") or CastingVoteForm(tied=tied, places=len(tie.places))
+    context.update(forms)
+    context["has_errors"] = any(form.errors for form in forms.values())
+    return render(request, "priorities/ballots/staff/ballot.html", context)
+
+
+def _hands_initial(ballot: Ballot) -> dict:
+    return {"people_voting": ballot.people_voting}
+
+
+@staff_view(roles=BALLOT_ROLES)
+def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_ballot(request, _get_ballot_for_user(request, pk))
+
+
+@require_POST
+@staff_view(roles=BALLOT_ROLES)
+def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _get_ballot_for_user(request, pk)
+    form = _vote_form(ballot, request.POST)
+    if form.is_valid():
+        member = form.cleaned_data["member"]
+        try:
+            services.ballot_vote_record(
+                actor=request.user, ballot=ballot, member=member, options=form.cleaned_data["options"]
+            )
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Vote of %(member)s recorded") % {"member": member.name})
+            return redirect("priorities:staff_ballot", pk=ballot.pk)
+    return _render_ballot(request, ballot, vote_form=form)
+
+
+@require_POST
+@staff_view(roles=BALLOT_ROLES)
+def ballot_hands(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _get_ballot_for_user(request, pk)
+    form = HandsForm(request.POST, options=list(ballot.options.order_by("pk")))
+    if form.is_valid():
+        try:
+            services.ballot_hands_record(
+                actor=request.user,
+                ballot=ballot,
+                people_voting=form.cleaned_data["people_voting"],
+                counts=form.counts(),
+            )
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Show of hands recorded"))
+            return redirect("priorities:staff_ballot", pk=ballot.pk)
+    return _render_ballot(request, ballot, hands_form=form)
+
+
+@require_POST
+@staff_view(roles=BALLOT_ROLES)
+def ballot_casting_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _get_ballot_for_user(request, pk)
+    tie = selectors.current_tie(selectors.ballot_options_counted(ballot))
+    if tie is None or ballot.status != Ballot.Status.OPEN:
+        messages.info(request, _("There is no tie for a place to decide"))
+        return redirect("priorities:staff_ballot", pk=ballot.pk)
+    form = CastingVoteForm(request.POST, tied=list(ballot.options.filter(pk__in=tie.options)), places=len(tie.places))
+    if form.is_valid():
+        try:
+            services.ballot_casting_vote(actor=request.user, ballot=ballot, options=form.cleaned_data["options"])
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Casting vote recorded"))
+            return redirect("priorities:staff_ballot", pk=ballot.pk)
+    return _render_ballot(request, ballot, casting_form=form)
+
+
+@staff_view(roles=BALLOT_ROLES)
+def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _get_ballot_for_user(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.ballot_close(actor=request.user, ballot=ballot)
+        except PactError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, _("Ballot closed: the ward's priorities are updated"))
+            return redirect("priorities:staff_ballot", pk=ballot.pk)
+    return render(request, "priorities/ballots/staff/close.html", {"ballot": ballot, "error": error})
+
+
+def _priority_form(priority: Priority, data=None) -> PriorityForm:
+    initial = {
+        "title": priority.title,
+        "lead_officer": priority.lead_officer_id,
+        "plan_priority": priority.plan_priority_id,
+        "partners": list(priority.partners.values_list("pk", flat=True)),
+    }
+    return PriorityForm(
+        data,
+        initial=initial,
+        officers=priority_selectors.lead_officer_choices(priority.ward),
+        partners=priority_selectors.partner_choices(),
+        plan_priorities=priority_selectors.plan_priority_choices(priority),
+    )
+
+
+@staff_view(roles=PRIORITY_ROLES)
+def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = _get_priority_for_user(request, pk)
+    form = _priority_form(priority, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            priority_services.priority_update(actor=request.user, priority=priority, **form.cleaned_data)
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Priority updated"))
+            return redirect("priorities:priority_detail", pk=priority.pk)
+    return render(request, "priorities/priorities/staff/edit.html", {"priority": priority, "form": form})
+
+
+@staff_view(roles=PRIORITY_ROLES)
+def priority_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = _get_priority_for_user(request, pk)
+    form = ResolveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            priority_services.priority_resolve(
+                actor=request.user, priority=priority, outcome=form.cleaned_data["outcome"]
+            )
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Priority marked as resolved"))
+            return redirect("priorities:priority_detail", pk=priority.pk)
+    return render(request, "priorities/priorities/staff/resolve.html", {"priority": priority, "form": form})
