@@ -5,7 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pact.access import staff_view
-from pact.roles import Role, is_administrator, user_roles
+from pact.roles import Role, has_role, is_administrator, user_roles
+from priorities.selectors.workspace import workspace_for
 
 
 class SignInView(auth_views.LoginView):
@@ -25,4 +26,6 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "team": getattr(getattr(request.user, "officer", None), "team", None),
         "is_administrator": is_administrator(request.user),
     }
+    if has_role(request.user, Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR):
+        context["workspace"] = workspace_for(request.user)
     return render(request, "staff/home.html", context)

@@ -1,0 +1,49 @@
+"""What a chair or officer has to do next, across the wards they run."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from pact.roles import AnyUser, ward_ids_for
+from priorities.models import Ballot, Concern, Event, Priority
+from wards.models import Ward
+
+UPCOMING_LIMIT = 10
+
+
+@dataclass
+class Workspace:
+    wards: list[Ward]
+    upcoming: list[Event]
+    to_moderate: int
+    open_ballots: list[Ballot]
+    meetings_to_record: list[Event]
+
+
+def _in_wards(queryset: QuerySet, ward_ids: set[int] | None, field: str = "ward_id__in") -> QuerySet:
+    return queryset if ward_ids is None else queryset.filter(**{field: ward_ids})
+
+
+def workspace_for(user: AnyUser) -> Workspace:
+    """The user's wards (with how many active priorities and concerns awaiting moderation
+    each has), their next events, their open ballots and past meetings not yet recorded."""
+    ward_ids = ward_ids_for(user)
+    now = timezone.now()
+    wards = _in_wards(Ward.objects.select_related("district").defer("boundary"), ward_ids, "pk__in").annotate(
+        active_priorities=Count("priorities", filter=Q(priorities__status__in=Priority.ACTIVE_STATUSES), distinct=True),
+        awaiting=Count("concerns", filter=Q(concerns__status=Concern.Status.RECEIVED), distinct=True),
+    )
+    events = _in_wards(Event.objects.prefetch_related("wards"), ward_ids, "wards__in").distinct()
+    return Workspace(
+        # Administrators run every ward: a table of all 305 helps nobody, the counts do.
+        wards=list(wards.order_by("name")) if ward_ids is not None else [],
+        upcoming=list(events.filter(status=Event.Status.SCHEDULED, starts_at__gte=now)[:UPCOMING_LIMIT]),
+        to_moderate=_in_wards(Concern.objects.filter(status=Concern.Status.RECEIVED), ward_ids).count(),
+        open_ballots=list(
+            _in_wards(Ballot.objects.filter(status=Ballot.Status.OPEN), ward_ids).select_related("ward", "meeting")
+        ),
+        meetings_to_record=list(
+            events.filter(kind=Event.Kind.PACT_MEETING, status=Event.Status.SCHEDULED, starts_at__lt=now)
+        ),
+    )
