@@ -49,6 +49,7 @@ database: install
 data: database
 	$(PY) manage.py setup_pact
 	$(PY) manage.py create_demo_staff
+	$(PY) manage.py create_demo_history
 
 lint: install
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure

@@ -1,0 +1,27 @@
+"""Fictional PACT history for every ward: panels, last month's meeting and ballots, the next meeting."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from priorities.demo import demo_history_create
+from priorities.errors import PactError
+from wards.models import Ward
+
+
+class Command(BaseCommand):
+    help = "Create demo panels, a held meeting with a closed ballot per ward and an upcoming meeting."
+
+    def handle(self, *args, **options):
+        if not Ward.objects.filter(team__isnull=False).exists():
+            raise CommandError("No ward has a neighbourhood team yet: run setup_pact first.")
+        started = time.monotonic()
+        try:
+            result = demo_history_create()
+        except PactError as error:
+            raise CommandError(f"The demo history broke a rule of the PACT cycle: {error}") from error
+        self.stdout.write(
+            f"Demo history: {result.panels} panel(s) created, {result.ballots} ballot(s) closed, "
+            f"{result.priorities} priorities adopted, {result.skipped} team(s) already had one, "
+            f"in {time.monotonic() - started:.1f}s."
+        )

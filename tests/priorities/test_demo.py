@@ -1,0 +1,67 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from priorities.models import Ballot, Category, Event, Panel, Priority
+from tests.pact.factories import UserFactory
+from tests.wards.factories import OfficerFactory, TeamFactory, WardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    call_command("import_categories", "--commit", stdout=StringIO())
+    team = TeamFactory(name="Rochester and Chatham", slug="medway-rochester-and-chatham")
+    for name in ["Chatham Central", "Rochester West"]:
+        WardFactory(name=name, team=team, district=team.district)
+    OfficerFactory.create_batch(3, team=team, rank="pc")
+    return team
+
+
+def _run() -> str:
+    out = StringIO()
+    call_command("create_demo_history", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_history_gives_every_ward_a_closed_ballot_three_priorities_and_a_next_meeting(team):
+    output = _run()
+
+    assert "1 panel(s) created, 2 ballot(s) closed, 6 priorities adopted" in output
+    panel = Panel.objects.get()
+    assert set(panel.wards.all()) == set(team.wards.all())
+    assert panel.members.filter(role="chair", ended_on__isnull=True).count() == 1
+    for ward in team.wards.all():
+        active = Priority.objects.filter(ward=ward, status__in=Priority.ACTIVE_STATUSES)
+        assert active.count() == 3
+        assert all(priority.lead_officer and priority.plan_priority for priority in active)
+        assert Ballot.objects.get(ward=ward).status == Ballot.Status.CLOSED
+    held, upcoming = Event.objects.order_by("starts_at")
+    assert held.status == Event.Status.HELD
+    assert held.starts_at < timezone.now() < upcoming.starts_at
+    assert upcoming.status == Event.Status.SCHEDULED
+
+
+def test_demo_history_runs_once(team):
+    _run()
+
+    assert "0 panel(s) created" in _run()
+    assert Priority.objects.count() == 6
+
+
+def test_demo_history_makes_demo_chair_chair_of_the_first_panel(team):
+    demo_chair = UserFactory(username="demo-chair", roles=["chair"])
+
+    _run()
+
+    assert Panel.objects.get().members.get(role="chair").user == demo_chair
+
+
+def test_demo_history_needs_teams_first():
+    assert not Category.objects.exists()
+
+    with pytest.raises(CommandError, match="run setup_pact first"):
+        _run()
