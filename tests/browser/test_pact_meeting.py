@@ -9,8 +9,16 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from priorities.models import Priority
+from tests.browser.conftest import axe_violations, describe
 from tests.pact.factories import UserFactory
-from tests.priorities.factories import ChairFactory, ConcernFactory, PanelFactory, PanelMemberFactory
+from tests.priorities.factories import (
+    ChairFactory,
+    ConcernFactory,
+    PanelFactory,
+    PanelMemberFactory,
+    PriorityFactory,
+)
 from tests.wards.factories import WardFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -123,10 +131,7 @@ def test_chair_runs_a_whole_meeting_and_the_ward_shows_its_new_top_three(page, w
 
 @pytest.fixture
 def history(ward):
-    """The ward after its meeting: a closed ballot, three current priorities and one resolved."""
-    from priorities.models import Priority
-    from tests.priorities.factories import PriorityFactory
-
+    """The ward after its meeting: three current priorities and one resolved."""
     current = [PriorityFactory(ward=ward, slot=slot, title=f"Priority {slot}") for slot in (1, 2, 3)]
     PriorityFactory(
         ward=ward, slot=1, title="Old priority", status=Priority.Status.RESOLVED,
@@ -137,8 +142,6 @@ def history(ward):
 
 @pytest.mark.parametrize("path", ["/priorities/{pk}/", "/wards/E05002160/priorities/"])
 def test_priority_pages_have_no_wcag_violations(page, history, path):
-    from tests.browser.conftest import axe_violations, describe
-
     page.goto(path.format(pk=history[0].pk))
 
     violations = axe_violations(page)

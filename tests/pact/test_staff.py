@@ -113,3 +113,26 @@ def test_admin_refuses_officer_with_staff_flag(client, officer):
     client.force_login(officer)
 
     assert client.get("/admin/wards/ward/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["panel", "category", "planpriority", "partneragency", "event", "concern", "priority", "ballot"],
+)
+def test_admin_lists_the_pact_cycle_for_administrators(client, admin_user, path):
+    client.force_login(admin_user)
+
+    assert client.get(f"/admin/priorities/{path}/").status_code == 200
+
+
+def test_admin_shows_concerns_read_only_without_contact_email(client, admin_user):
+    from tests.priorities.factories import ConcernFactory
+
+    concern = ConcernFactory(contact_email="resident@example.org")
+    client.force_login(admin_user)
+
+    response = client.get(f"/admin/priorities/concern/{concern.pk}/change/")
+
+    assert response.status_code == 200
+    assert "resident@example.org" not in response.content.decode()
+    assert client.post(f"/admin/priorities/concern/{concern.pk}/change/", {}).status_code == 403

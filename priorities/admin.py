@@ -1,0 +1,88 @@
+"""Administrators manage panels, categories, the plan's priorities and partner agencies here;
+the PACT cycle itself (meetings, concerns, ballots, priorities) is run from the staff pages,
+so the admin shows those read-only, for looking things up."""
+
+from django.contrib import admin
+
+from pact.admin import AuditedAdmin
+from priorities import models
+
+
+class PanelMemberInline(admin.TabularInline):
+    model = models.PanelMember
+    extra = 1
+    fields = ["name", "organisation", "kind", "role", "user", "started_on", "ended_on"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(models.Panel)
+class PanelAdmin(AuditedAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name", "wards__name"]
+    filter_horizontal = ["wards"]
+    inlines = [PanelMemberInline]
+
+
+@admin.register(models.Category)
+class CategoryAdmin(AuditedAdmin):
+    list_display = ["name", "slug", "is_police_uk", "position"]
+    list_filter = ["is_police_uk"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(models.PlanPriority)
+class PlanPriorityAdmin(AuditedAdmin):
+    list_display = ["name", "plan", "position", "is_active"]
+    list_filter = ["plan", "is_active"]
+
+
+@admin.register(models.PartnerAgency)
+class PartnerAgencyAdmin(AuditedAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+class ReadOnlyAdmin(AuditedAdmin):
+    """Changes go through the services, which check the rules and audit; here one only looks."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "starts_at", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "wards__name"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(models.Concern)
+class ConcernAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "ward", "category", "status", "created_at"]
+    list_filter = ["status", "source"]
+    list_select_related = ["ward", "category"]
+    search_fields = ["reference", "ward__name"]
+    exclude = ["contact_email"]
+
+
+@admin.register(models.Priority)
+class PriorityAdmin(ReadOnlyAdmin):
+    list_display = ["title", "ward", "slot", "status", "agreed_on"]
+    list_filter = ["status"]
+    list_select_related = ["ward"]
+    search_fields = ["title", "ward__name"]
+
+
+@admin.register(models.Ballot)
+class BallotAdmin(ReadOnlyAdmin):
+    list_display = ["ward", "meeting", "method", "status", "closed_at"]
+    list_filter = ["status", "method"]
+    list_select_related = ["ward", "meeting"]
