@@ -34,7 +34,7 @@ class RateLimit:
 def client_address(request: HttpRequest) -> str:
     """The client's address: the first X-Forwarded-For hop behind our own proxy, else the peer."""
     if settings.PACT_BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = request.headers.get("x-forwarded-for", "")
         if forwarded.strip():
             return forwarded.split(",")[0].strip()
     return request.META.get("REMOTE_ADDR", "")
