@@ -224,7 +224,7 @@ def _shortlist(loader: User, meeting: Event, ward, categories: dict[str, Categor
         concerns.concern_shortlist(actor=loader, concern=concern, meeting=meeting)
 
 
-def _vote(loader: User, meeting: Event, ward) -> Ballot:
+def _vote(loader: User, meeting: Event, ward, chair: User) -> Ballot:
     rng = _rng(ward.code, "votes")
     ballot = ballots.ballot_open(actor=loader, meeting=meeting, ward=ward, method=Ballot.Method.MEMBERS)
     options = list(ballot.options.all())
@@ -233,8 +233,11 @@ def _vote(loader: User, meeting: Event, ward) -> Ballot:
     tie = ballots.ballot_tally(ballot).tie
     if tie is not None:
         tied = [option for option in options if option.pk in tie.options]
-        ballots.ballot_casting_vote(actor=loader, ballot=ballot, options=rng.sample(tied, len(tie.places)))
-    return ballots.ballot_close(actor=loader, ballot=ballot)
+        ballots.ballot_casting_vote(actor=chair, ballot=ballot, options=rng.sample(tied, len(tie.places)))
+    ballot = ballots.ballot_close(actor=loader, ballot=ballot)
+    # Closed on the evening of the meeting: this is history, made today.
+    Ballot.objects.filter(pk=ballot.pk).update(closed_at=meeting.ends_at)
+    return ballot
 
 
 def _assign(loader: User, ward, team: NeighbourhoodTeam) -> int:
@@ -258,14 +261,15 @@ def _assign(loader: User, ward, team: NeighbourhoodTeam) -> int:
 def team_history(team: NeighbourhoodTeam, *, first: bool, loader: User, categories: dict[str, Category]) -> tuple:
     """One team's panel, last month's held meeting with a closed ballot per ward, next month's meeting."""
     with transaction.atomic():
-        panel = _panel(team, _chair_user(team, first))
+        chair = _chair_user(team, first)
+        panel = _panel(team, chair)
         meeting = _schedule(loader, panel, team, months=-1)
         _hold(loader, meeting, panel)
         meeting.refresh_from_db()
         adopted = 0
         for ward in team.wards.order_by("name"):
             _shortlist(loader, meeting, ward, categories)
-            _vote(loader, meeting, ward)
+            _vote(loader, meeting, ward, chair)
             adopted += _assign(loader, ward, team)
         _schedule(loader, panel, team, months=1)
     return team.wards.count(), adopted

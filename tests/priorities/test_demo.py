@@ -65,3 +65,14 @@ def test_demo_history_needs_teams_first():
 
     with pytest.raises(CommandError, match="run setup_pact first"):
         _run()
+
+
+def test_demo_history_is_dated_and_signed_as_the_meeting(team):
+    _run()
+
+    meeting = Event.objects.get(status=Event.Status.HELD)
+    chair = Panel.objects.get().members.get(role="chair").user
+    ballots = list(Ballot.objects.all())
+    assert {ballot.closed_at for ballot in ballots} == {meeting.ends_at}
+    # These wards' votes tie for third place; the chair, not the loader, settles it.
+    assert {ballot.casting_vote_by for ballot in ballots} == {chair}
