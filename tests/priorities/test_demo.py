@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 def team():
     call_command("import_categories", "--commit", stdout=StringIO())
     team = TeamFactory(name="Rochester and Chatham", slug="medway-rochester-and-chatham")
-    for name in ["Chatham Central", "Rochester West"]:
-        WardFactory(name=name, team=team, district=team.district)
+    # Fixed codes: the demo's votes are drawn from a seed that includes the ward code.
+    for code, name in [("E05002161", "Chatham Central"), ("E05002162", "Rochester West")]:
+        WardFactory(code=code, name=name, team=team, district=team.district)
     OfficerFactory.create_batch(3, team=team, rank="pc")
     return team
 
