@@ -183,7 +183,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pact.tasks.heartbeat_record_task",
         "schedule": crontab(minute="*"),
     },
+    # Every minute: send the emails waiting in the outbox (pact.models.OutboundEmail).
+    "outbox-dispatch": {
+        "task": "pact.tasks.outbox_dispatch_task",
+        "schedule": crontab(minute="*"),
+    },
+    # 06:00 UK time on the 1st of each month (PACT_MONTHLY_UPDATE_CRON): start the monthly
+    # "you said, we did" update of every team for the month just ended.
+    "monthly-updates": {
+        "task": "priorities.tasks.monthly_updates_start_task",
+        "schedule": crontab(*env_str("PACT_MONTHLY_UPDATE_CRON", "0 6 1 * *").split()),
+    },
+    # 07:00 every Monday: remind lead officers of priorities with no recent progress.
+    "stale-priorities": {
+        "task": "priorities.tasks.stale_priorities_remind_task",
+        "schedule": crontab(minute="0", hour="7", day_of_week="mon"),
+    },
 }
+
+# The site's own address, for links in emails and feeds written without a request.
+PACT_SITE_URL = env_str("PACT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A priority with no progress entry for this many days is flagged and its lead reminded.
+PACT_STALE_PRIORITY_DAYS = env_int("PACT_STALE_PRIORITY_DAYS", 28)
+# How many emails one run of the outbox dispatcher sends at most.
+PACT_EMAIL_BATCH_SIZE = env_int("PACT_EMAIL_BATCH_SIZE", 200)
 
 # Map tiles: pages work without them (the boundary is drawn on a plain background).
 MAP_TILE_URL = env_str("MAP_TILE_URL")

@@ -86,3 +86,17 @@ class BallotAdmin(ReadOnlyAdmin):
     list_display = ["ward", "meeting", "method", "status", "closed_at"]
     list_filter = ["status", "method"]
     list_select_related = ["ward", "meeting"]
+
+
+@admin.register(models.PartnerUser)
+class PartnerUserAdmin(AuditedAdmin):
+    list_display = ["user", "agency"]
+    list_select_related = ["user", "agency"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(models.MonthlyUpdate)
+class MonthlyUpdateAdmin(ReadOnlyAdmin):
+    list_display = ["team", "month", "revision", "published_at"]
+    list_filter = ["month"]
+    list_select_related = ["team"]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from wards.models import Officer, Ward
+from wards.models import NeighbourhoodTeam, Officer, Ward
 
 
 class Category(models.Model):
@@ -433,3 +433,148 @@ class VoteChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}: {self.option}"
+
+
+class PartnerUser(models.Model):
+    """A staff account that acts for a partner agency."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner")
+    agency = models.ForeignKey(PartnerAgency, on_delete=models.PROTECT, related_name="users")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.agency})"
+
+
+class ProgressEntry(models.Model):
+    """What was done about a priority, when and by whom: an officer or a partner agency."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        INTERNAL = "internal", "Internal (staff only)"
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="progress")
+    happened_on = models.DateField()
+    text = models.TextField(max_length=2000)
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="progress")
+    agency = models.ForeignKey(PartnerAgency, on_delete=models.PROTECT, null=True, blank=True, related_name="progress")
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-created_at"]
+        verbose_name_plural = "progress entries"
+        indexes = [models.Index(fields=["priority", "visibility", "happened_on"], name="progress_priority_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(officer__isnull=False, agency__isnull=True) | Q(officer__isnull=True, agency__isnull=False),
+                name="progress_by_officer_or_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.happened_on}: {self.text[:50]}"
+
+
+class NewsItem(models.Model):
+    """A short piece of local news from a team, for the whole team or one of its wards."""
+
+    class Kind(models.TextChoices):
+        APPEAL = "appeal", "Appeal"
+        RESULT = "result", "Result"
+        ADVICE = "advice", "Crime-prevention advice"
+        NEWS = "news", "News"
+
+    team = models.ForeignKey(NeighbourhoodTeam, on_delete=models.CASCADE, related_name="news")
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, null=True, blank=True, related_name="news")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=150)
+    body = models.TextField(max_length=5000)
+    published_at = models.DateTimeField(db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name_plural = "news items"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MonthlyUpdate(models.Model):
+    """A team's "you said, we did" update for one calendar month: one per team per month."""
+
+    team = models.ForeignKey(NeighbourhoodTeam, on_delete=models.PROTECT, related_name="updates")
+    month = models.DateField(help_text="The first day of the month it covers.")
+    summary = models.TextField(blank=True, help_text="The team's own words; corrections change it.")
+    content = models.JSONField(default=dict, help_text="What happened that month, per ward, as generated.")
+    revision = models.PositiveIntegerField(default=1)
+    published_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "month"], name="monthly_update_one_per_team_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="monthly_update_month_starts_on_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.month:%B %Y}"
+
+
+class MonthlyUpdateRevision(models.Model):
+    """A published update as it stood before a correction, and why it was corrected."""
+
+    update = models.ForeignKey(MonthlyUpdate, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    summary = models.TextField(blank=True)
+    content = models.JSONField(default=dict)
+    reason = models.CharField(max_length=300)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["update", "number"]
+        constraints = [models.UniqueConstraint(fields=["update", "number"], name="revision_number_once")]
+
+    def __str__(self) -> str:
+        return f"{self.update} revision {self.number}"
+
+
+class Subscription(models.Model):
+    """A resident's email subscription to a team's or a ward's updates: double opt-in, no account.
+
+    The address is personal data: never shown, never logged.
+    """
+
+    email = models.EmailField()
+    team = models.ForeignKey(
+        NeighbourhoodTeam, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions")
+    wants_updates = models.BooleanField(default=True)
+    wants_meetings = models.BooleanField(default=False)
+    token = models.CharField(max_length=64, unique=True, help_text="In confirm and unsubscribe links.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(team__isnull=False, ward__isnull=True) | Q(team__isnull=True, ward__isnull=False),
+                name="subscription_team_or_ward",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "team"], condition=Q(unsubscribed_at__isnull=True), name="subscription_once_per_team"
+            ),
+            models.UniqueConstraint(
+                fields=["email", "ward"], condition=Q(unsubscribed_at__isnull=True), name="subscription_once_per_ward"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Subscription {self.pk}"
