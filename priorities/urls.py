@@ -1,5 +1,14 @@
-from priorities.views import ballots, concerns, events, workspace
+from priorities.views import ballots, concerns, events, news, progress, subscriptions, updates, workspace
 
 app_name = "priorities"
 
-urlpatterns = [*events.urlpatterns, *concerns.urlpatterns, *ballots.urlpatterns, *workspace.urlpatterns]
+urlpatterns = [
+    *events.urlpatterns,
+    *concerns.urlpatterns,
+    *ballots.urlpatterns,
+    *workspace.urlpatterns,
+    *progress.urlpatterns,
+    *news.urlpatterns,
+    *updates.urlpatterns,
+    *subscriptions.urlpatterns,
+]

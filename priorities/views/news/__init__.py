@@ -1,0 +1,3 @@
+"""URLs of the news pages (public.py for residents, staff.py for signed-in staff)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the progress pages (public.py for residents, staff.py for signed-in staff)."""
+
+urlpatterns: list = []
