@@ -176,6 +176,9 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue tasks are sent to when none is named. Tests give a worker and beat their own
+# queue so that runs on a shared Redis never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env_str("PACT_CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     # Every minute: each worker proves it is alive by recording a heartbeat, which
     # /healthz reports, so a stopped worker is noticed within minutes.

@@ -238,13 +238,16 @@ def real_worker(transactional_db, celery_broker, tmp_path) -> Iterator[RealWorke
     file (never the console) for assertion messages; it is always stopped afterwards.
     """
     token = uuid.uuid4().hex[:12]
-    worker = RealWorker(queue=f"pact-test-{token}", nodename=f"pact-test-{token}@%h", log_path=tmp_path / "worker.log")
+    queue = f"pact-test-{token}"
+    worker = RealWorker(queue=queue, nodename=f"pact-test-{token}@%h", log_path=tmp_path / "worker.log")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "pact.settings",
         "DATABASE_URL": _test_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        # Tasks the worker itself sends (a fan-out) go to its own queue, not the shared default.
+        "PACT_CELERY_QUEUE": queue,
     }
     celery = Path(sys.executable).with_name("celery")
     command = [str(celery), "-A", "pact", "worker", "--pool=solo", "--concurrency=1", "--loglevel=INFO"]

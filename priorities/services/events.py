@@ -21,6 +21,7 @@ from pact.roles import AnyUser, can_manage_ward, can_run_ward, chaired_panel_ids
 from priorities.errors import PactError
 from priorities.models import Event, EventAttendance, Panel, PanelMember
 from priorities.selectors.events import members_active_on
+from priorities.services.subscriptions import subscription_meeting_emails_queue
 from wards.models import Ward
 
 ERROR_NO_WARDS = _("Choose at least one ward")
@@ -186,6 +187,7 @@ def event_schedule_unchecked(
         event.save()
         event.wards.set(wards)
         audit_record(actor=actor, action="priorities.event.scheduled", target=event, data={"after": _snapshot(event)})
+        subscription_meeting_emails_queue(event=event)
     return event
 
 

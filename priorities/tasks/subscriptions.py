@@ -1,1 +1,22 @@
-__all__: list[str] = []
+"""Tasks of the subscriptions: queueing a published update's emails (pact.tasks sends them)."""
+
+import logging
+
+from celery import shared_task
+
+from priorities.services.subscriptions import update_emails_queue
+
+__all__ = ["monthly_update_email_task"]
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="priorities.tasks.monthly_update_email_task", ignore_result=True)
+def monthly_update_email_task(update_id: int) -> int:
+    """Queue the emails of monthly update ``update_id`` to its subscribers (idempotent: keyed per address).
+
+    It only writes outbox rows; the outbox dispatcher (pact.tasks) sends them.
+    """
+    queued = update_emails_queue(update_id=update_id)
+    logger.info("monthly update %s: %s emails queued", update_id, queued)
+    return queued

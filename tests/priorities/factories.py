@@ -162,3 +162,15 @@ def ballot_meeting(ward, *, chair_user=None, members=3, concerns=4):
         for n in range(1, concerns + 1)
     ]
     return SimpleNamespace(meeting=meeting, panel=meeting.panel, chair=chair, members=present, concerns=shortlisted)
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscription to a ward's updates (pass team=... and ward=None for a team's)."""
+
+    class Meta:
+        model = models.Subscription
+
+    email = factory.Sequence(lambda n: f"resident{n}@example.org")
+    ward = factory.SubFactory(WardFactory)
+    token = factory.Sequence(lambda n: f"token-{n:040d}")
+    confirmed_at = factory.LazyFunction(timezone.now)
