@@ -20,6 +20,8 @@ PUBLIC_MODELS = (
     models.Priority,
     models.Ballot,
     models.BallotOption,
+    models.ProgressEntry,
+    models.NewsItem,
 )
 
 

@@ -6,7 +6,9 @@ from django.shortcuts import render
 
 from pact.access import staff_view
 from pact.roles import Role, has_role, is_administrator, user_roles
+from priorities.selectors.progress import priorities_for_partner
 from priorities.selectors.workspace import workspace_for
+from priorities.services.progress import partner_agency_for
 
 
 class SignInView(auth_views.LoginView):
@@ -28,4 +30,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     }
     if has_role(request.user, Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR):
         context["workspace"] = workspace_for(request.user)
+    if has_role(request.user, Role.PARTNER):
+        agency = partner_agency_for(request.user)
+        context["agency"] = agency
+        context["partner_priorities"] = list(priorities_for_partner(agency))
     return render(request, "staff/home.html", context)

@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from priorities.models import Ballot, PartnerAgency, PlanPriority, Priority
+from priorities.selectors.progress import public_entries, with_latest_public_action
 from wards.models import Officer, Ward
 
 
@@ -18,17 +19,19 @@ def current_priorities(ward: Ward) -> QuerySet[Priority]:
 
 
 def ward_section(ward: Ward) -> dict[str, Any]:
-    """Context of the ward page's priorities section: the current three and the latest ballot result."""
+    """Context of the ward page's priorities section: the current three, each with its latest
+    public action and date, and the latest ballot result."""
     latest = Ballot.objects.filter(ward=ward, status=Ballot.Status.CLOSED).order_by("-closed_at").values("pk").first()
-    return {"priorities": list(current_priorities(ward)), "latest_ballot_id": latest["pk"] if latest else None}
+    priorities = list(with_latest_public_action(current_priorities(ward)))
+    return {"priorities": priorities, "latest_ballot_id": latest["pk"] if latest else None}
 
 
 def priority_for_page(pk: int) -> QuerySet[Priority]:
-    """A priority with everything its public page shows."""
+    """A priority with everything its public page shows, its public timeline as ``timeline``."""
     return (
         Priority.objects.filter(pk=pk)
         .select_related("ward", "category", "plan_priority", "agreed_at", "lead_officer", "ended_at")
-        .prefetch_related("partners")
+        .prefetch_related("partners", Prefetch("progress", queryset=public_entries(), to_attr="timeline"))
     )
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from pact.roles import AnyUser, ward_ids_for
 from priorities.models import Ballot, Concern, Event, Priority
+from priorities.selectors.progress import PriorityProgress, active_priorities_with_progress
 from wards.models import Ward
 
 UPCOMING_LIMIT = 10
@@ -19,6 +20,8 @@ class Workspace:
     to_moderate: int
     open_ballots: list[Ballot]
     meetings_to_record: list[Event]
+    # Active priorities of the user's wards, with how long since their last progress.
+    priorities: list[PriorityProgress]
 
 
 def _in_wards(queryset: QuerySet, ward_ids: set[int] | None, field: str = "ward_id__in") -> QuerySet:
@@ -27,7 +30,8 @@ def _in_wards(queryset: QuerySet, ward_ids: set[int] | None, field: str = "ward_
 
 def workspace_for(user: AnyUser) -> Workspace:
     """The user's wards (with how many active priorities and concerns awaiting moderation
-    each has), their next events, their open ballots and past meetings not yet recorded."""
+    each has), their next events, their open ballots, past meetings not yet recorded, and
+    their active priorities with how long since their last progress."""
     ward_ids = ward_ids_for(user)
     now = timezone.now()
     wards = _in_wards(Ward.objects.select_related("district").defer("boundary"), ward_ids, "pk__in").annotate(
@@ -46,4 +50,6 @@ def workspace_for(user: AnyUser) -> Workspace:
         meetings_to_record=list(
             events.filter(kind=Event.Kind.PACT_MEETING, status=Event.Status.SCHEDULED, starts_at__lt=now)
         ),
+        # As with the wards: administrators would get the whole force, which helps nobody.
+        priorities=active_priorities_with_progress(ward_ids) if ward_ids else [],
     )

@@ -174,3 +174,39 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     ward = factory.SubFactory(WardFactory)
     token = factory.Sequence(lambda n: f"token-{n:040d}")
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class PartnerUserFactory(factory.django.DjangoModelFactory):
+    """A staff account in the partner role acting for a partner agency."""
+
+    class Meta:
+        model = models.PartnerUser
+
+    user = factory.SubFactory(UserFactory, roles=["partner"])
+    agency = factory.SubFactory(PartnerAgencyFactory)
+
+
+class ProgressEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProgressEntry
+
+    priority = factory.SubFactory(PriorityFactory)
+    happened_on = factory.LazyAttribute(lambda entry: entry.priority.agreed_on)
+    text = "Patrols at the shops on Friday and Saturday evenings."
+    officer = factory.SubFactory(
+        "tests.wards.factories.OfficerFactory", team=factory.SelfAttribute("..priority.ward.team")
+    )
+    visibility = models.ProgressEntry.Visibility.PUBLIC
+    author = factory.SubFactory(UserFactory)
+
+
+class NewsItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.NewsItem
+
+    team = factory.SubFactory("tests.wards.factories.TeamFactory")
+    kind = models.NewsItem.Kind.APPEAL
+    title = "Witness appeal after a burglary"
+    body = "Did you see anything unusual near the High Street on Tuesday night?"
+    published_at = factory.LazyFunction(timezone.now)
+    author = factory.SubFactory(UserFactory)

@@ -183,8 +183,9 @@ def test_priority_page_runs_fixed_queries(client, django_assert_num_queries, pri
     for n in range(3):
         priority.partners.add(PartnerAgencyFactory(name=f"Agency {n}"))
 
-    # 1 the priority with ward, category, plan priority, meeting, lead officer, 2 its partners
-    with django_assert_num_queries(2):
+    # 1 the priority with ward, category, plan priority, meeting, lead officer, 2 its partners,
+    # 3 its public progress entries with their officer and agency
+    with django_assert_num_queries(3):
         response = client.get(reverse("priorities:priority_detail", args=[priority.pk]))
 
     assert response.status_code == 200

@@ -62,8 +62,9 @@ def test_workspace_runs_fixed_queries(client, django_assert_num_queries, officer
 
     # 1 session, 2 user, 3 roles, 4 officer record, 5 their team, 6 the team's ward ids, 7 wards
     # with counts, 8 upcoming events, 9 their wards (prefetch), 10 concerns to moderate, 11 open
-    # ballots, 12 meetings to record (none, so no prefetch)
-    with django_assert_num_queries(12):
+    # ballots, 12 meetings to record (none, so no prefetch), 13 active priorities of the wards
+    # with their last progress date
+    with django_assert_num_queries(13):
         response = client.get(STAFF_HOME)
 
     assert response.status_code == 200

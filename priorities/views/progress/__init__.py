@@ -1,3 +1,10 @@
-"""URLs of the progress pages (public.py for residents, staff.py for signed-in staff)."""
+"""URLs of the progress pages (the public timeline is on the priority's page; staff.py for signed-in staff)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from priorities.views.progress import staff
+
+urlpatterns: list = [
+    path("staff/priorities/<int:pk>/progress/", staff.progress_list, name="staff_progress"),
+    path("staff/priorities/<int:pk>/progress/new/", staff.progress_add, name="staff_progress_add"),
+]

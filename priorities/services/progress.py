@@ -1,0 +1,207 @@
+"""Writes of progress on priorities: what was done, when and by whom; reminders of stale priorities.
+
+An officer of the ward's team (or an administrator) adds progress for the team or for a
+partner agency named on the priority; a partner user adds it for their own agency, and only
+on the priorities their agency is named on.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pact.audit import audit_record
+from pact.emails import email_queue
+from pact.roles import AnyUser, Role, can_manage_ward, has_role
+from priorities.errors import PactError
+from priorities.models import PartnerAgency, PartnerUser, Priority, ProgressEntry
+from priorities.selectors.progress import stale_priorities
+from wards.models import Officer
+
+logger = logging.getLogger(__name__)
+
+ERROR_NOT_ALLOWED = _("Only the ward's neighbourhood officers and the partners named on it can add progress")
+ERROR_NOT_ACTIVE = _("This priority has ended: progress can no longer be added")
+ERROR_TEXT_REQUIRED = _("Enter what was done")
+ERROR_TEXT_TOO_LONG = _("What was done must be 2000 characters or fewer")
+ERROR_IN_FUTURE = _("The date it was done must be today or in the past")
+ERROR_BEFORE_AGREED = _("The date it was done must be on or after the date the priority was agreed")
+ERROR_VISIBILITY = _("Choose whether the entry is public or internal")
+ERROR_BY_REQUIRED = _("Choose the officer or agency who did it")
+ERROR_BY_BOTH = _("Choose either an officer or an agency, not both")
+ERROR_OFFICER_NOT_IN_TEAM = _("The officer must be an officer of the ward's neighbourhood team")
+ERROR_AGENCY_NOT_NAMED = _("The agency must be one of the partners named on the priority")
+
+TEXT_MAX_LENGTH = 2000
+
+
+def partner_agency_for(user: AnyUser) -> PartnerAgency | None:
+    """The agency a signed-in partner user acts for, if any."""
+    if not user.is_authenticated or not has_role(user, Role.PARTNER):
+        return None
+    link = PartnerUser.objects.filter(user_id=user.pk).select_related("agency").first()
+    return link.agency if link is not None else None
+
+
+def _agency_named(priority: Priority, agency: PartnerAgency | None) -> bool:
+    return agency is not None and priority.partners.filter(pk=agency.pk).exists()
+
+
+def progress_may_add(*, actor: AnyUser, priority: Priority) -> bool:
+    """Whether ``actor`` may add progress to ``priority``: the ward's officers, administrators,
+    and partner users whose agency is named on it."""
+    return can_manage_ward(actor, priority.ward) or _agency_named(priority, partner_agency_for(actor))
+
+
+def _own_officer(actor: AnyUser, priority: Priority) -> Officer | None:
+    officer = getattr(actor, "officer", None)
+    return officer if officer is not None and officer.team_id == priority.ward.team_id else None
+
+
+def _by(
+    actor: User, priority: Priority, officer: Officer | None, agency: PartnerAgency | None
+) -> tuple[Officer | None, PartnerAgency | None]:
+    """Who the entry is by: an officer of the team or an agency named on the priority."""
+    if officer is not None and agency is not None:
+        raise PactError(ERROR_BY_BOTH)
+    if not can_manage_ward(actor, priority.ward):
+        # A partner user writes for their own agency only.
+        own = partner_agency_for(actor)
+        if officer is not None or (agency is not None and agency != own):
+            raise PactError(ERROR_NOT_ALLOWED)
+        return None, own
+    if officer is not None and officer.team_id != priority.ward.team_id:
+        raise PactError(ERROR_OFFICER_NOT_IN_TEAM)
+    if agency is not None and not _agency_named(priority, agency):
+        raise PactError(ERROR_AGENCY_NOT_NAMED)
+    officer = officer if officer is not None or agency is not None else _own_officer(actor, priority)
+    if officer is None and agency is None:
+        raise PactError(ERROR_BY_REQUIRED)
+    return officer, agency
+
+
+def _check_entry(priority: Priority, happened_on: datetime.date, text: str, visibility: str) -> None:
+    if not text:
+        raise PactError(ERROR_TEXT_REQUIRED)
+    if len(text) > TEXT_MAX_LENGTH:
+        raise PactError(ERROR_TEXT_TOO_LONG)
+    if happened_on > timezone.localdate():
+        raise PactError(ERROR_IN_FUTURE)
+    if happened_on < priority.agreed_on:
+        raise PactError(ERROR_BEFORE_AGREED)
+    if visibility not in ProgressEntry.Visibility.values:
+        raise PactError(ERROR_VISIBILITY)
+
+
+def progress_add(
+    *,
+    actor: User,
+    priority: Priority,
+    happened_on: datetime.date,
+    text: str,
+    visibility: str,
+    officer: Officer | None = None,
+    agency: PartnerAgency | None = None,
+) -> ProgressEntry:
+    """Record what was done about an active priority, on a day from its agreement to today.
+
+    The first entry moves a "current" priority to "in progress". Audited.
+    """
+    if not progress_may_add(actor=actor, priority=priority):
+        raise PactError(ERROR_NOT_ALLOWED)
+    if not priority.is_active:
+        raise PactError(ERROR_NOT_ACTIVE)
+    text = text.strip()
+    _check_entry(priority, happened_on, text, visibility)
+    officer, agency = _by(actor, priority, officer, agency)
+    with transaction.atomic():
+        # Locked so a concurrent resolve cannot end the priority under the new entry.
+        locked = Priority.objects.select_for_update().get(pk=priority.pk)
+        if not locked.is_active:
+            raise PactError(ERROR_NOT_ACTIVE)
+        entry = ProgressEntry(
+            priority=locked,
+            happened_on=happened_on,
+            text=text,
+            visibility=visibility,
+            officer=officer,
+            agency=agency,
+            author=actor,
+        )
+        entry.full_clean()
+        entry.save()
+        before = {"status": locked.status}
+        if locked.status == Priority.Status.CURRENT:
+            locked.status = Priority.Status.IN_PROGRESS
+            locked.save(update_fields=["status"])
+        priority.status = locked.status
+        audit_record(
+            actor=actor,
+            action="priorities.progress.added",
+            target=entry,
+            data={"before": before, "after": {"status": locked.status, **_entry_snapshot(entry)}},
+        )
+    return entry
+
+
+def _entry_snapshot(entry: ProgressEntry) -> dict:
+    return {
+        "priority": entry.priority_id,
+        "happened_on": entry.happened_on.isoformat(),
+        "text": entry.text,
+        "visibility": entry.visibility,
+        "officer": entry.officer_id,
+        "agency": entry.agency_id,
+    }
+
+
+def _recipient(officer: Officer) -> str:
+    user_email = officer.user.email if officer.user_id and officer.user else ""
+    return user_email or officer.email
+
+
+def stale_priorities_remind(*, today: datetime.date | None = None) -> int:
+    """Queue one email per lead officer per ISO week listing their stale priorities.
+
+    The outbox key (officer and week) makes a second run in the same week queue nothing.
+    Officers with no address are logged by id and skipped. Returns how many were queued.
+    """
+    today = today or timezone.localdate()
+    by_officer: dict[int, list[Priority]] = defaultdict(list)
+    officers: dict[int, Officer] = {}
+    stale = stale_priorities(today=today).filter(lead_officer__isnull=False)
+    for priority in stale.select_related("lead_officer__user", "ward"):
+        officer = priority.lead_officer
+        if officer is not None:
+            by_officer[officer.pk].append(priority)
+            officers[officer.pk] = officer
+    year, week, _day = today.isocalendar()
+    queued = 0
+    for officer_id, priorities in by_officer.items():
+        queued += _remind(officers[officer_id], priorities, f"stale:{officer_id}:{year}-W{week:02d}")
+    return queued
+
+
+def _remind(officer: Officer, priorities: list[Priority], key: str) -> int:
+    to = _recipient(officer)
+    if not to:
+        logger.info("stale priority reminder skipped: officer %s has no email address", officer.pk)
+        return 0
+    items = [
+        {
+            "priority": priority,
+            "url": settings.PACT_SITE_URL + reverse("priorities:staff_progress_add", args=[priority.pk]),
+        }
+        for priority in priorities
+    ]
+    context = {"officer": officer, "items": items, "days": settings.PACT_STALE_PRIORITY_DAYS}
+    email = email_queue(key=key, to=to, template="stale_priority", context=context)
+    if email is not None:
+        logger.info("stale priority reminder queued: officer %s, %s priorities", officer.pk, len(priorities))
+    return 1 if email is not None else 0

@@ -1,0 +1,123 @@
+"""Staff news pages: list, publish, correct and remove a team's local news.
+
+Officers manage their own team's news and administrators every team's; an item of another
+team is not found (404). Other roles are refused (403).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from pact.access import staff_view
+from pact.roles import Role, is_administrator, team_id_for
+from priorities.errors import PactError
+from priorities.forms.news import NewsForm
+from priorities.models import NewsItem
+from priorities.selectors import news as selectors
+from priorities.services import news as services
+from wards.models import NeighbourhoodTeam, Ward
+
+ROLES = (Role.OFFICER, Role.ADMINISTRATOR)
+NEWS_PER_PAGE = 20
+FORM_TEMPLATE = "priorities/news/staff_form.html"
+
+
+def _team_id(request: HttpRequest) -> int | None:
+    """The team whose news the user manages; None for administrators (every team)."""
+    if is_administrator(request.user):
+        return None
+    team_id = team_id_for(request.user)
+    if team_id is None:
+        raise PermissionDenied
+    return team_id
+
+
+def _get_news_for_user(request: HttpRequest, pk: int) -> NewsItem:
+    item = selectors.news_for_page(pk).first()
+    team_id = _team_id(request)
+    if item is None or (team_id is not None and item.team_id != team_id):
+        raise Http404("No news with that number")
+    if not services.news_may_manage(actor=request.user, team=item.team):
+        raise PermissionDenied
+    return item
+
+
+def _form(request: HttpRequest, team_id: int | None, **kwargs) -> NewsForm:
+    """The form offering the areas of ``team_id`` (every team's when None)."""
+    teams = NeighbourhoodTeam.objects.order_by("name").prefetch_related(
+        Prefetch("wards", queryset=Ward.objects.only("pk", "name", "team_id").order_by("name"))
+    )
+    teams = teams if team_id is None else teams.filter(pk=team_id)
+    return NewsForm(request.POST if request.method == "POST" else None, teams=teams, **kwargs)
+
+
+@staff_view(roles=ROLES)
+def news_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.news_for_staff(_team_id(request)), NEWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "priorities/news/staff_list.html", {"page": page})
+
+
+@staff_view(roles=ROLES)
+def news_new(request: HttpRequest) -> HttpResponse:
+    form = _form(request, _team_id(request), initial={"kind": NewsItem.Kind.NEWS})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.news_publish(
+                actor=request.user,
+                team=data["team"],
+                ward=data["ward"],
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+            )
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(title)s has been published") % {"title": item.title})
+            return redirect("priorities:staff_news")
+    return render(request, FORM_TEMPLATE, {"form": form, "heading": _("Publish news"), "button": _("Publish")})
+
+
+def _initial(item: NewsItem) -> dict:
+    area = f"ward-{item.ward_id}" if item.ward_id else f"team-{item.team_id}"
+    return {"area": area, "kind": item.kind, "title": item.title, "body": item.body}
+
+
+@staff_view(roles=ROLES)
+def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_news_for_user(request, pk)
+    # The team stays the same: only it and its wards are offered.
+    form = _form(request, item.team_id, initial=_initial(item))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.news_update(
+                actor=request.user,
+                item=item,
+                ward=data["ward"],
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+            )
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(title)s has been updated") % {"title": item.title})
+            return redirect("priorities:staff_news")
+    context = {"form": form, "item": item, "heading": _("Correct news"), "button": _("Save changes")}
+    return render(request, FORM_TEMPLATE, context)
+
+
+@staff_view(roles=ROLES)
+def news_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_news_for_user(request, pk)
+    if request.method == "POST":
+        services.news_delete(actor=request.user, item=item)
+        messages.success(request, _("%(title)s has been removed") % {"title": item.title})
+        return redirect("priorities:staff_news")
+    return render(request, "priorities/news/staff_delete.html", {"item": item})

@@ -1,0 +1,82 @@
+"""Staff progress pages: a priority's full timeline (internal entries too) and adding an entry.
+
+The ward's officers, its chair, administrators and partners named on the priority see the
+timeline; anyone else gets 404. Officers, administrators and named partners add to it; a
+chair may see but not add (403).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from pact.access import staff_view
+from pact.roles import Role, can_manage_ward, can_run_ward
+from priorities.errors import PactError
+from priorities.forms.progress import ProgressForm
+from priorities.models import Priority
+from priorities.selectors import progress as selectors
+from priorities.services import progress as services
+
+VIEW_ROLES = (Role.OFFICER, Role.CHAIR, Role.PARTNER, Role.ADMINISTRATOR)
+ADD_ROLES = (Role.OFFICER, Role.PARTNER, Role.ADMINISTRATOR)
+
+
+def _get_priority_for_user(request: HttpRequest, pk: int, *, to_add: bool = False) -> Priority:
+    priority = selectors.progress_for_staff(pk).first()
+    if priority is None:
+        raise Http404("No priority with that number")
+    may_add = services.progress_may_add(actor=request.user, priority=priority)
+    if not may_add and not can_run_ward(request.user, priority.ward):
+        raise Http404("No priority with that number")
+    if to_add and not may_add:
+        raise PermissionDenied
+    return priority
+
+
+@staff_view(roles=VIEW_ROLES)
+def progress_list(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = _get_priority_for_user(request, pk)
+    context = {
+        "priority": priority,
+        "entries": list(selectors.staff_timeline(priority)),
+        "may_add": priority.is_active and services.progress_may_add(actor=request.user, priority=priority),
+    }
+    return render(request, "priorities/progress/staff_list.html", context)
+
+
+def _form(request: HttpRequest, priority: Priority) -> ProgressForm:
+    if can_manage_ward(request.user, priority.ward):
+        officers, agencies = selectors.officer_choices(priority), selectors.agency_choices(priority)
+        own = getattr(request.user, "officer", None)
+        initial = {"by": f"officer-{own.pk}"} if own is not None and own.team_id == priority.ward.team_id else {}
+    else:
+        agency = services.partner_agency_for(request.user)
+        officers, agencies, initial = [], [agency], {"by": f"agency-{agency.pk}"}
+    data = request.POST if request.method == "POST" else None
+    return ProgressForm(data, officers=officers, agencies=agencies, initial=initial)
+
+
+@staff_view(roles=ADD_ROLES)
+def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = _get_priority_for_user(request, pk, to_add=True)
+    form = _form(request, priority)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_add(
+                actor=request.user,
+                priority=priority,
+                happened_on=data["happened_on"],
+                text=data["text"],
+                visibility=data["visibility"],
+                officer=data["officer"],
+                agency=data["agency"],
+            )
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Progress added to %(priority)s") % {"priority": priority.title})
+            return redirect("priorities:staff_progress", pk=priority.pk)
+    return render(request, "priorities/progress/staff_form.html", {"priority": priority, "form": form})
