@@ -1,1 +1,51 @@
-__all__: list[str] = []
+"""The monthly "you said, we did" updates: beat starts one task per team on the 1st."""
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from priorities.selectors import updates as selectors
+from priorities.services.updates import monthly_update_create
+
+__all__ = ["monthly_update_create_task", "monthly_updates_start_task"]
+
+logger = logging.getLogger(__name__)
+
+# Lost connections and deadlocks pass; rule breaks (PactError) never do, so are not retried.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+@shared_task(name="priorities.tasks.monthly_updates_start_task", ignore_result=True)
+def monthly_updates_start_task() -> int:
+    """Start the update of every team for the month just ended in UK time (beat, 06:00 on the 1st).
+
+    One task per team, so a failure for one team does not stop the others. Firing twice is
+    harmless: each team's task finds its update already there.
+    """
+    month = selectors.month_before(timezone.now()).isoformat()
+    team_ids = selectors.team_ids()
+    for team_id in team_ids:
+        monthly_update_create_task.delay(team_id, month)
+    logger.info("monthly updates for %s started for %s teams", month, len(team_ids))
+    return len(team_ids)
+
+
+@shared_task(
+    name="priorities.tasks.monthly_update_create_task",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    # Acknowledged only when done, so a worker killed mid-way leaves it to be run again:
+    # safe because monthly_update_create is idempotent (one update per team per month).
+    acks_late=True,
+    ignore_result=True,
+)
+def monthly_update_create_task(team_id: int, month: str) -> int:
+    """Publish one team's update for ``month`` ("YYYY-MM-01"); returns the update's id."""
+    update, created = monthly_update_create(team_id=team_id, month=datetime.date.fromisoformat(month))
+    logger.info("monthly update %s of team %s for %s %s", update.pk, team_id, month, "created" if created else "exists")
+    return update.pk

@@ -1,0 +1,83 @@
+"""The monthly update pages in a real browser: axe-core finds no WCAG 2.2 AA violations, and an
+officer corrects an update with the keyboard-reachable form."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from pact.roles import Role
+from priorities.services import updates as services
+from tests.browser.conftest import axe_violations, describe
+from tests.priorities.test_updates_services import UTC, held_on, make_priority, progress, publish
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(transactional_db):
+    """The role groups come from a data migration, which a transactional test's flush removes."""
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+
+
+@pytest.fixture
+def update(ward_a, admin_user):
+    shops = make_priority(ward=ward_a, title="Anti-social behaviour by the shops", agreed_on=datetime.date(2026, 9, 2))
+    progress(shops, datetime.date(2026, 10, 3), "Dispersal order on Friday night")
+    held_on(ward_a, datetime.datetime(2026, 10, 14, 18, tzinfo=UTC), title="Abbey PACT meeting")
+    publish(ward_a.team, datetime.date(2026, 9, 1))
+    update, _ = publish(ward_a.team)
+    services.monthly_update_correct(actor=admin_user, update=update, summary="Corrected", reason="A typo")
+    return update
+
+
+def _paths(update):
+    args = [update.team.slug, f"{update.month:%Y}", f"{update.month:%m}"]
+    return [
+        reverse("priorities:update_detail", args=args),
+        reverse("priorities:update_revisions", args=args),
+        reverse("priorities:update_archive", args=[update.team.slug]),
+        reverse("wards:team", args=[update.team.slug]),
+        reverse("wards:detail", args=[update.team.wards.first().code]),
+    ]
+
+
+def test_update_pages_have_no_accessibility_violations(page, update):
+    for path in _paths(update):
+        page.goto(path)
+        assert page.locator("h1").count() == 1, path
+        violations = axe_violations(page)
+        assert violations == [], f"{path}: {describe(violations)}"
+
+
+def test_update_page_on_a_phone_has_no_accessibility_violations(mobile_page, update):
+    mobile_page.goto(_paths(update)[0])
+
+    assert axe_violations(mobile_page) == [], describe(axe_violations(mobile_page))
+
+
+def test_officer_corrects_an_update(page, officer, update):
+    page.goto("/staff/sign-in/")
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/staff/$"))
+
+    page.goto(reverse("priorities:staff_update_list"))
+    assert axe_violations(page) == [], describe(axe_violations(page))
+    page.get_by_role("link", name=re.compile("Correct the October 2026 update")).click()
+    page.get_by_role("button", name="Publish correction").click()
+    assert page.title().startswith("Error: ")
+    assert axe_violations(page) == [], describe(axe_violations(page))
+    page.get_by_label("Summary").fill("In October 2026 the team recorded 1 action; 1 meeting was held.")
+    page.get_by_label("Reason for the correction").fill("The summary missed the meeting")
+    page.get_by_role("button", name="Publish correction").click()
+
+    page.wait_for_url(re.compile(r"/staff/updates/$"))
+    assert "has been corrected" in page.locator(".govuk-notification-banner").inner_text()
+    page.goto(_paths(update)[0])
+    assert "Corrected on" in page.locator("main").inner_text()
+    assert "The summary missed the meeting" in page.locator("main").inner_text()
