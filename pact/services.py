@@ -57,7 +57,7 @@ def demo_staff_create(*, password: str) -> list[str]:
             user = user_model.objects.create_user(
                 username=username, password=password, is_staff=role == "administrator"
             )
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
             created.append(username)
             if role == "officer":
                 sergeant = Officer.objects.filter(rank=Officer.Rank.SERGEANT, user=None).order_by("team__slug").first()

@@ -23,8 +23,8 @@ def test_ward_page_runs_fixed_queries_whatever_the_team_size(client, django_asse
     # 1 ward with district and team, 2 the team's officers, 3 the team's other wards; then the
     # sections of the PACT cycle: 4 latest closed ballot, 5 current priorities (with their latest
     # public action as subqueries), 6 published concerns, 7 upcoming events (none here, so no
-    # prefetch of their wards), 8 local news
-    with django_assert_num_queries(8):
+    # prefetch of their wards), 8 local news, 9 monthly updates
+    with django_assert_num_queries(9):
         response = client.get(reverse("wards:detail", args=[ward.code]))
 
     assert response.status_code == 200
@@ -91,8 +91,8 @@ def test_team_page_runs_fixed_queries(client, django_assert_num_queries, team, o
     OfficerFactory.create_batch(officer_count, team=team)
 
     # 1 team with district, 2 its wards, 3 its officers, 4 upcoming events (none, so no prefetch),
-    # 5 local news
-    with django_assert_num_queries(5):
+    # 5 local news, 6 monthly updates
+    with django_assert_num_queries(6):
         response = client.get(reverse("wards:team", args=[team.slug]))
 
     assert response.status_code == 200
