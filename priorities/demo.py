@@ -18,8 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from pact.roles import Role
-from priorities.models import Ballot, Category, Concern, Event, Panel, PanelMember, PartnerAgency, PlanPriority
-from priorities.services import ballots, concerns, events, priorities
+from priorities.models import (
+    Ballot,
+    Category,
+    Concern,
+    Event,
+    Panel,
+    PanelMember,
+    PartnerAgency,
+    PlanPriority,
+    ProgressEntry,
+)
+from priorities.services import ballots, concerns, events, priorities, progress
 from wards.models import NeighbourhoodTeam, Officer
 
 UK = ZoneInfo("Europe/London")
@@ -255,7 +265,31 @@ def _assign(loader: User, ward, team: NeighbourhoodTeam) -> int:
             lead_officer=officers[number % len(officers)] if officers else None,
             partners=[council], plan_priority=plan[PLAN_FOR_CATEGORY.get(priority.category.slug, 0)],
         )  # fmt: skip
+        _progress(loader, priority, officers[number % len(officers)] if officers else None, council)
     return len(adopted)
+
+
+ACTIONS = (
+    "Extra patrols at the times residents reported, with {n} stop-and-account conversations.",
+    "Met the {agency} to agree joint action; follow-up visits arranged.",
+    "Leaflets delivered to {n} homes nearby with advice and how to report.",
+    "Spoke to residents at a street briefing; {n} new reports passed to the team.",
+    "CCTV footage reviewed and the information shared with the {agency}.",
+)
+
+
+def _progress(loader: User, priority, officer: Officer | None, council: PartnerAgency) -> None:
+    """Two or three public actions since the meeting, by the lead officer or the council."""
+    rng = _rng(str(priority.pk), "progress")
+    days = max(1, (timezone.localdate() - priority.agreed_on).days)
+    for step in range(rng.randint(2, 3)):
+        by_council = officer is None or step == 2
+        progress.progress_add(
+            actor=loader, priority=priority, visibility=ProgressEntry.Visibility.PUBLIC,
+            happened_on=priority.agreed_on + datetime.timedelta(days=min(days, 2 + step * rng.randint(5, 12))),
+            text=rng.choice(ACTIONS).format(n=rng.randint(5, 60), agency=council.name),
+            officer=None if by_council else officer, agency=council if by_council else None,
+        )  # fmt: skip
 
 
 def team_history(team: NeighbourhoodTeam, *, first: bool, loader: User, categories: dict[str, Category]) -> tuple:

@@ -39,6 +39,9 @@ def test_demo_history_gives_every_ward_a_closed_ballot_three_priorities_and_a_ne
         active = Priority.objects.filter(ward=ward, status__in=Priority.ACTIVE_STATUSES)
         assert active.count() == 3
         assert all(priority.lead_officer and priority.plan_priority for priority in active)
+        # each has had two or three public actions since, so is in progress
+        assert all(priority.progress.filter(visibility="public").count() >= 2 for priority in active)
+        assert {priority.status for priority in active} == {Priority.Status.IN_PROGRESS}
         assert Ballot.objects.get(ward=ward).status == Ballot.Status.CLOSED
     held, upcoming = Event.objects.order_by("starts_at")
     assert held.status == Event.Status.HELD
