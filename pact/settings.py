@@ -251,6 +251,9 @@ LOGGING = {
         # Django's own default adds a second console handler to "django" when DEBUG is on.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # One line per task that succeeded says nothing the task's own log does not; failures
+        # are still logged, as errors.
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
 
