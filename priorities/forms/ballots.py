@@ -6,11 +6,11 @@ Forms only validate what was typed; priorities.services.ballots records it. The 
 
 from collections.abc import Sequence
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from priorities.forms import page_form_helper
 from priorities.models import Ballot, BallotOption, PanelMember
 from wards.models import Ward
 
@@ -26,15 +26,6 @@ ERROR_COUNT_INVALID = _("Votes must be a whole number, 0 or more")
 ERROR_COUNT_OVER = _("Votes for an option cannot be more than the number of people voting")
 ERROR_CASTING_COUNT = _("Select {places} of the tied options")
 ERROR_CHOICE_GONE = _("That choice is no longer available: select another")
-
-
-def _helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    # The page writes the <form> and its button: several forms share the ballot page.
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class _Choices(forms.ModelChoiceField):
@@ -65,7 +56,7 @@ class BallotOpenForm(forms.Form):
     def __init__(self, *args, wards: Sequence[Ward], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ward"].queryset = Ward.objects.filter(pk__in=[ward.pk for ward in wards]).order_by("name")
-        self.helper = _helper(Field.radios("ward", legend_size="m"), Field.radios("method", legend_size="m"))
+        self.helper = page_form_helper(Field.radios("ward", legend_size="m"), Field.radios("method", legend_size="m"))
 
 
 class VoteForm(forms.Form):
@@ -87,7 +78,7 @@ class VoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
         self.fields["options"].queryset = options
-        self.helper = _helper(Field.select("member"), Field.checkboxes("options", legend_size="s", small=True))
+        self.helper = page_form_helper(Field.select("member"), Field.checkboxes("options", legend_size="s", small=True))
 
     def clean_options(self):
         options = list(self.cleaned_data["options"])
@@ -126,7 +117,7 @@ class HandsForm(forms.Form):
                 },
             )
             layout.append(Field.text(name, field_width=4, inputmode="numeric"))
-        self.helper = _helper(*layout)
+        self.helper = page_form_helper(*layout)
 
     def clean(self):
         cleaned = super().clean()
@@ -158,7 +149,7 @@ class CastingVoteForm(forms.Form):
         )
         self.fields["options"].help_text = _("Choose {places} to take the tied places").format(places=places)
         self.fields["options"].error_messages["required"] = ERROR_CASTING_COUNT.format(places=places)
-        self.helper = _helper(Field.checkboxes("options", legend_size="s", small=True))
+        self.helper = page_form_helper(Field.checkboxes("options", legend_size="s", small=True))
 
     def clean_options(self):
         options = list(self.cleaned_data["options"])

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from pact.forms import HoneypotForm
+from priorities.forms import page_form_helper
 from priorities.models import Category, Concern, Event
 from priorities.services.concerns import (
     DESCRIPTION_MAX_LENGTH,
@@ -183,20 +184,13 @@ class ConcernRecordForm(ConcernFieldsForm):
         )
 
 
-def _moderation_helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.layout = Layout(*fields)
-    return helper
-
-
 class ConcernShortlistForm(forms.Form):
     meeting = ObjectChoiceField(label=_("PACT meeting"), error_messages={"required": ERROR_MEETING_REQUIRED})
 
     def __init__(self, *args, meetings: Iterable[Event], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].set_objects(meetings, label_of=_event_label, empty_label=_("Select a meeting"))
-        self.helper = _moderation_helper(Field.select("meeting"))
+        self.helper = page_form_helper(Field.select("meeting"))
 
 
 class ConcernRejectForm(forms.Form):
@@ -210,7 +204,7 @@ class ConcernRejectForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _moderation_helper(Field.textarea("reason", rows=3, max_characters=REASON_MAX_LENGTH))
+        self.helper = page_form_helper(Field.textarea("reason", rows=3, max_characters=REASON_MAX_LENGTH))
 
 
 class ConcernMergeForm(forms.Form):
@@ -221,7 +215,7 @@ class ConcernMergeForm(forms.Form):
         self.fields["into"].set_objects(
             targets, key="reference", label_of=_target_label, empty_label=_("Select a concern")
         )
-        self.helper = _moderation_helper(Field.select("into"))
+        self.helper = page_form_helper(Field.select("into"))
 
 
 def _target_label(concern: Concern) -> str:
@@ -239,7 +233,7 @@ class ConcernFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [*Concern.Status.choices, ("all", _("Any status"))]
         self.fields["ward"].set_objects(wards, key="code", empty_label=_("All your wards"))
-        self.helper = _moderation_helper(Field.select("status"), Field.select("ward"))
+        self.helper = page_form_helper(Field.select("status"), Field.select("ward"))
 
     def filters(self) -> dict[str, Any]:
         """The status and ward chosen; a bad value falls back to the default queue rather than failing."""

@@ -1,10 +1,10 @@
 """Forms of a priority once adopted: its details, and resolving it. priorities.services.priorities saves."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from priorities.forms import page_form_helper
 from priorities.models import PartnerAgency, PlanPriority
 from wards.models import Officer
 
@@ -13,14 +13,6 @@ ERROR_TITLE_TOO_LONG = _("Priority must be 200 characters or fewer")
 ERROR_OUTCOME_REQUIRED = _("Enter what was achieved")
 ERROR_OUTCOME_TOO_LONG = _("What was achieved must be 2000 characters or fewer")
 ERROR_CHOICE_GONE = _("That choice is no longer available: select another")
-
-
-def _helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class _OfficerChoice(forms.ModelChoiceField):
@@ -62,7 +54,7 @@ class PriorityForm(forms.Form):
         self.fields["lead_officer"].queryset = officers
         self.fields["partners"].queryset = partners
         self.fields["plan_priority"].queryset = plan_priorities
-        self.helper = _helper(
+        self.helper = page_form_helper(
             Field.text("title"),
             Field.select("lead_officer"),
             Field.checkboxes("partners", legend_size="s", small=True),
@@ -81,4 +73,4 @@ class ResolveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("outcome"))
+        self.helper = page_form_helper(Field.textarea("outcome"))
