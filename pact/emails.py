@@ -3,8 +3,13 @@
 Each email has templates/emails/<name>/subject.txt, body.txt and body.html. The key makes
 queueing idempotent: queueing the same key again returns None and changes nothing, so a
 retried or doubled job never sends anything twice.
+
+Once the transaction commits, a dispatch is asked for at once (in-process when there is no
+broker), so a resident's confirmation email does not wait for the next minute's dispatch;
+if the broker is down the request still succeeds and the periodic dispatch sends it later.
 """
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from pact.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
 
 
 def email_render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -37,4 +44,15 @@ def email_queue(
     except IntegrityError:
         # Queued by a concurrent run between the check and the insert: once is enough.
         return None
+    if settings.PACT_SEND_EMAIL_AT_ONCE:
+        transaction.on_commit(_dispatch_soon)
     return email
+
+
+def _dispatch_soon() -> None:
+    from pact.tasks import outbox_dispatch_task
+
+    try:
+        outbox_dispatch_task.delay()
+    except Exception:  # noqa: BLE001 - any broker failure: the periodic dispatch sends it later
+        logger.warning("could not ask for an outbox dispatch now; the periodic one will send the email")

@@ -176,6 +176,10 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that asks for a task must not hang when Redis is down: fail fast, and the
+# periodic jobs pick the work up from the database later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # The queue tasks are sent to when none is named. Tests give a worker and beat their own
 # queue so that runs on a shared Redis never take each other's tasks.
 CELERY_TASK_DEFAULT_QUEUE = env_str("PACT_CELERY_QUEUE", "celery")
@@ -208,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
 PACT_SITE_URL = env_str("PACT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A priority with no progress entry for this many days is flagged and its lead reminded.
 PACT_STALE_PRIORITY_DAYS = env_int("PACT_STALE_PRIORITY_DAYS", 28)
+# Ask for a dispatch as soon as an email is queued (beat's every-minute dispatch remains).
+PACT_SEND_EMAIL_AT_ONCE = env_bool("PACT_SEND_EMAIL_AT_ONCE", True)
 # How many emails one run of the outbox dispatcher sends at most.
 PACT_EMAIL_BATCH_SIZE = env_int("PACT_EMAIL_BATCH_SIZE", 200)
 

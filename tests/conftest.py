@@ -82,6 +82,8 @@ def pytest_sessionfinish(session, exitstatus):
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tests dispatch the outbox when they mean to (tests/pact/test_emails.py covers the on-commit dispatch).
+    settings.PACT_SEND_EMAIL_AT_ONCE = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,4 +1,5 @@
 import pytest
+from django.core import mail
 
 from pact.emails import email_queue
 from pact.models import OutboundEmail
@@ -33,3 +34,33 @@ def test_email_queue_twice_with_one_key_queues_once(email_templates):
 
     assert again is None
     assert OutboundEmail.objects.count() == 1
+
+
+def test_email_queue_sends_at_once_after_commit_when_asked(
+    email_templates, settings, celery_eager, django_capture_on_commit_callbacks
+):
+    settings.PACT_SEND_EMAIL_AT_ONCE = True
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email_queue(key="hello:1", to="resident@example.org", template="hello", context={"name": "Sam"})
+
+    assert [message.subject for message in mail.outbox] == ["Hello Sam"]
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+
+
+def test_email_queue_survives_a_broker_outage(
+    email_templates, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from pact import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    settings.PACT_SEND_EMAIL_AT_ONCE = True
+    monkeypatch.setattr(tasks.outbox_dispatch_task, "delay", broker_down)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email = email_queue(key="hello:1", to="resident@example.org", template="hello", context={"name": "Sam"})
+
+    assert OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.PENDING
+    assert mail.outbox == []
