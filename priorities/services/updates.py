@@ -6,7 +6,6 @@ run returns the update that is already there.
 """
 
 import datetime
-import logging
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -20,8 +19,6 @@ from priorities.errors import PactError
 from priorities.models import MonthlyUpdate, MonthlyUpdateRevision
 from priorities.selectors import updates as selectors
 from wards.models import NeighbourhoodTeam
-
-logger = logging.getLogger(__name__)
 
 ERROR_NOT_FIRST = _("An update covers a whole month: give the first day of the month")
 ERROR_NOT_OVER = _("An update can only be made for a month that has ended")
@@ -38,11 +35,9 @@ def _queue_emails(update_id: int) -> None:
     Called whether the update was just made or already existed: the email task keys each
     email by update and subscriber, so queueing it again sends nobody a second copy.
     """
-    try:
-        from priorities.tasks import monthly_update_email_task
-    except ImportError:
-        logger.warning("monthly update %s: no email task yet, no emails queued", update_id)
-        return
+    # Imported here: priorities.tasks imports this module.
+    from priorities.tasks import monthly_update_email_task
+
     monthly_update_email_task.delay_on_commit(update_id)
 
 
