@@ -6,6 +6,7 @@ npm packages the front-end build installs.
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,21 @@ def describe(violations: list[dict]) -> str:
         [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations],
         indent=2,
     )
+
+
+PASSWORD = "correct horse battery staple"  # UserFactory's default
+
+
+def sign_in(page, username: str) -> None:
+    """Sign in through the staff sign-in page and land on the staff home."""
+    page.goto("/staff/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/staff/$"))
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no WCAG 2.2 A or AA violation on the page as it stands."""
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)

@@ -4,14 +4,12 @@ import re
 
 import pytest
 
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import PASSWORD, assert_accessible
 from tests.pact.factories import UserFactory
 from tests.priorities.factories import ballot_meeting
 from tests.wards.factories import WardFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -38,42 +36,37 @@ def _vote(page, member: str, *options: str) -> None:
     page.get_by_text(f"Vote of {member} recorded").wait_for()
 
 
-def _assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
-
-
 def test_chair_runs_ballot_with_casting_vote_and_ward_page_shows_top_three(page, meeting):
     _sign_in(page)
     page.get_by_role("link", name=re.compile("Open a ballot")).click()
     page.get_by_label("Chatham Central").check()
     page.get_by_label("Each member present chooses up to three").check()
-    _assert_accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Open the ballot").click()
     page.get_by_text("Ballot opened for Chatham Central").wait_for()
-    _assert_accessible(page)
+    assert_accessible(page)
 
     _vote(page, "Member 1", "Concern 1.", "Concern 2.", "Concern 3.")
     _vote(page, "Member 2", "Concern 1.", "Concern 2.", "Concern 4.")
     _vote(page, "Member 3", "Concern 1.")
     assert page.get_by_role("heading", name="Tie for the third place").is_visible()
-    _assert_accessible(page)
+    assert_accessible(page)
     page.locator("form[action$='/casting-vote/']").get_by_label("Concern 4.").check()
     page.get_by_role("button", name="Record the casting vote").click()
     page.get_by_text("Casting vote recorded").wait_for()
 
     page.get_by_role("link", name="Close the ballot").click()
     assert page.get_by_text("This cannot be undone").is_visible()
-    _assert_accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Close the ballot").click()
     page.get_by_text("Ballot closed").wait_for()
-    _assert_accessible(page)
+    assert_accessible(page)
 
     page.get_by_role("link", name="See the public result").click()
     assert page.get_by_text("Tie for third place decided by the chair's casting vote (Pat Okafor)").is_visible()
-    _assert_accessible(page)
+    assert_accessible(page)
 
     page.goto("/wards/E05002160/")
     priorities = page.locator(".pact-priority h3").all_inner_texts()
     assert priorities == ["Concern 1.", "Concern 2.", "Concern 4."]
-    _assert_accessible(page)
+    assert_accessible(page)

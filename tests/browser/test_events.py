@@ -2,11 +2,9 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from pact.roles import Role
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import axe_violations, describe, sign_in
 from tests.priorities.factories import EventFactory, MeetingFactory, PanelFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,23 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEXT_YEAR = timezone.localdate().year + 1
 
 
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db):
-    """The role groups come from a data migration, which a transactional test's flush removes."""
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
-
-
-def _sign_in(page, username: str) -> None:
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/staff/$"))
-
-
 def test_officer_schedules_surgery_and_residents_see_it(page, officer, ward_a):
-    _sign_in(page, "officer")
+    sign_in(page, "officer")
     page.goto("/staff/events/new/")
     assert axe_violations(page) == [], describe(axe_violations(page))
 
@@ -59,7 +42,7 @@ def test_officer_schedules_surgery_and_residents_see_it(page, officer, ward_a):
 
 
 def test_schedule_form_errors_are_accessible_and_linked(page, officer, ward_a):
-    _sign_in(page, "officer")
+    sign_in(page, "officer")
     page.goto("/staff/events/new/")
     page.get_by_role("button", name="Schedule event").click()
 

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from priorities.models import Priority
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.pact.factories import UserFactory
 from tests.priorities.factories import (
     ChairFactory,
@@ -37,14 +37,6 @@ def ward():
     for description in CONCERNS:
         ConcernFactory(ward=ward, description=description)
     return ward
-
-
-def _sign_in(page) -> None:
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill("pat")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/staff/$"))
 
 
 def _schedule(page, day: datetime.date) -> None:
@@ -112,14 +104,14 @@ def _run_ballot(page) -> None:
 
 def test_chair_runs_a_whole_meeting_and_the_ward_shows_its_new_top_three(page, ward):
     meeting_day = timezone.localdate() + datetime.timedelta(days=7)
-    _sign_in(page)
+    sign_in(page, "pat")
     _schedule(page, meeting_day)
     _shortlist_all(page)
 
     # The evening of the meeting: the server's clock moves on; the browser's does not matter.
     evening = timezone.make_aware(datetime.datetime.combine(meeting_day, datetime.time(21)))
     with time_machine.travel(evening, tick=True):
-        _sign_in(page)  # a week on, the earlier session has expired
+        sign_in(page, "pat")  # a week on, the earlier session has expired
         _record_held(page)
         _run_ballot(page)
 
@@ -144,5 +136,4 @@ def history(ward):
 def test_priority_pages_have_no_wcag_violations(page, history, path):
     page.goto(path.format(pk=history[0].pk))
 
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
+    assert_accessible(page)

@@ -1,47 +1,25 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from pact.roles import Role
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.priorities.factories import PriorityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db):
-    """The role groups come from a data migration, which a transactional test's flush removes."""
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
-
-
-def _sign_in(page, username: str) -> None:
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/staff/$"))
-
-
-def _assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
-
-
 def test_officer_adds_progress_and_residents_see_it(page, officer, ward_a):
     priority = PriorityFactory(ward=ward_a, title="Speeding on the London Road", agreed_on=timezone.localdate())
     today = timezone.localdate()
-    _sign_in(page, "officer")
+    sign_in(page, "officer")
     page.get_by_role("link", name="Add progress to Speeding on the London Road").click()
     page.wait_for_url(re.compile(rf"/staff/priorities/{priority.pk}/progress/new/$"))
-    _assert_accessible(page)
+    assert_accessible(page)
 
     page.get_by_role("button", name="Add progress").click()
     assert page.title().startswith("Error: ")
-    _assert_accessible(page)
+    assert_accessible(page)
 
     page.get_by_label("Day").fill(str(today.day))
     page.get_by_label("Month").fill(str(today.month))
@@ -52,19 +30,19 @@ def test_officer_adds_progress_and_residents_see_it(page, officer, ward_a):
 
     page.wait_for_url(re.compile(rf"/staff/priorities/{priority.pk}/progress/$"))
     assert "Progress added" in page.locator(".govuk-notification-banner").inner_text()
-    _assert_accessible(page)
+    assert_accessible(page)
 
     page.goto(f"/priorities/{priority.pk}/")
     assert "Speed checks with the community speedwatch." in page.locator("#main-content").inner_text()
-    _assert_accessible(page)
+    assert_accessible(page)
     page.goto(f"/wards/{ward_a.code}/")
     assert "Speed checks with the community speedwatch." in page.locator("#main-content").inner_text()
 
 
 def test_officer_publishes_news_and_residents_see_it(page, officer, ward_a):
-    _sign_in(page, "officer")
+    sign_in(page, "officer")
     page.goto("/staff/news/new/")
-    _assert_accessible(page)
+    assert_accessible(page)
 
     page.get_by_label("Who is it for?").select_option(label=ward_a.name)
     page.get_by_label("Crime-prevention advice").check()
@@ -74,15 +52,15 @@ def test_officer_publishes_news_and_residents_see_it(page, officer, ward_a):
 
     page.wait_for_url(re.compile(r"/staff/news/$"))
     assert "Lock your sheds has been published" in page.locator(".govuk-notification-banner").inner_text()
-    _assert_accessible(page)
+    assert_accessible(page)
 
     page.goto(f"/wards/{ward_a.code}/")
     page.get_by_role("link", name="Lock your sheds").click()
     page.wait_for_url(re.compile(r"/news/\d+/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Lock your sheds"
-    _assert_accessible(page)
+    assert_accessible(page)
 
     page.get_by_role("link", name=f"More news from {ward_a.team.name}").click()
     page.wait_for_url(re.compile(rf"/teams/{ward_a.team.slug}/news/$"))
     assert "Lock your sheds" in page.locator("#main-content").inner_text()
-    _assert_accessible(page)
+    assert_accessible(page)

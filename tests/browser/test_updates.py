@@ -5,22 +5,13 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from pact.roles import Role
 from priorities.services import updates as services
 from tests.browser.conftest import axe_violations, describe
 from tests.priorities.test_updates_services import UTC, held_on, make_priority, progress, publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db):
-    """The role groups come from a data migration, which a transactional test's flush removes."""
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
 
 
 @pytest.fixture
