@@ -25,7 +25,9 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-version"
-SECONDS = 3600
+# Pages list what is "coming up", which changes with the clock and not only with the data:
+# ten minutes bounds how long a finished meeting can stay listed.
+SECONDS = 600
 _CACHE_ERRORS = (RedisError, ConnectionError, OSError)
 _UNREACHABLE = object()
 
