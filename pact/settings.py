@@ -214,6 +214,8 @@ PACT_SITE_URL = env_str("PACT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PACT_STALE_PRIORITY_DAYS = env_int("PACT_STALE_PRIORITY_DAYS", 28)
 # Ask for a dispatch as soon as an email is queued (beat's every-minute dispatch remains).
 PACT_SEND_EMAIL_AT_ONCE = env_bool("PACT_SEND_EMAIL_AT_ONCE", True)
+# Equality monitoring is reported only for groups of at least this many people.
+PACT_EQUALITY_MINIMUM = env_int("PACT_EQUALITY_MINIMUM", 10)
 # How many emails one run of the outbox dispatcher sends at most.
 PACT_EMAIL_BATCH_SIZE = env_int("PACT_EMAIL_BATCH_SIZE", 200)
 

@@ -1,0 +1,84 @@
+"""Reads of the feedback app: the equality monitoring report."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from feedback.models import EqualityResponse
+from wards.models import District
+
+
+@dataclass
+class StrandReport:
+    """One question's answers in one area: a count per answer, None where too few to show."""
+
+    strand: str
+    label: str
+    counts: list[tuple[str, int | None]] = field(default_factory=list)
+    answered: int = 0
+
+
+@dataclass
+class AreaReport:
+    name: str
+    responses: int
+    strands: list[StrandReport]
+
+
+STRAND_LABELS = {
+    "age_band": "Age",
+    "disability": "Disability",
+    "sex": "Sex",
+    "gender_same_as_at_birth": "Gender identity the same as sex registered at birth",
+    "ethnicity": "Ethnic group",
+    "religion": "Religion or belief",
+    "sexual_orientation": "Sexual orientation",
+}
+
+
+def _suppressed(counts: dict[str, int], minimum: int) -> dict[str, int | None]:
+    """Hide every count below ``minimum``. Where exactly one is hidden, the total would reveal
+    it, so the next smallest is hidden too (secondary suppression)."""
+    shown: dict[str, int | None] = {key: (None if 0 < count < minimum else count) for key, count in counts.items()}
+    hidden = [key for key, value in shown.items() if value is None]
+    if len(hidden) == 1:
+        others = [key for key, value in shown.items() if value]
+        if others:
+            shown[min(others, key=lambda key: counts[key])] = None
+    return shown
+
+
+def _strand(responses: list[EqualityResponse], strand: str, minimum: int) -> StrandReport:
+    choices = EqualityResponse.strand_choices(strand)
+    tally = Counter(getattr(response, strand) for response in responses if getattr(response, strand))
+    shown = _suppressed({value: tally[value] for value, _label in choices}, minimum)
+    report = StrandReport(strand=strand, label=STRAND_LABELS[strand], answered=sum(tally.values()))
+    report.counts = [(str(label), shown[value]) for value, label in choices]
+    return report
+
+
+def _area(name: str, responses: list[EqualityResponse], minimum: int) -> AreaReport:
+    return AreaReport(
+        name=name,
+        responses=len(responses),
+        strands=[_strand(responses, strand, minimum) for strand in EqualityResponse.STRANDS],
+    )
+
+
+def equality_report(*, context: str | None = None, minimum: int | None = None) -> list[AreaReport]:
+    """Force-wide, then per district: how the people taking part describe themselves.
+
+    Only aggregates leave this function, and any group smaller than ``minimum`` (default
+    settings.PACT_EQUALITY_MINIMUM, 10) is suppressed.
+    """
+    minimum = settings.PACT_EQUALITY_MINIMUM if minimum is None else minimum
+    queryset = EqualityResponse.objects.all()
+    if context:
+        queryset = queryset.filter(context=context)
+    responses = list(queryset.only("district_id", *EqualityResponse.STRANDS))
+    areas = [_area("Kent and Medway", responses, minimum)]
+    for district in District.objects.order_by("name"):
+        mine = [response for response in responses if response.district_id == district.pk]
+        areas.append(_area(district.name, mine, minimum))
+    return areas
