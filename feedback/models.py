@@ -1,8 +1,9 @@
 """What residents tell the force outside the PACT cycle (feedback, complaints, surveys arrive
 with their issue), and the voluntary equality monitoring offered with all of it."""
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from wards.models import District
 
@@ -113,3 +114,202 @@ class EqualityResponse(models.Model):
             "sexual_orientation": cls.SexualOrientation,
         }
         return [(str(value), str(label)) for value, label in kinds[strand].choices]
+
+
+class Feedback(models.Model):
+    """Feedback after an officer attended, a compliment, a complaint or a suggestion.
+
+    Contact details are optional and personal data: kept only while needed (retention), never
+    shown publicly. Complaints go to professional standards, not to the team they are about.
+    """
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", "Feedback after an officer attended"
+        COMPLIMENT = "compliment", "Compliment"
+        COMPLAINT = "complaint", "Complaint"
+        SUGGESTION = "suggestion", "Suggestion"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        RESPONDED = "responded", "Responded"
+        CLOSED = "closed", "Closed"
+
+    reference = models.CharField(max_length=12, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    ward = models.ForeignKey("wards.Ward", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    team = models.ForeignKey(
+        "wards.NeighbourhoodTeam", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    officer = models.ForeignKey("wards.Officer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    officer_text = models.CharField(max_length=150, blank=True, help_text="The officer as the person named them.")
+    # Feedback after an officer attended: satisfaction from 1 (very poor) to 10 (excellent).
+    treated_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    informed_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    overall_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    went_well = models.TextField(max_length=2000, blank=True)
+    could_be_better = models.TextField(max_length=2000, blank=True)
+    description = models.TextField(max_length=5000, blank=True, help_text="The compliment, complaint or suggestion.")
+    wants_reply = models.BooleanField(default=False)
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    respond_by = models.DateTimeField(help_text="The response-time target for its kind.")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True, help_text="When its personal data was removed.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "status", "respond_by"], name="feedback_queue_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(treated_score__isnull=True) | Q(treated_score__gte=1, treated_score__lte=10),
+                name="feedback_treated_score_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(informed_score__isnull=True) | Q(informed_score__gte=1, informed_score__lte=10),
+                name="feedback_informed_score_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(overall_score__isnull=True) | Q(overall_score__gte=1, overall_score__lte=10),
+                name="feedback_overall_score_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=~Q(wants_reply=True, contact_email="", contact_phone="") | Q(anonymised_at__isnull=False),
+                name="feedback_reply_has_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class FeedbackNote(models.Model):
+    """A staff note on a feedback item, or a reply emailed to the person from the system."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=5000)
+    is_reply = models.BooleanField(default=False, help_text="Emailed to the person who gave the feedback.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.feedback}"
+
+
+class Survey(models.Model):
+    """A consultation survey, force-wide or for some districts, open between two dates."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    introduction = models.TextField(blank=True)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    districts = models.ManyToManyField(
+        "wards.District", blank=True, related_name="+", help_text="None means force-wide."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="survey_closes_after_opening"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyQuestion(models.Model):
+    class Kind(models.TextChoices):
+        SCALE = "scale", "Scale from 1 to 10"
+        YES_NO = "yes_no", "Yes or no"
+        SINGLE = "single", "Choose one"
+        MULTIPLE = "multiple", "Choose up to a number"
+        TEXT = "text", "Free text"
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.CharField(max_length=300)
+    hint = models.CharField(max_length=300, blank=True)
+    required = models.BooleanField(default=False)
+    max_choices = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Choose up to this many.")
+
+    class Meta:
+        ordering = ["survey", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "position"], name="survey_question_position_once"),
+            models.CheckConstraint(
+                condition=~Q(kind="multiple") | Q(max_choices__gte=1), name="survey_multiple_has_maximum"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyChoice(models.Model):
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="survey_choice_position_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyResponse(models.Model):
+    """One person's answers. No account and no address: a keyed hash of the browser's token
+    and the survey (never the IP address itself) only blocks obvious repeat submissions."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    district = models.ForeignKey("wards.District", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    ward = models.ForeignKey("wards.Ward", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    repeat_key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "repeat_key"], condition=~Q(repeat_key=""), name="survey_response_once_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} to {self.survey}"
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
+    scale = models.PositiveSmallIntegerField(null=True, blank=True)
+    yes = models.BooleanField(null=True, blank=True)
+    choices = models.ManyToManyField(SurveyChoice, blank=True, related_name="answers")
+    text = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="survey_answer_once_per_question"),
+            models.CheckConstraint(
+                condition=Q(scale__isnull=True) | Q(scale__gte=1, scale__lte=10), name="survey_answer_scale_1_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question}"

@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     CHAIR = "chair", "PACT panel chair"
     PARTNER = "partner", "Partner agency"
     ADMINISTRATOR = "administrator", "Force administrator"
+    PROFESSIONAL_STANDARDS = "professional_standards", "Professional standards"
 
 
 def user_roles(user: AnyUser) -> frozenset[str]:
