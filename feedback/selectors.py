@@ -1,11 +1,13 @@
-"""Reads of the feedback app: the equality monitoring report."""
+"""Reads of the feedback app: the equality monitoring report and the feedback triage queue."""
 
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 
-from feedback.models import EqualityResponse
+from feedback.models import EqualityResponse, Feedback
+from pact.roles import AnyUser, Role, has_role, is_administrator, ward_ids_for
 from wards.models import District
 
 
@@ -82,3 +84,34 @@ def equality_report(*, context: str | None = None, minimum: int | None = None) -
         mine = [response for response in responses if response.district_id == district.pk]
         areas.append(_area(district.name, mine, minimum))
     return areas
+
+
+def feedback_queue_for(*, user: AnyUser, status: str | None = None) -> QuerySet[Feedback]:
+    """The feedback a user may handle, soonest target first: complaints only for professional
+    standards (and administrators), other kinds only for the officers of the ward's team."""
+    queryset = Feedback.objects.select_related("ward", "assigned_to").order_by("respond_by", "pk")
+    if status:
+        queryset = queryset.filter(status=status)
+    if is_administrator(user):
+        return queryset
+    visible = Q(pk__in=[])
+    if has_role(user, Role.PROFESSIONAL_STANDARDS):
+        visible |= Q(kind=Feedback.Kind.COMPLAINT)
+    if has_role(user, Role.OFFICER):
+        visible |= Q(ward_id__in=ward_ids_for(user) or ()) & ~Q(kind=Feedback.Kind.COMPLAINT)
+    return queryset.filter(visible)
+
+
+def feedback_for_staff(*, reference: str) -> Feedback | None:
+    """One feedback item with its notes' authors, or None (permission is checked by the caller)."""
+    return (
+        Feedback.objects.select_related("ward", "officer", "assigned_to")
+        .prefetch_related("notes__author")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def feedback_for_confirmation(*, reference: str) -> Feedback | None:
+    """What the confirmation page shows: the kind and reference, never the contact details."""
+    return Feedback.objects.only("reference", "kind").filter(reference=reference).first()

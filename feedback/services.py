@@ -1,11 +1,22 @@
 """Writes of the feedback app."""
 
+import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from feedback.models import EqualityResponse
-from wards.models import District
+from feedback.models import EqualityResponse, Feedback, FeedbackNote
+from pact.audit import audit_record
+from pact.emails import email_queue
+from pact.roles import AnyUser, Role, has_role, is_administrator, ward_ids_for
+from priorities.errors import PactError
+from wards.models import District, Ward
 
 
 def _valid_answers(answers: dict[str, Any]) -> dict[str, str]:
@@ -30,3 +41,214 @@ def equality_record(*, context: str, district: District | None, answers: dict[st
     response.full_clean()
     response.save()
     return response
+
+
+# Feedback, compliments, complaints and suggestions, and their triage by staff.
+
+ERROR_NOT_ALLOWED = _("You cannot handle this feedback")
+ERROR_NO_REFERENCE = _("A reference could not be given to your feedback. Try again.")
+ERROR_TEXT_REQUIRED = _("Enter the text")
+ERROR_TEXT_TOO_LONG = _("The text must be 5000 characters or fewer")
+ERROR_NO_EMAIL = _("The person left no email address, so a reply cannot be emailed")
+ERROR_STATUS_INVALID = _("Choose a status from the list")
+ERROR_CONTACT_REQUIRED = _("Give a name and an email address or phone number to get a reply")
+
+# Unambiguous when read aloud or written down: no 0/O, 1/I/L.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_PREFIX = "FB-"
+REFERENCE_LENGTH = 6
+REFERENCE_ATTEMPTS = 5
+TEXT_MAX_LENGTH = 5000
+DUE_WITHIN = timedelta(days=1)
+
+_STATUS_STAMPS: dict[str, str] = {
+    Feedback.Status.ACKNOWLEDGED: "acknowledged_at",
+    Feedback.Status.RESPONDED: "responded_at",
+    Feedback.Status.CLOSED: "closed_at",
+}
+
+
+def feedback_reference_new() -> str:
+    """A fresh random reference such as FB-7KQ2MX (collisions are handled by the caller)."""
+    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def _insert_with_reference(feedback: Feedback) -> Feedback:
+    """Save new feedback under a unique reference, drawing again on the rare collision (each
+    attempt in a savepoint, so the surrounding transaction survives a refused insert)."""
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        feedback.reference = feedback_reference_new()
+        feedback.full_clean(exclude=["reference"])
+        try:
+            with transaction.atomic():
+                feedback.save(force_insert=True)
+            return feedback
+        except IntegrityError:
+            if not Feedback.objects.filter(reference=feedback.reference).exists():
+                raise
+            feedback.pk = None
+    raise PactError(ERROR_NO_REFERENCE)
+
+
+def feedback_respond_by(kind: str, now: datetime | None = None) -> datetime:
+    """The response-time target of a kind of feedback (settings.PACT_FEEDBACK_RESPONSE_DAYS)."""
+    return (now or timezone.now()) + timedelta(days=settings.PACT_FEEDBACK_RESPONSE_DAYS[kind])
+
+
+def feedback_give(*, kind: str, ward: Ward | None = None, **answers: Any) -> Feedback:
+    """Record what a resident told us, with a reference and the response-time target of its kind.
+
+    A complaint is not given the team it is about: professional standards handle it. An
+    acknowledgement is emailed when the person left an email address.
+    """
+    if answers.get("wants_reply") and not (
+        answers.get("contact_name") and (answers.get("contact_email") or answers.get("contact_phone"))
+    ):
+        raise PactError(ERROR_CONTACT_REQUIRED)
+    team = ward.team if ward is not None and kind != Feedback.Kind.COMPLAINT else None
+    feedback = Feedback(kind=kind, ward=ward, team=team, respond_by=feedback_respond_by(kind), **answers)
+    with transaction.atomic():
+        _insert_with_reference(feedback)
+        if feedback.contact_email:
+            email_queue(
+                key=f"feedback-acknowledge-{feedback.reference}",
+                to=feedback.contact_email,
+                template="feedback_acknowledge",
+                context={"feedback": feedback},
+            )
+    return feedback
+
+
+def can_handle_feedback(user: AnyUser, feedback: Feedback) -> bool:
+    """Complaints: professional standards and administrators only, never the team they are about.
+    Other feedback: administrators and the officers of the ward's team."""
+    if is_administrator(user):
+        return True
+    if feedback.kind == Feedback.Kind.COMPLAINT:
+        return has_role(user, Role.PROFESSIONAL_STANDARDS)
+    if not has_role(user, Role.OFFICER) or feedback.ward_id is None:
+        return False
+    return feedback.ward_id in (ward_ids_for(user) or ())
+
+
+def _check(actor: AnyUser, feedback: Feedback) -> None:
+    if not can_handle_feedback(actor, feedback):
+        raise PactError(ERROR_NOT_ALLOWED)
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise PactError(ERROR_TEXT_REQUIRED)
+    if len(text) > TEXT_MAX_LENGTH:
+        raise PactError(ERROR_TEXT_TOO_LONG)
+
+
+def feedback_assign(*, actor: User, feedback: Feedback) -> Feedback:
+    """Take ownership of a feedback item: only someone who may handle it."""
+    _check(actor, feedback)
+    before = feedback.assigned_to_id
+    with transaction.atomic():
+        feedback.assigned_to = actor
+        feedback.full_clean()
+        feedback.save(update_fields=["assigned_to"])
+        audit_record(
+            actor=actor,
+            action="feedback.feedback.assign",
+            target=feedback,
+            data={"before": before, "after": actor.pk},
+        )
+    return feedback
+
+
+def _set_status(feedback: Feedback, status: str) -> None:
+    feedback.status = status
+    stamp = _STATUS_STAMPS.get(status)
+    if stamp and getattr(feedback, stamp) is None:
+        setattr(feedback, stamp, timezone.now())
+
+
+def feedback_status_set(*, actor: User, feedback: Feedback, status: str) -> Feedback:
+    """Move a feedback item through received, acknowledged, responded and closed, stamping each."""
+    _check(actor, feedback)
+    if status not in Feedback.Status.values:
+        raise PactError(ERROR_STATUS_INVALID)
+    before = feedback.status
+    with transaction.atomic():
+        _set_status(feedback, status)
+        feedback.full_clean()
+        feedback.save()
+        audit_record(
+            actor=actor, action="feedback.feedback.status", target=feedback, data={"before": before, "after": status}
+        )
+    return feedback
+
+
+def feedback_note_add(*, actor: User, feedback: Feedback, text: str) -> FeedbackNote:
+    """Add a staff note to a feedback item (never shown to the person)."""
+    _check(actor, feedback)
+    _check_text(text)
+    with transaction.atomic():
+        note = FeedbackNote(feedback=feedback, author=actor, text=text)
+        note.full_clean()
+        note.save()
+        audit_record(actor=actor, action="feedback.note.add", target=feedback, data={"note": note.pk})
+    return note
+
+
+def feedback_reply(*, actor: User, feedback: Feedback, text: str) -> FeedbackNote:
+    """Email a reply to the person from the system, kept as a note; the item becomes responded.
+
+    Only possible when they left an email address.
+    """
+    _check(actor, feedback)
+    _check_text(text)
+    if not feedback.contact_email:
+        raise PactError(ERROR_NO_EMAIL)
+    before = feedback.status
+    with transaction.atomic():
+        note = FeedbackNote(feedback=feedback, author=actor, text=text, is_reply=True)
+        note.full_clean()
+        note.save()
+        if feedback.status in (Feedback.Status.RECEIVED, Feedback.Status.ACKNOWLEDGED):
+            _set_status(feedback, Feedback.Status.RESPONDED)
+            feedback.save()
+        email_queue(
+            key=f"feedback-reply-{note.pk}",
+            to=feedback.contact_email,
+            template="feedback_reply",
+            context={"feedback": feedback, "text": text},
+        )
+        audit_record(
+            actor=actor,
+            action="feedback.feedback.reply",
+            target=feedback,
+            data={"before": before, "after": feedback.status, "note": note.pk},
+        )
+    return note
+
+
+def feedback_due_remind(*, now: datetime | None = None) -> int:
+    """Email each owner the items they hold that reach their response-time target within a day
+    and have not been responded to; once per item and day. Returns the number of emails queued."""
+    now = now or timezone.now()
+    due = (
+        Feedback.objects.filter(
+            status__in=(Feedback.Status.RECEIVED, Feedback.Status.ACKNOWLEDGED),
+            respond_by__lte=now + DUE_WITHIN,
+            assigned_to__isnull=False,
+        )
+        .exclude(assigned_to__email="")
+        .select_related("assigned_to")
+        .order_by("respond_by")
+    )
+    owners: dict[User, list[Feedback]] = {}
+    for item in due:
+        if item.assigned_to is not None:
+            owners.setdefault(item.assigned_to, []).append(item)
+    queued = 0
+    day = timezone.localdate(now).isoformat()
+    for owner, items in owners.items():
+        context = {"owner": owner, "items": items, "url": settings.PACT_SITE_URL + reverse("feedback:staff_queue")}
+        if email_queue(key=f"feedback-due-{owner.pk}-{day}", to=owner.email, template="feedback_due", context=context):
+            queued += 1
+    return queued

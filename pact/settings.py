@@ -206,12 +206,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "priorities.tasks.stale_priorities_remind_task",
         "schedule": crontab(minute="0", hour="7", day_of_week="mon"),
     },
+    # 08:00 every day: remind the owners of feedback about to pass its response-time target.
+    "feedback-due": {
+        "task": "feedback.tasks.feedback_due_remind_task",
+        "schedule": crontab(minute="0", hour="8"),
+    },
 }
 
 # The site's own address, for links in emails and feeds written without a request.
 PACT_SITE_URL = env_str("PACT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A priority with no progress entry for this many days is flagged and its lead reminded.
 PACT_STALE_PRIORITY_DAYS = env_int("PACT_STALE_PRIORITY_DAYS", 28)
+# Response-time target per kind of feedback, in calendar days (a complaint's 10 working days ≈ 14).
+PACT_FEEDBACK_RESPONSE_DAYS = {
+    "complaint": env_int("PACT_FEEDBACK_COMPLAINT_DAYS", 14),
+    "service": env_int("PACT_FEEDBACK_SERVICE_DAYS", 20),
+    "suggestion": env_int("PACT_FEEDBACK_SUGGESTION_DAYS", 20),
+    "compliment": env_int("PACT_FEEDBACK_COMPLIMENT_DAYS", 30),
+}
 # Ask for a dispatch as soon as an email is queued (beat's every-minute dispatch remains).
 PACT_SEND_EMAIL_AT_ONCE = env_bool("PACT_SEND_EMAIL_AT_ONCE", True)
 # Equality monitoring is reported only for groups of at least this many people.

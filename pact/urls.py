@@ -21,4 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("priorities.urls")),
     path("", include("wards.urls")),
+    path("", include("feedback.urls")),
 ]

@@ -1,0 +1,108 @@
+"""The staff feedback triage queue and one item's page: assign, note, reply and move status.
+
+Complaints are seen only by professional standards and administrators, other feedback by the
+officers of the ward's team (feedback.services.can_handle_feedback). Seeing an item and
+handling it are the same right, so an item the user may not handle is simply not found (404).
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from feedback import selectors, services
+from feedback.forms import FeedbackFilterForm, FeedbackNoteForm, FeedbackStatusForm
+from feedback.models import Feedback
+from pact.access import staff_view
+from pact.roles import Role
+from priorities.errors import PactError
+
+STAFF_ROLES = (Role.OFFICER, Role.PROFESSIONAL_STANDARDS, Role.ADMINISTRATOR)
+FEEDBACK_PER_PAGE = 25
+
+
+def _get_feedback_for_user(request: HttpRequest, reference: str) -> Feedback:
+    feedback = selectors.feedback_for_staff(reference=reference.upper())
+    if feedback is None or not services.can_handle_feedback(request.user, feedback):
+        raise Http404("No feedback with that reference")
+    return feedback
+
+
+@staff_view(roles=STAFF_ROLES)
+def queue(request: HttpRequest) -> HttpResponse:
+    form = FeedbackFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    items = selectors.feedback_queue_for(user=request.user, status=status or None)
+    page = Paginator(items, FEEDBACK_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "feedback/staff/queue.html", {"form": form, "page": page, "status": status})
+
+
+def _render_detail(request: HttpRequest, feedback: Feedback, status: int = 200, **bound) -> HttpResponse:
+    context = {
+        "feedback": feedback,
+        "status_form": FeedbackStatusForm(initial={"status": feedback.status}),
+        "note_form": FeedbackNoteForm(label=_("Add a note for staff"), prefix="note"),
+        "reply_form": FeedbackNoteForm(label=_("Reply by email"), prefix="reply"),
+        **bound,
+    }
+    return render(request, "feedback/staff/detail.html", context, status=status)
+
+
+@staff_view(roles=STAFF_ROLES)
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _render_detail(request, _get_feedback_for_user(request, reference))
+
+
+@require_POST
+@staff_view(roles=STAFF_ROLES)
+def assign(request: HttpRequest, reference: str) -> HttpResponse:
+    feedback = _get_feedback_for_user(request, reference)
+    services.feedback_assign(actor=request.user, feedback=feedback)
+    messages.success(request, _("You own %(reference)s") % {"reference": feedback.reference})
+    return redirect("feedback:staff_detail", reference=feedback.reference)
+
+
+@require_POST
+@staff_view(roles=STAFF_ROLES)
+def status(request: HttpRequest, reference: str) -> HttpResponse:
+    feedback = _get_feedback_for_user(request, reference)
+    form = FeedbackStatusForm(request.POST)
+    if form.is_valid():
+        services.feedback_status_set(actor=request.user, feedback=feedback, status=form.cleaned_data["status"])
+        messages.success(request, _("Status changed to %(status)s") % {"status": feedback.get_status_display()})
+        return redirect("feedback:staff_detail", reference=feedback.reference)
+    return _render_detail(request, feedback, status=400, status_form=form)
+
+
+def _text_action(request: HttpRequest, reference: str, *, prefix: str, label: str, service, done: str):
+    feedback = _get_feedback_for_user(request, reference)
+    form = FeedbackNoteForm(request.POST, label=label, prefix=prefix)
+    if form.is_valid():
+        try:
+            service(actor=request.user, feedback=feedback, text=form.cleaned_data["text"])
+        except PactError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("feedback:staff_detail", reference=feedback.reference)
+    return _render_detail(request, feedback, status=400, **{f"{prefix}_form": form})
+
+
+@require_POST
+@staff_view(roles=STAFF_ROLES)
+def note(request: HttpRequest, reference: str) -> HttpResponse:
+    label = _("Add a note for staff")
+    return _text_action(
+        request, reference, prefix="note", label=label, service=services.feedback_note_add, done=_("Note added")
+    )
+
+
+@require_POST
+@staff_view(roles=STAFF_ROLES)
+def reply(request: HttpRequest, reference: str) -> HttpResponse:
+    label = _("Reply by email")
+    return _text_action(
+        request, reference, prefix="reply", label=label, service=services.feedback_reply, done=_("Reply sent")
+    )
