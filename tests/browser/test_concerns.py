@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from priorities.models import Concern
 from tests.browser.conftest import axe_violations, describe
@@ -65,7 +66,7 @@ def test_concern_form_errors_are_linked_and_have_no_wcag_violations(page, chatha
     summary = page.locator(".govuk-error-summary")
     assert "Select what the concern is about" in summary.inner_text()
     assert "Enter a description of the concern" in summary.inner_text()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert page.get_by_label("Where does it happen? (optional)").input_value() == "Station Road"
     violations = axe_violations(page)
     assert violations == [], describe(violations)

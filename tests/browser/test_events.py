@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, describe, sign_in
 from tests.priorities.factories import EventFactory, MeetingFactory, PanelFactory
@@ -46,7 +47,7 @@ def test_schedule_form_errors_are_accessible_and_linked(page, officer, ward_a):
     page.goto("/staff/events/new/")
     page.get_by_role("button", name="Schedule event").click()
 
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".govuk-error-summary")
     assert "Enter the start time, like 19:00" in summary.inner_text()
     assert axe_violations(page) == [], describe(axe_violations(page))

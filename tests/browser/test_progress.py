@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.priorities.factories import PriorityFactory
@@ -18,7 +19,7 @@ def test_officer_adds_progress_and_residents_see_it(page, officer, ward_a):
     assert_accessible(page)
 
     page.get_by_role("button", name="Add progress").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert_accessible(page)
 
     page.get_by_label("Day").fill(str(today.day))

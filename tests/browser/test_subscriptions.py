@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from pact.models import OutboundEmail
 from priorities.models import MonthlyUpdate, Subscription
@@ -92,7 +93,7 @@ def test_subscribe_form_errors_are_linked_and_have_no_wcag_violations(page, chat
     summary = page.locator(".govuk-error-summary")
     assert "Enter your email address" in summary.inner_text()
     assert "Select what you would like to get by email" in summary.inner_text()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     _no_violations(page)
     summary.get_by_role("link", name="Enter your email address").click()
     assert page.evaluate("() => document.activeElement.id") == "id_email"

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from priorities.services import updates as services
 from tests.browser.conftest import axe_violations, describe
@@ -61,7 +62,8 @@ def test_officer_corrects_an_update(page, officer, update):
     assert axe_violations(page) == [], describe(axe_violations(page))
     page.get_by_role("link", name=re.compile("Correct the October 2026 update")).click()
     page.get_by_role("button", name="Publish correction").click()
-    assert page.title().startswith("Error: ")
+    # The title changes when the refused form's page has loaded: wait for it, do not read it at once.
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert axe_violations(page) == [], describe(axe_violations(page))
     page.get_by_label("Summary").fill("In October 2026 the team recorded 1 action; 1 meeting was held.")
     page.get_by_label("Reason for the correction").fill("The summary missed the meeting")
