@@ -50,6 +50,7 @@ data: database
 	$(PY) manage.py setup_pact
 	$(PY) manage.py create_demo_staff
 	$(PY) manage.py create_demo_history
+	$(PY) manage.py create_demo_survey
 	$(PY) manage.py create_monthly_updates
 
 lint: install

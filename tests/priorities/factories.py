@@ -210,3 +210,36 @@ class NewsItemFactory(factory.django.DjangoModelFactory):
     body = "Did you see anything unusual near the High Street on Tuesday night?"
     published_at = factory.LazyFunction(timezone.now)
     author = factory.SubFactory(UserFactory)
+
+
+# Consultation surveys (feedback app).
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.Survey"
+
+    title = factory.Sequence(lambda n: f"Community safety survey {n}")
+    slug = factory.Sequence(lambda n: f"community-safety-{n}")
+    introduction = "Tell us how safe you feel where you live."
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=21))
+
+
+class SurveyQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.SurveyQuestion"
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = "scale"
+    text = factory.Sequence(lambda n: f"How safe do you feel, question {n}?")
+
+
+class SurveyChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.SurveyChoice"
+
+    question = factory.SubFactory(SurveyQuestionFactory, kind="single")
+    position = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Issue {n}")

@@ -1,0 +1,13 @@
+"""URLs of the consultation survey pages (public.py for residents, staff.py for administrators)."""
+
+from django.urls import path
+
+from feedback.views.surveys import public, staff
+
+urlpatterns: list = [
+    path("surveys/", public.survey_list, name="surveys"),
+    path("surveys/<slug:slug>/", public.survey_detail, name="survey"),
+    path("surveys/<slug:slug>/thank-you/", public.survey_answered, name="survey_answered"),
+    path("surveys/<slug:slug>/results/", public.survey_results, name="survey_results"),
+    path("staff/surveys/<slug:slug>/export.csv", staff.survey_export, name="staff_survey_export"),
+]

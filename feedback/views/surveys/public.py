@@ -1,0 +1,104 @@
+"""Consultation survey pages for residents: the open surveys, answering one, and results.
+
+Answering needs no account. The browser is given a random token in a signed cookie when the
+form is shown; only a keyed hash of it is stored, to refuse an obvious repeat submission.
+"""
+
+import secrets
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from feedback import survey_selectors as selectors
+from feedback.models import Survey
+from feedback.survey_forms import SurveyAnswerForm
+from feedback.survey_services import survey_answer, survey_is_open
+from pact.abuse import RateLimit, rate_limit_exceeded
+from pact.roles import is_staff_member
+from priorities.errors import PactError
+
+ANSWER_LIMIT = RateLimit(scope="survey", limit=10, window_seconds=3600)
+ERROR_RATE_LIMITED = _("You have sent 10 survey answers in the last hour. Wait an hour and try again.")
+MESSAGE_ANSWERED = _("Thank you: your answers have been sent")
+TOKEN_COOKIE = "pact_survey"  # noqa: S105 (a cookie name, not a secret)
+TOKEN_SALT = "feedback.surveys.repeat"  # noqa: S105
+TOKEN_AGE = 60 * 60 * 24 * 365
+
+
+def _get_survey(slug: str) -> Survey:
+    survey = selectors.survey_for_page(slug=slug)
+    if survey is None:
+        raise Http404("No survey with that address")
+    return survey
+
+
+def _token(request: HttpRequest) -> str:
+    return request.get_signed_cookie(TOKEN_COOKIE, default="", salt=TOKEN_SALT, max_age=TOKEN_AGE)
+
+
+def _with_token(request: HttpRequest, response: HttpResponse, token: str) -> HttpResponse:
+    response.set_signed_cookie(
+        TOKEN_COOKIE,
+        token,
+        salt=TOKEN_SALT,
+        max_age=TOKEN_AGE,
+        path="/surveys/",
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@require_GET
+def survey_list(request: HttpRequest) -> HttpResponse:
+    context = {"open_surveys": selectors.surveys_open(), "closed_surveys": selectors.surveys_closed()[:10]}
+    return render(request, "feedback/surveys/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _get_survey(slug)
+    if not survey_is_open(survey):
+        context = {"survey": survey, "not_yet_open": survey.opens_at > timezone.now()}
+        return render(request, "feedback/surveys/closed.html", context, status=403 if request.method == "POST" else 200)
+    token = _token(request) or secrets.token_urlsafe(24)
+    form = SurveyAnswerForm(request.POST or None, survey=survey)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if rate_limit_exceeded(request, ANSWER_LIMIT):
+            form.add_error(None, ERROR_RATE_LIMITED)
+            status = 429
+        else:
+            try:
+                postcode = form.cleaned_data["postcode"]
+                survey_answer(survey=survey, answers=form.answers(), postcode=postcode, token=token)
+            except PactError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, MESSAGE_ANSWERED)
+                return redirect("feedback:survey_answered", slug=survey.slug)
+    response = render(request, "feedback/surveys/answer.html", {"survey": survey, "form": form}, status=status)
+    return _with_token(request, response, token)
+
+
+@require_GET
+def survey_answered(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "feedback/surveys/answered.html", {"survey": _get_survey(slug)})
+
+
+@require_GET
+def survey_results(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _get_survey(slug)
+    staff = is_staff_member(request.user)
+    if survey.closes_at > timezone.now() and not staff:
+        return render(request, "feedback/surveys/results_not_yet.html", {"survey": survey})
+    districts = selectors.districts_for_results(survey=survey)
+    district = next((item for item in districts if item.code == request.GET.get("district")), None)
+    results = selectors.survey_results(survey=survey, district=district)
+    context = {"survey": survey, "results": results, "districts": districts, "district": district, "staff": staff}
+    return render(request, "feedback/surveys/results.html", context)
