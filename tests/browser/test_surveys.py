@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from feedback.demo import SLUG, demo_survey_create
 from feedback.models import SurveyAnswer, SurveyResponse
@@ -76,7 +77,7 @@ def test_survey_errors_have_no_wcag_violations(page, open_survey):
     page.goto(f"/surveys/{SLUG}/")
     page.get_by_role("button", name="Send answers").click()
     page.wait_for_selector(".govuk-error-summary")
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     violations = axe_violations(page)
     assert violations == [], describe(violations)
 

@@ -79,6 +79,16 @@ def test_survey_list_shows_open_surveys_only(client, survey):
     assert "Results of Old survey" in content
 
 
+def test_survey_list_query_count(client, django_assert_num_queries):
+    for _ in range(3):
+        SurveyFactory()
+        SurveyFactory(opens_at=timezone.now() - datetime.timedelta(days=60), closes_at=timezone.now())
+    # 1 open surveys, 2 closed surveys (the session and user are not loaded for a visitor)
+    with django_assert_num_queries(2):
+        response = client.get(reverse("feedback:surveys"))
+    assert response.content.decode().count("Results of Community safety survey") == 3
+
+
 def test_survey_list_empty_state(client):
     response = client.get(reverse("feedback:surveys"))
     assert "There are no surveys open at the moment." in response.content.decode()

@@ -115,7 +115,15 @@ def test_survey_results_page_waits_for_close_for_public(client, survey, officer)
     url = reverse("feedback:survey_results", args=[survey.slug])
     assert "The results are published when the survey closes" in client.get(url).content.decode()
     client.force_login(officer)
-    assert "4 people answered" in client.get(url).content.decode()
+    content = client.get(url).content.decode()
+    assert "4 people answered" in content
+    assert "Download every response" not in content
+
+
+def test_survey_results_page_offers_export_to_administrators(client, survey, admin_user):
+    client.force_login(admin_user)
+    content = client.get(reverse("feedback:survey_results", args=[survey.slug])).content.decode()
+    assert reverse("feedback:staff_survey_export", args=[survey.slug]) in content
 
 
 def test_survey_results_page_empty_survey(client):

@@ -18,7 +18,7 @@ from feedback.models import Survey
 from feedback.survey_forms import SurveyAnswerForm
 from feedback.survey_services import survey_answer, survey_is_open
 from pact.abuse import RateLimit, rate_limit_exceeded
-from pact.roles import is_staff_member
+from pact.roles import is_administrator, is_staff_member
 from priorities.errors import PactError
 
 ANSWER_LIMIT = RateLimit(scope="survey", limit=10, window_seconds=3600)
@@ -100,5 +100,11 @@ def survey_results(request: HttpRequest, slug: str) -> HttpResponse:
     districts = selectors.districts_for_results(survey=survey)
     district = next((item for item in districts if item.code == request.GET.get("district")), None)
     results = selectors.survey_results(survey=survey, district=district)
-    context = {"survey": survey, "results": results, "districts": districts, "district": district, "staff": staff}
+    context = {
+        "survey": survey,
+        "results": results,
+        "districts": districts,
+        "district": district,
+        "can_export": is_administrator(request.user),
+    }
     return render(request, "feedback/surveys/results.html", context)
