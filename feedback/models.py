@@ -251,7 +251,9 @@ class SurveyQuestion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["survey", "position"], name="survey_question_position_once"),
             models.CheckConstraint(
-                condition=~Q(kind="multiple") | Q(max_choices__gte=1), name="survey_multiple_has_maximum"
+                # isnull spelled out: "max_choices >= 1" on a NULL is unknown, which a CHECK lets through.
+                condition=~Q(kind="multiple") | Q(max_choices__isnull=False, max_choices__gte=1),
+                name="survey_multiple_has_maximum",
             ),
         ]
 
