@@ -10,9 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.models import EqualityResponse, Feedback
 from feedback.selectors import STRAND_LABELS
-from pact.forms import HoneypotForm
-from priorities.forms import page_form_helper
-from priorities.forms.concerns import ERROR_EMAIL_INVALID, MultiLineField
+from pact.forms import ERROR_EMAIL_INVALID, HoneypotForm, MultiLineField, page_form_helper
 from wards.models import Ward
 from wards.postcodes import KENT_AREAS, area_of, normalise_postcode
 from wards.selectors import ward_code_for_postcode

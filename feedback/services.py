@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from feedback.errors import FeedbackError
 from feedback.models import EqualityResponse, Feedback, FeedbackNote
 from pact.audit import audit_record
 from pact.emails import email_queue
 from pact.roles import AnyUser, Role, has_role, is_administrator, ward_ids_for
-from priorities.errors import PactError
 from wards.models import District, Ward
 
 
@@ -87,7 +87,7 @@ def _insert_with_reference(feedback: Feedback) -> Feedback:
             if not Feedback.objects.filter(reference=feedback.reference).exists():
                 raise
             feedback.pk = None
-    raise PactError(ERROR_NO_REFERENCE)
+    raise FeedbackError(ERROR_NO_REFERENCE)
 
 
 def feedback_respond_by(kind: str, now: datetime | None = None) -> datetime:
@@ -104,7 +104,7 @@ def feedback_give(*, kind: str, ward: Ward | None = None, **answers: Any) -> Fee
     if answers.get("wants_reply") and not (
         answers.get("contact_name") and (answers.get("contact_email") or answers.get("contact_phone"))
     ):
-        raise PactError(ERROR_CONTACT_REQUIRED)
+        raise FeedbackError(ERROR_CONTACT_REQUIRED)
     team = ward.team if ward is not None and kind != Feedback.Kind.COMPLAINT else None
     feedback = Feedback(kind=kind, ward=ward, team=team, respond_by=feedback_respond_by(kind), **answers)
     with transaction.atomic():
@@ -133,14 +133,14 @@ def can_handle_feedback(user: AnyUser, feedback: Feedback) -> bool:
 
 def _check(actor: AnyUser, feedback: Feedback) -> None:
     if not can_handle_feedback(actor, feedback):
-        raise PactError(ERROR_NOT_ALLOWED)
+        raise FeedbackError(ERROR_NOT_ALLOWED)
 
 
 def _check_text(text: str) -> None:
     if not text.strip():
-        raise PactError(ERROR_TEXT_REQUIRED)
+        raise FeedbackError(ERROR_TEXT_REQUIRED)
     if len(text) > TEXT_MAX_LENGTH:
-        raise PactError(ERROR_TEXT_TOO_LONG)
+        raise FeedbackError(ERROR_TEXT_TOO_LONG)
 
 
 def feedback_assign(*, actor: User, feedback: Feedback) -> Feedback:
@@ -171,7 +171,7 @@ def feedback_status_set(*, actor: User, feedback: Feedback, status: str) -> Feed
     """Move a feedback item through received, acknowledged, responded and closed, stamping each."""
     _check(actor, feedback)
     if status not in Feedback.Status.values:
-        raise PactError(ERROR_STATUS_INVALID)
+        raise FeedbackError(ERROR_STATUS_INVALID)
     before = feedback.status
     with transaction.atomic():
         _set_status(feedback, status)
@@ -203,7 +203,7 @@ def feedback_reply(*, actor: User, feedback: Feedback, text: str) -> FeedbackNot
     _check(actor, feedback)
     _check_text(text)
     if not feedback.contact_email:
-        raise PactError(ERROR_NO_EMAIL)
+        raise FeedbackError(ERROR_NO_EMAIL)
     before = feedback.status
     with transaction.atomic():
         note = FeedbackNote(feedback=feedback, author=actor, text=text, is_reply=True)

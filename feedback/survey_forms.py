@@ -16,19 +16,12 @@ from feedback.survey_services import (
     TEXT_MAX_LENGTH,
     Answer,
 )
-from pact.forms import HoneypotForm
+from pact.forms import HoneypotForm, MultiLineField
 from wards.postcodes import normalise_postcode
 
 ERROR_POSTCODE_INVALID = _("Enter a full postcode, like ME4 4TR, or leave the postcode empty")
 SCALE = [(str(value), str(value)) for value in range(1, 11)]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-class _MultiLineField(forms.CharField):
-    """Free text counted as people see it: browsers send each line break as two characters."""
-
-    def to_python(self, value) -> str:
-        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _field_name(question: SurveyQuestion) -> str:
@@ -57,7 +50,7 @@ def _field_for(question: SurveyQuestion) -> forms.Field:
     too_long = ERROR_TEXT_TOO_LONG.format(question=question.text)
     # The character count needs a hint to describe the field with (and the advice is worth giving).
     hint = question.hint or _("Do not include personal details, such as names, addresses or phone numbers.")
-    return _MultiLineField(
+    return MultiLineField(
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages=required | {"max_length": too_long},

@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from feedback.errors import FeedbackError
 from feedback.models import Survey, SurveyAnswer, SurveyChoice, SurveyQuestion, SurveyResponse
-from priorities.errors import PactError
 from wards.models import Ward
 from wards.selectors import ward_code_for_postcode
 
@@ -61,25 +61,25 @@ def _ward_for_postcode(survey: Survey, postcode: str) -> Ward | None:
     code = ward_code_for_postcode(postcode)
     ward = Ward.objects.select_related("district").filter(code=code).first() if code else None
     if ward is None:
-        raise PactError(ERROR_POSTCODE_UNKNOWN)
+        raise FeedbackError(ERROR_POSTCODE_UNKNOWN)
     districts = list(survey.districts.all())
     if districts and ward.district not in districts:
         names = " or ".join(district.name for district in districts)
-        raise PactError(ERROR_POSTCODE_OUTSIDE.format(districts=names))
+        raise FeedbackError(ERROR_POSTCODE_OUTSIDE.format(districts=names))
     return ward
 
 
 def _check_answer(question: SurveyQuestion, answer: Answer) -> None:
     if question.required and answer.is_empty():
-        raise PactError(ERROR_REQUIRED.format(question=question.text))
+        raise FeedbackError(ERROR_REQUIRED.format(question=question.text))
     if question.kind == SurveyQuestion.Kind.MULTIPLE and len(answer.choices) > (question.max_choices or 0):
-        raise PactError(ERROR_TOO_MANY_CHOICES.format(maximum=question.max_choices, question=question.text))
+        raise FeedbackError(ERROR_TOO_MANY_CHOICES.format(maximum=question.max_choices, question=question.text))
     if answer.scale is not None and not 1 <= answer.scale <= 10:
-        raise PactError(ERROR_REQUIRED.format(question=question.text))
+        raise FeedbackError(ERROR_REQUIRED.format(question=question.text))
     if len(answer.text) > TEXT_MAX_LENGTH:
-        raise PactError(ERROR_TEXT_TOO_LONG.format(question=question.text))
+        raise FeedbackError(ERROR_TEXT_TOO_LONG.format(question=question.text))
     if any(choice.question_id != question.pk for choice in answer.choices):
-        raise PactError(ERROR_REQUIRED.format(question=question.text))
+        raise FeedbackError(ERROR_REQUIRED.format(question=question.text))
 
 
 def survey_answer(*, survey: Survey, answers: dict[int, Answer], postcode: str = "", token: str = "") -> SurveyResponse:
@@ -91,20 +91,20 @@ def survey_answer(*, survey: Survey, answers: dict[int, Answer], postcode: str =
     holds under a double submit). Nothing identifying the person is stored.
     """
     if not survey_is_open(survey):
-        raise PactError(ERROR_NOT_OPEN)
+        raise FeedbackError(ERROR_NOT_OPEN)
     ward = _ward_for_postcode(survey, postcode)
     questions = list(survey.questions.all())
     for question in questions:
         _check_answer(question, answers.get(question.pk, Answer()))
     repeat_key = repeat_key_for(survey=survey, token=token)
     if repeat_key and SurveyResponse.objects.filter(survey=survey, repeat_key=repeat_key).exists():
-        raise PactError(ERROR_ALREADY_ANSWERED)
+        raise FeedbackError(ERROR_ALREADY_ANSWERED)
     try:
         with transaction.atomic():
             return _save_response(survey, ward, repeat_key, questions, answers)
     except IntegrityError:
         # Two submissions raced past the check above: the constraint refused the second.
-        raise PactError(ERROR_ALREADY_ANSWERED) from None
+        raise FeedbackError(ERROR_ALREADY_ANSWERED) from None
 
 
 def _save_response(survey, ward, repeat_key, questions, answers) -> SurveyResponse:

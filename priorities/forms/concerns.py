@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from pact.forms import HoneypotForm
-from priorities.forms import page_form_helper
+from pact.forms import ERROR_EMAIL_INVALID, HoneypotForm, MultiLineField, page_form_helper
 from priorities.models import Category, Concern, Event
 from priorities.services.concerns import (
     DESCRIPTION_MAX_LENGTH,
@@ -30,7 +29,6 @@ from priorities.services.concerns import (
 )
 
 ERROR_CATEGORY_REQUIRED = _("Select what the concern is about")
-ERROR_EMAIL_INVALID = _("Enter an email address in the correct format, like name@example.com")
 ERROR_NULL_CHARACTERS = _("Remove the hidden control characters from this answer")
 ERROR_WARD_REQUIRED = _("Select the ward the concern is about")
 ERROR_SOURCE_REQUIRED = _("Select where the concern was raised")
@@ -39,19 +37,6 @@ ERROR_REASON_REQUIRED = _("Enter why the concern is not taken forward")
 ERROR_REASON_TOO_LONG = _("Reason must be 300 characters or fewer")
 ERROR_TARGET_REQUIRED = _("Select the concern this one duplicates")
 ERROR_CHOICE_GONE = _("That choice is no longer available: select another")
-
-
-class MultiLineField(forms.CharField):
-    """Free text from a textarea, counted as people see it.
-
-    Browsers send each line break as two characters (CR LF) while the character count
-    counts one; normalising first means text the count accepted is never refused. There is
-    no maxlength attribute, so a longer paste is kept whole and the person can shorten it.
-    """
-
-    def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
-        return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _text_errors(required: str, too_long: str) -> dict[str, str]:

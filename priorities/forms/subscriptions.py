@@ -8,11 +8,10 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from pact.forms import HoneypotForm
+from pact.forms import ERROR_EMAIL_INVALID, HoneypotForm
 from priorities.services.subscriptions import ERROR_NOTHING_CHOSEN
 
 ERROR_EMAIL_REQUIRED = _("Enter your email address")
-ERROR_EMAIL_INVALID = _("Enter an email address in the correct format, like name@example.com")
 UPDATES, MEETINGS = "updates", "meetings"
 
 

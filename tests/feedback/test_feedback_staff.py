@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback import services
+from feedback.errors import FeedbackError
 from feedback.models import Feedback, FeedbackNote
 from feedback.tasks import feedback_due_remind_task
 from pact.models import AuditEvent, OutboundEmail
-from priorities.errors import PactError
 from tests.pact.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,13 +155,13 @@ def test_feedback_reply_is_emailed_kept_and_audited(client, officer, ward_a):
 
 def test_feedback_reply_without_an_email_is_refused(officer, ward_a):
     item = _give(ward=ward_a, wants_reply=True, contact_name="Ann", contact_phone="01632 960 001")
-    with pytest.raises(PactError, match=str(services.ERROR_NO_EMAIL)):
+    with pytest.raises(FeedbackError, match=str(services.ERROR_NO_EMAIL)):
         services.feedback_reply(actor=officer, feedback=item, text="Hello")
 
 
 def test_feedback_services_refuse_an_officer_on_a_complaint(officer, ward_a):
     complaint = _give("complaint", ward=ward_a)
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ALLOWED)):
+    with pytest.raises(FeedbackError, match=str(services.ERROR_NOT_ALLOWED)):
         services.feedback_assign(actor=officer, feedback=complaint)
     assert not AuditEvent.objects.exists()
 

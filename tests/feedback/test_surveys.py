@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback import survey_services as services
+from feedback.errors import FeedbackError
 from feedback.models import SurveyAnswer, SurveyResponse
 from feedback.survey_forms import ERROR_POSTCODE_INVALID
 from feedback.views.surveys.public import ERROR_RATE_LIMITED
 from pact.forms import ERROR_HONEYPOT
-from priorities.errors import PactError
 from tests.priorities.factories import SurveyChoiceFactory, SurveyFactory, SurveyQuestionFactory
 from tests.wards.factories import DistrictFactory, PostcodeFactory, WardFactory
 
@@ -153,7 +153,7 @@ def test_survey_answer_race_is_refused_by_constraint(survey, monkeypatch):
     services.survey_answer(survey=survey, answers=_minimal(survey), token="same")
     # The check before saving missed the first submission (it was not yet committed).
     monkeypatch.setattr(SurveyResponse.objects, "filter", lambda **kwargs: SurveyResponse.objects.none())
-    with pytest.raises(PactError, match=str(services.ERROR_ALREADY_ANSWERED)):
+    with pytest.raises(FeedbackError, match=str(services.ERROR_ALREADY_ANSWERED)):
         services.survey_answer(survey=survey, answers=_minimal(survey), token="same")
     assert SurveyResponse.objects.count() == 1
 
@@ -175,7 +175,7 @@ def test_survey_answer_too_many_choices_refused(client, survey):
 def test_survey_service_refuses_too_many_choices(survey):
     question = survey.questions.get(position=4)
     answer = services.Answer(choices=list(question.choices.all()))
-    with pytest.raises(PactError, match="Choose up to 2"):
+    with pytest.raises(FeedbackError, match="Choose up to 2"):
         services.survey_answer(survey=survey, answers=_minimal(survey) | {question.pk: answer})
 
 
@@ -251,7 +251,7 @@ def test_survey_closed_refuses_answers(client, survey):
     response = client.post(url, _answers(survey))
     assert response.status_code == 403
     assert not SurveyResponse.objects.exists()
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_OPEN)):
+    with pytest.raises(FeedbackError, match=str(services.ERROR_NOT_OPEN)):
         services.survey_answer(survey=survey, answers=_minimal(survey))
 
 

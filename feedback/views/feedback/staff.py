@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from feedback import selectors, services
+from feedback.errors import FeedbackError
 from feedback.forms import FeedbackFilterForm, FeedbackNoteForm, FeedbackStatusForm
 from feedback.models import Feedback
 from pact.access import staff_view
 from pact.roles import Role
-from priorities.errors import PactError
 
 STAFF_ROLES = (Role.OFFICER, Role.PROFESSIONAL_STANDARDS, Role.ADMINISTRATOR)
 FEEDBACK_PER_PAGE = 25
@@ -82,7 +82,7 @@ def _text_action(request: HttpRequest, reference: str, *, prefix: str, label: st
     if form.is_valid():
         try:
             service(actor=request.user, feedback=feedback, text=form.cleaned_data["text"])
-        except PactError as error:
+        except FeedbackError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, done)

@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import survey_selectors as selectors
+from feedback.errors import FeedbackError
 from feedback.models import Survey
 from feedback.survey_forms import SurveyAnswerForm
 from feedback.survey_services import survey_answer, survey_is_open
 from pact.abuse import RateLimit, rate_limit_exceeded
 from pact.roles import is_administrator, is_staff_member
-from priorities.errors import PactError
 
 ANSWER_LIMIT = RateLimit(scope="survey", limit=10, window_seconds=3600)
 ERROR_RATE_LIMITED = _("You have sent 10 survey answers in the last hour. Wait an hour and try again.")
@@ -77,7 +77,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 postcode = form.cleaned_data["postcode"]
                 survey_answer(survey=survey, answers=form.answers(), postcode=postcode, token=token)
-            except PactError as error:
+            except FeedbackError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, MESSAGE_ANSWERED)
