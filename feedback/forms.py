@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from feedback.models import EqualityResponse, Feedback
 from feedback.selectors import STRAND_LABELS
 from pact.forms import ERROR_EMAIL_INVALID, HoneypotForm, MultiLineField, page_form_helper
-from wards.models import Ward
+from wards.models import NeighbourhoodTeam, Officer, Ward
 from wards.postcodes import KENT_AREAS, area_of, normalise_postcode
 from wards.selectors import ward_code_for_postcode
 
@@ -55,6 +55,7 @@ ERROR_DESCRIPTION_REQUIRED = _("Enter what you want to tell us")
 ERROR_DESCRIPTION_TOO_LONG = _("This must be 5000 characters or fewer")
 ERROR_SHORT_TOO_LONG = _("This must be 2000 characters or fewer")
 ERROR_OFFICER_TOO_LONG = _("The officer or team must be 150 characters or fewer")
+ERROR_OFFICER_INVALID = _("Choose an officer from the list, or leave it as you do not know")
 ERROR_WANTS_REPLY = _("Select yes if you want a reply")
 ERROR_NAME_REQUIRED = _("Enter your name so we can reply")
 ERROR_NAME_TOO_LONG = _("Your name must be 150 characters or fewer")
@@ -147,9 +148,21 @@ class FeedbackForm(HoneypotForm):
     )
     contact_phone = forms.CharField(label=_("Phone number"), required=False, max_length=None)
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args, kind: str, team: NeighbourhoodTeam | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.team = team
+        if team is not None:
+            # Came from a team's or ward's page: name one of the team's officers from a list.
+            self.fields["officer"] = forms.ModelChoiceField(
+                label=_("Which officer of the %(team)s team is it about? (optional)") % {"team": team.name},
+                queryset=Officer.objects.filter(team=team).order_by("last_name", "first_name"),
+                required=False,
+                empty_label=_("I do not know, or they are not listed"),
+                error_messages={"invalid_choice": ERROR_OFFICER_INVALID},
+            )
+            self.fields["officer"].label_from_instance = lambda officer: f"{officer} ({officer.collar_number})"
+            self.fields["officer_text"].label = _("Or their name, collar number or team, if not listed (optional)")
         drop = ("description",) if kind == Feedback.Kind.SERVICE else (*SCORE_FIELDS, "went_well", "could_be_better")
         for name in drop:
             del self.fields[name]
@@ -167,6 +180,7 @@ class FeedbackForm(HoneypotForm):
             kind_fields = [Field.textarea("description", rows=6, max_characters=5000)]
         return [
             Field.text("postcode", field_width=10, autocomplete="postal-code", spellcheck="false"),
+            *([Field.select("officer")] if self.team is not None else []),
             Field.text("officer_text"),
             *kind_fields,
             Field.radios("wants_reply", legend_size="s", inline=True),
@@ -213,7 +227,7 @@ class FeedbackForm(HoneypotForm):
         data = {name: self.cleaned_data[name] for name in self.fields if name not in ("website", "postcode")}
         if not data["wants_reply"]:
             data.update(contact_name="", contact_email="", contact_phone="")
-        return {"kind": self.kind, "ward": self.cleaned_data.get("postcode"), **data}
+        return {"kind": self.kind, "ward": self.cleaned_data.get("postcode"), "team": self.team, **data}
 
 
 class FeedbackStatusForm(forms.Form):
@@ -238,6 +252,24 @@ class FeedbackNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = label
         self.helper = page_form_helper(Field.textarea("text", rows=4, label_size="s"))
+
+
+ERROR_COLLAR_REQUIRED = _("Enter the officer's shoulder number")
+ERROR_COLLAR_TOO_LONG = _("A shoulder number is 10 characters or fewer")
+
+
+class FeedbackOfficerForm(forms.Form):
+    collar_number = forms.CharField(
+        label=_("Which officer is it about?"),
+        help_text=_("Their shoulder (collar) number"),
+        max_length=None,
+        validators=[MaxLengthValidator(10)],
+        error_messages={"required": ERROR_COLLAR_REQUIRED, "max_length": ERROR_COLLAR_TOO_LONG},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_form_helper(Field.text("collar_number", field_width=10, label_size="s"))
 
 
 class FeedbackFilterForm(forms.Form):

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from feedback.models import EqualityResponse, Feedback
-from pact.roles import AnyUser, Role, has_role, is_administrator, ward_ids_for
-from wards.models import District
+from pact.roles import AnyUser, Role, has_role, is_administrator, team_id_for, ward_ids_for
+from wards.models import District, NeighbourhoodTeam
 
 
 @dataclass
@@ -98,7 +98,14 @@ def feedback_queue_for(*, user: AnyUser, status: str | None = None) -> QuerySet[
     if has_role(user, Role.PROFESSIONAL_STANDARDS):
         visible |= Q(kind=Feedback.Kind.COMPLAINT)
     if has_role(user, Role.OFFICER):
-        visible |= Q(ward_id__in=ward_ids_for(user) or ()) & ~Q(kind=Feedback.Kind.COMPLAINT)
+        mine = Q(ward_id__in=ward_ids_for(user) or ())
+        team_id = team_id_for(user)
+        if team_id is not None:
+            mine |= Q(ward__isnull=True, team_id=team_id)
+        officer = getattr(user, "officer", None)
+        if officer is not None:
+            mine |= Q(officer_id=officer.pk)
+        visible |= mine & ~Q(kind=Feedback.Kind.COMPLAINT)
     return queryset.filter(visible)
 
 
@@ -115,3 +122,10 @@ def feedback_for_staff(*, reference: str) -> Feedback | None:
 def feedback_for_confirmation(*, reference: str) -> Feedback | None:
     """What the confirmation page shows: the kind and reference, never the contact details."""
     return Feedback.objects.only("reference", "kind").filter(reference=reference).first()
+
+
+def team_for_feedback(team_id: str) -> NeighbourhoodTeam | None:
+    """The team a feedback form was opened from (?team=<id>), or None when it is not one of ours."""
+    return (
+        NeighbourhoodTeam.objects.filter(pk=int(team_id)).first() if team_id.isdigit() and len(team_id) < 10 else None
+    )

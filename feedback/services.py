@@ -15,8 +15,8 @@ from feedback.errors import FeedbackError
 from feedback.models import EqualityResponse, Feedback, FeedbackNote
 from pact.audit import audit_record
 from pact.emails import email_queue
-from pact.roles import AnyUser, Role, has_role, is_administrator, ward_ids_for
-from wards.models import District, Ward
+from pact.roles import AnyUser, Role, has_role, is_administrator, team_id_for, ward_ids_for
+from wards.models import District, NeighbourhoodTeam, Officer, Ward
 
 
 def _valid_answers(answers: dict[str, Any]) -> dict[str, str]:
@@ -52,6 +52,8 @@ ERROR_TEXT_TOO_LONG = _("The text must be 5000 characters or fewer")
 ERROR_NO_EMAIL = _("The person left no email address, so a reply cannot be emailed")
 ERROR_STATUS_INVALID = _("Choose a status from the list")
 ERROR_CONTACT_REQUIRED = _("Give a name and an email address or phone number to get a reply")
+ERROR_OFFICER_NOT_IN_TEAM = _("%(officer)s is not an officer of the %(team)s team")
+ERROR_OFFICER_UNKNOWN = _("There is no officer with shoulder number %(number)s")
 
 # Unambiguous when read aloud or written down: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -95,18 +97,30 @@ def feedback_respond_by(kind: str, now: datetime | None = None) -> datetime:
     return (now or timezone.now()) + timedelta(days=settings.PACT_FEEDBACK_RESPONSE_DAYS[kind])
 
 
-def feedback_give(*, kind: str, ward: Ward | None = None, **answers: Any) -> Feedback:
+def feedback_give(
+    *, kind: str, ward: Ward | None = None, team: NeighbourhoodTeam | None = None, **answers: Any
+) -> Feedback:
     """Record what a resident told us, with a reference and the response-time target of its kind.
 
-    A complaint is not given the team it is about: professional standards handle it. An
-    acknowledgement is emailed when the person left an email address.
+    The team is the ward's, or the one whose page they came from. A complaint is not given the
+    team it is about: professional standards handle it. An acknowledgement is emailed when the
+    person left an email address, and a compliment naming an officer is passed on to them.
     """
     if answers.get("wants_reply") and not (
         answers.get("contact_name") and (answers.get("contact_email") or answers.get("contact_phone"))
     ):
         raise FeedbackError(ERROR_CONTACT_REQUIRED)
-    team = ward.team if ward is not None and kind != Feedback.Kind.COMPLAINT else None
-    feedback = Feedback(kind=kind, ward=ward, team=team, respond_by=feedback_respond_by(kind), **answers)
+    officer = answers.get("officer")
+    if officer is not None and team is not None and officer.team_id != team.pk:
+        raise FeedbackError(ERROR_OFFICER_NOT_IN_TEAM % {"officer": officer, "team": team.name})
+    about = ward.team if ward is not None else team
+    feedback = Feedback(
+        kind=kind,
+        ward=ward,
+        team=None if kind == Feedback.Kind.COMPLAINT else about,
+        respond_by=feedback_respond_by(kind),
+        **answers,
+    )
     with transaction.atomic():
         _insert_with_reference(feedback)
         if feedback.contact_email:
@@ -116,18 +130,52 @@ def feedback_give(*, kind: str, ward: Ward | None = None, **answers: Any) -> Fee
                 template="feedback_acknowledge",
                 context={"feedback": feedback},
             )
+        _compliment_pass_on(feedback)
     return feedback
+
+
+def _officer_address(officer: Officer) -> str:
+    if officer.email:
+        return officer.email
+    user = officer.user
+    return user.email if user is not None else ""
+
+
+def _compliment_pass_on(feedback: Feedback) -> bool:
+    """Email a compliment to the officer it names, once per officer; never the person's details."""
+    officer = feedback.officer
+    if feedback.kind != Feedback.Kind.COMPLIMENT or officer is None:
+        return False
+    address = _officer_address(officer)
+    if not address:
+        return False
+    queued = email_queue(
+        key=f"feedback-compliment-{feedback.reference}-{officer.pk}",
+        to=address,
+        template="feedback_compliment",
+        context={
+            "feedback": feedback,
+            "officer": officer,
+            "url": settings.PACT_SITE_URL + reverse("feedback:staff_detail", args=[feedback.reference]),
+        },
+    )
+    return queued is not None
 
 
 def can_handle_feedback(user: AnyUser, feedback: Feedback) -> bool:
     """Complaints: professional standards and administrators only, never the team they are about.
-    Other feedback: administrators and the officers of the ward's team."""
+    Other feedback: administrators, the officers of the ward's (or named) team, and the officer
+    a compliment names."""
     if is_administrator(user):
         return True
     if feedback.kind == Feedback.Kind.COMPLAINT:
         return has_role(user, Role.PROFESSIONAL_STANDARDS)
-    if not has_role(user, Role.OFFICER) or feedback.ward_id is None:
+    if not has_role(user, Role.OFFICER):
         return False
+    if feedback.officer_id is not None and feedback.officer_id == getattr(getattr(user, "officer", None), "pk", None):
+        return True
+    if feedback.ward_id is None:
+        return feedback.team_id is not None and feedback.team_id == team_id_for(user)
     return feedback.ward_id in (ward_ids_for(user) or ())
 
 
@@ -225,6 +273,34 @@ def feedback_reply(*, actor: User, feedback: Feedback, text: str) -> FeedbackNot
             data={"before": before, "after": feedback.status, "note": note.pk},
         )
     return note
+
+
+def feedback_officer_set(*, actor: User, feedback: Feedback, collar_number: str) -> Feedback:
+    """Record which officer an item is about, by shoulder number; a compliment is then passed on.
+
+    Outside complaints the officer must belong to the item's team (the ward's, or the one named).
+    """
+    _check(actor, feedback)
+    officer = Officer.objects.select_related("user", "team").filter(collar_number=collar_number.strip()).first()
+    if officer is None:
+        raise FeedbackError(ERROR_OFFICER_UNKNOWN % {"number": collar_number.strip()})
+    team_id = feedback.team_id or (feedback.ward.team_id if feedback.ward is not None else None)
+    if feedback.kind != Feedback.Kind.COMPLAINT and team_id is not None and officer.team_id != team_id:
+        team = NeighbourhoodTeam.objects.get(pk=team_id)
+        raise FeedbackError(ERROR_OFFICER_NOT_IN_TEAM % {"officer": officer, "team": team.name})
+    before = feedback.officer_id
+    with transaction.atomic():
+        feedback.officer = officer
+        feedback.full_clean()
+        feedback.save(update_fields=["officer"])
+        audit_record(
+            actor=actor,
+            action="feedback.feedback.officer",
+            target=feedback,
+            data={"before": before, "after": officer.pk},
+        )
+        _compliment_pass_on(feedback)
+    return feedback
 
 
 def feedback_due_remind(*, now: datetime | None = None) -> int:

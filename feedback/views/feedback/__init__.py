@@ -14,4 +14,5 @@ urlpatterns: list = [
     path("staff/feedback/<str:reference>/status/", staff.status, name="staff_status"),
     path("staff/feedback/<str:reference>/note/", staff.note, name="staff_note"),
     path("staff/feedback/<str:reference>/reply/", staff.reply, name="staff_reply"),
+    path("staff/feedback/<str:reference>/officer/", staff.officer, name="staff_officer"),
 ]

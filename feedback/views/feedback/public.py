@@ -52,7 +52,9 @@ def _record(request: HttpRequest, form: FeedbackForm, equality: EqualityForm) ->
 def give(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404("No such form")
-    form = FeedbackForm(request.POST or None, kind=kind)
+    # From a team's or ward's page (?team=<id>): the team's officers are offered by name.
+    team = selectors.team_for_feedback(request.POST.get("team") or request.GET.get("team") or "")
+    form = FeedbackForm(request.POST or None, kind=kind, team=team, initial={"officer": request.GET.get("officer")})
     equality = EqualityForm(request.POST or None, prefix="equality")
     status = 200
     if request.method == "POST" and form.is_valid() and equality.is_valid():
@@ -67,7 +69,7 @@ def give(request: HttpRequest, kind: str) -> HttpResponse:
                 form.add_error(None, str(error))
             else:
                 return redirect("feedback:sent", reference=feedback.reference)
-    context = {"form": form, "equality_form": equality, "kind": kind, "kind_label": KINDS[kind].label}
+    context = {"form": form, "equality_form": equality, "kind": kind, "kind_label": KINDS[kind].label, "team": team}
     return render(request, "feedback/give.html", context, status=status)
 
 

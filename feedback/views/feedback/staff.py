@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from feedback import selectors, services
 from feedback.errors import FeedbackError
-from feedback.forms import FeedbackFilterForm, FeedbackNoteForm, FeedbackStatusForm
+from feedback.forms import FeedbackFilterForm, FeedbackNoteForm, FeedbackOfficerForm, FeedbackStatusForm
 from feedback.models import Feedback
 from pact.access import staff_view
 from pact.roles import Role
@@ -45,6 +45,7 @@ def _render_detail(request: HttpRequest, feedback: Feedback, status: int = 200, 
         "status_form": FeedbackStatusForm(initial={"status": feedback.status}),
         "note_form": FeedbackNoteForm(label=_("Add a note for staff"), prefix="note"),
         "reply_form": FeedbackNoteForm(label=_("Reply by email"), prefix="reply"),
+        "officer_form": FeedbackOfficerForm(prefix="officer"),
         **bound,
     }
     return render(request, "feedback/staff/detail.html", context, status=status)
@@ -106,3 +107,26 @@ def reply(request: HttpRequest, reference: str) -> HttpResponse:
     return _text_action(
         request, reference, prefix="reply", label=label, service=services.feedback_reply, done=_("Reply sent")
     )
+
+
+@require_POST
+@staff_view(roles=STAFF_ROLES)
+def officer(request: HttpRequest, reference: str) -> HttpResponse:
+    feedback = _get_feedback_for_user(request, reference)
+    form = FeedbackOfficerForm(request.POST, prefix="officer")
+    if form.is_valid():
+        try:
+            services.feedback_officer_set(
+                actor=request.user, feedback=feedback, collar_number=form.cleaned_data["collar_number"]
+            )
+        except FeedbackError as error:
+            form.add_error("collar_number", str(error))
+        else:
+            done = _("Recorded as about %(officer)s") % {"officer": feedback.officer}
+            if feedback.kind == Feedback.Kind.COMPLIMENT:
+                done = _("Recorded as about %(officer)s, who has been sent the compliment") % {
+                    "officer": feedback.officer
+                }
+            messages.success(request, done)
+            return redirect("feedback:staff_detail", reference=feedback.reference)
+    return _render_detail(request, feedback, status=400, officer_form=form)
