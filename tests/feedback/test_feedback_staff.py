@@ -200,3 +200,17 @@ def test_feedback_item_without_a_ward_or_owner_is_shown_to_an_administrator(clie
     page = client.get(_detail(item)).content.decode()
     assert "Not given" in page
     assert "Nobody" in page
+
+
+@pytest.mark.parametrize("items", [1, 20])
+def test_feedback_queue_runs_the_same_queries_whatever_its_length(
+    client, sergeant, ward_a, items, django_assert_num_queries
+):
+    for _ in range(items):
+        services.feedback_assign(actor=sergeant, feedback=_give(ward=ward_a))
+    client.force_login(sergeant)
+    # Session and user, roles, the officer and their wards, the count and the page of items.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("feedback:staff_queue"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == items
