@@ -304,6 +304,9 @@ class SurveyAnswer(models.Model):
     yes = models.BooleanField(null=True, blank=True)
     choices = models.ManyToManyField(SurveyChoice, blank=True, related_name="answers")
     text = models.TextField(max_length=2000, blank=True)
+    concern_reference = models.CharField(
+        max_length=12, blank=True, help_text="The PACT concern this free-text answer was raised as, if any."
+    )
 
     class Meta:
         constraints = [
