@@ -6,6 +6,7 @@ Forms only validate what was typed; feedback.survey_services.survey_answer saves
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Survey, SurveyQuestion
@@ -16,7 +17,7 @@ from feedback.survey_services import (
     TEXT_MAX_LENGTH,
     Answer,
 )
-from pact.forms import HoneypotForm, MultiLineField
+from pact.forms import HoneypotForm, MultiLineField, page_form_helper
 from wards.postcodes import normalise_postcode
 
 ERROR_POSTCODE_INVALID = _("Enter a full postcode, like ME4 4TR, or leave the postcode empty")
@@ -131,3 +132,30 @@ class SurveyAnswerForm(HoneypotForm):
             wanted = {value} if isinstance(value, str) else set(value)
             return Answer(choices=[choice for choice in question.choices.all() if str(choice.pk) in wanted])
         return Answer(text=value)
+
+
+ERROR_CATEGORY_REQUIRED = _("Choose what the concern is about")
+ERROR_DESCRIPTION_REQUIRED = _("Enter a description of the concern")
+ERROR_DESCRIPTION_TOO_LONG = _("Description must be 2000 characters or fewer")
+
+
+class SurveyConcernForm(forms.Form):
+    """Raise a written survey answer as a PACT concern: its category and the words to use."""
+
+    category = forms.ChoiceField(label=_("What is it about?"), error_messages={"required": ERROR_CATEGORY_REQUIRED})
+    description = MultiLineField(
+        label=_("Description of the concern"),
+        help_text=_("Edit out anything that could identify the person or anyone else"),
+        max_length=None,
+        validators=[MaxLengthValidator(TEXT_MAX_LENGTH)],
+        widget=forms.Textarea,
+        error_messages={"required": ERROR_DESCRIPTION_REQUIRED, "max_length": ERROR_DESCRIPTION_TOO_LONG},
+    )
+
+    def __init__(self, *args, categories: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Choose a category")), *categories]
+        self.fields["category"].error_messages["invalid_choice"] = ERROR_CATEGORY_REQUIRED
+        self.helper = page_form_helper(
+            Field.select("category"), Field.textarea("description", rows=6, max_characters=TEXT_MAX_LENGTH)
+        )

@@ -4,6 +4,7 @@ Results are computed in the database (counts and averages grouped by question an
 choice), so a results page runs the same few queries however many answers there are.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
@@ -117,4 +118,32 @@ def responses_for_export(*, survey: Survey) -> QuerySet[SurveyResponse]:
         .select_related("district", "ward")
         .prefetch_related(Prefetch("answers", queryset=answers))
         .order_by("created_at", "pk")
+    )
+
+
+def surveys_for_staff() -> QuerySet[Survey]:
+    """Every survey, newest first, with how many written answers each has."""
+    written = Count("responses__answers", filter=~Q(responses__answers__text=""))
+    return Survey.objects.annotate(comments=written).order_by("-opens_at", "title")
+
+
+def survey_comments_for(*, survey: Survey, ward_ids: Iterable[int] | None) -> QuerySet[SurveyAnswer]:
+    """The written answers of a survey, newest first: those from the given wards, or all of them
+    (with those that gave no postcode) when ``ward_ids`` is None, as for an administrator."""
+    answers = (
+        SurveyAnswer.objects.filter(response__survey=survey, question__kind=SurveyQuestion.Kind.TEXT)
+        .exclude(text="")
+        .select_related("question", "response__ward")
+        .order_by("-response__created_at", "-pk")
+    )
+    return answers if ward_ids is None else answers.filter(response__ward_id__in=ward_ids)
+
+
+def survey_comment(*, survey: Survey, pk: int) -> SurveyAnswer | None:
+    """One written answer of a survey, with its question and ward."""
+    return (
+        SurveyAnswer.objects.filter(response__survey=survey, question__kind=SurveyQuestion.Kind.TEXT, pk=pk)
+        .exclude(text="")
+        .select_related("question", "response__ward")
+        .first()
     )

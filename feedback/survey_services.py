@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.errors import FeedbackError
 from feedback.models import Survey, SurveyAnswer, SurveyChoice, SurveyQuestion, SurveyResponse
+from pact.audit import audit_record
+from pact.intake import ConcernIntakeError, concern_intake
+from pact.roles import AnyUser
 from wards.models import Ward
 from wards.selectors import ward_code_for_postcode
 
@@ -123,3 +126,41 @@ def _save_response(survey, ward, repeat_key, questions, answers) -> SurveyRespon
         if answer.choices:
             saved.choices.set(answer.choices)
     return response
+
+
+# Staff: a free-text answer raised as a PACT concern for its ward (through pact.intake, as the
+# feedback app does not reach into the PACT cycle itself).
+
+ERROR_NOT_A_COMMENT = _("Only a written answer can be raised as a concern")
+ERROR_NO_WARD = _("The person gave no postcode, so there is no ward to raise it for")
+ERROR_ALREADY_RAISED = _("This answer has already been raised as {reference}")
+
+
+def survey_answer_raise_concern(*, actor: AnyUser, answer: SurveyAnswer, category_slug: str, description: str) -> str:
+    """Raise a written survey answer as a PACT concern for the ward of the person's postcode,
+    once; only staff who run that ward. Returns the concern's reference."""
+    with transaction.atomic():
+        locked = SurveyAnswer.objects.select_for_update().select_related("question", "response__ward").get(pk=answer.pk)
+        if locked.question.kind != SurveyQuestion.Kind.TEXT or not locked.text:
+            raise FeedbackError(ERROR_NOT_A_COMMENT)
+        if locked.concern_reference:
+            raise FeedbackError(ERROR_ALREADY_RAISED.format(reference=locked.concern_reference))
+        ward = locked.response.ward
+        if ward is None:
+            raise FeedbackError(ERROR_NO_WARD)
+        try:
+            reference = concern_intake().raise_concern(
+                actor=actor, ward=ward, category_slug=category_slug, description=description, source="survey"
+            )
+        except ConcernIntakeError as error:
+            raise FeedbackError(str(error)) from error
+        locked.concern_reference = reference
+        locked.save(update_fields=["concern_reference"])
+        audit_record(
+            actor=actor,
+            action="feedback.survey_answer.concern",
+            target=locked,
+            data={"survey": locked.response.survey_id, "concern": reference},
+        )
+    answer.concern_reference = reference
+    return reference

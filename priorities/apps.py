@@ -6,7 +6,8 @@ class PrioritiesConfig(AppConfig):
     verbose_name = "PACT cycle"
 
     def ready(self) -> None:
-        from priorities import sections, signals
+        from priorities import intake, sections, signals
 
+        intake.register()
         sections.register()
         signals.connect()

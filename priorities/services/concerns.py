@@ -45,6 +45,8 @@ REASON_MAX_LENGTH = 300
 DESCRIPTION_MAX_LENGTH = 2000
 LOCATION_MAX_LENGTH = 200
 STAFF_SOURCES = (Concern.Source.MEETING, Concern.Source.SURGERY, Concern.Source.PARTNER)
+# Staff may also raise a concern from a consultation survey's free-text answer (pact.intake).
+RECORDED_SOURCES = (*STAFF_SOURCES, Concern.Source.SURVEY)
 
 _S = Concern.Status
 _OPEN_STATES = (_S.RECEIVED, _S.ACCEPTED, _S.SHORTLISTED)
@@ -114,10 +116,11 @@ def concern_record(
     contact_email: str = "",
     raised_at_event: Event | None = None,
 ) -> Concern:
-    """Record a concern raised at a meeting, a surgery or by a partner: only staff who run the ward."""
+    """Record a concern raised at a meeting, a surgery, by a partner or in a survey: only staff who
+    run the ward."""
     if not can_run_ward(actor, ward):
         raise PactError(ERROR_NOT_ALLOWED)
-    if source not in STAFF_SOURCES:
+    if source not in RECORDED_SOURCES:
         raise PactError(ERROR_STAFF_SOURCE)
     _check_text(description, location_text)
     if raised_at_event is not None and not raised_at_event.wards.filter(pk=ward.pk).exists():

@@ -9,5 +9,12 @@ urlpatterns: list = [
     path("surveys/<slug:slug>/", public.survey_detail, name="survey"),
     path("surveys/<slug:slug>/thank-you/", public.survey_answered, name="survey_answered"),
     path("surveys/<slug:slug>/results/", public.survey_results, name="survey_results"),
+    path("staff/surveys/", staff.survey_list, name="staff_surveys"),
     path("staff/surveys/<slug:slug>/export.csv", staff.survey_export, name="staff_survey_export"),
+    path("staff/surveys/<slug:slug>/comments/", staff.survey_comments, name="staff_survey_comments"),
+    path(
+        "staff/surveys/<slug:slug>/comments/<int:pk>/concern/",
+        staff.survey_comment_concern,
+        name="staff_survey_comment_concern",
+    ),
 ]

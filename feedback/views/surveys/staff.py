@@ -1,4 +1,6 @@
-"""Staff survey pages: the CSV export of a survey's responses, for administrators.
+"""Staff survey pages: the CSV export of a survey's responses, for administrators, and the
+written answers from the wards a member of staff runs, each of which can be raised as a PACT
+concern.
 
 No personal data is held with a response, so the export holds none: its district, ward,
 date and the answers, one column per question.
@@ -6,17 +8,26 @@ date and the answers, one column per question.
 
 import csv
 
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from feedback import survey_selectors as selectors
+from feedback.errors import FeedbackError
 from feedback.models import Survey, SurveyAnswer, SurveyQuestion
+from feedback.survey_forms import SurveyConcernForm
+from feedback.survey_services import survey_answer_raise_concern
 from pact.access import staff_view
-from pact.roles import Role
+from pact.intake import concern_intake
+from pact.roles import Role, ward_ids_for
 
 
 def _get_survey_for_user(request: HttpRequest, slug: str) -> Survey:
-    # Only administrators reach here (staff_view); every survey is theirs to export.
+    # Every survey is visible to the staff who reach here; what they see of it is narrowed by the caller.
     survey = selectors.survey_for_page(slug=slug)
     if survey is None:
         raise Http404("No survey with that address")
@@ -55,3 +66,53 @@ def survey_export(request: HttpRequest, slug: str) -> HttpResponse:
             ]
         )
     return response
+
+
+# Written answers, and raising one as a PACT concern for its ward: the staff who run the ward.
+
+COMMENT_ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
+COMMENTS_PER_PAGE = 25
+
+
+@staff_view(roles=COMMENT_ROLES)
+def survey_list(request: HttpRequest) -> HttpResponse:
+    surveys = selectors.surveys_for_staff()
+    return render(request, "feedback/surveys/staff_list.html", {"surveys": surveys})
+
+
+@staff_view(roles=COMMENT_ROLES)
+def survey_comments(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _get_survey_for_user(request, slug)
+    answers = selectors.survey_comments_for(survey=survey, ward_ids=ward_ids_for(request.user))
+    page = Paginator(answers, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "feedback/surveys/staff_comments.html", {"survey": survey, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(roles=COMMENT_ROLES)
+def survey_comment_concern(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    survey = _get_survey_for_user(request, slug)
+    answer = selectors.survey_comment(survey=survey, pk=pk)
+    ward_ids = ward_ids_for(request.user)
+    if answer is None or (ward_ids is not None and answer.response.ward_id not in ward_ids):
+        raise Http404("No written answer of yours with that number")
+    intake = concern_intake()
+    form = SurveyConcernForm(request.POST or None, categories=intake.categories(), initial={"description": answer.text})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                reference = survey_answer_raise_concern(
+                    actor=request.user,
+                    answer=answer,
+                    category_slug=form.cleaned_data["category"],
+                    description=form.cleaned_data["description"],
+                )
+            except FeedbackError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Raised as PACT concern %(reference)s") % {"reference": reference})
+                return redirect("feedback:staff_survey_comments", slug=survey.slug)
+    context = {"survey": survey, "answer": answer, "form": form, "intake": intake}
+    return render(request, "feedback/surveys/staff_concern.html", context, status=status)
