@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from pact.access import staff_view
 from pact.roles import Role, has_role, is_administrator, user_roles
+from pact.staff_menu import staff_links_for
 from priorities.selectors.progress import priorities_for_partner
 from priorities.selectors.workspace import workspace_for
 from priorities.services.progress import partner_agency_for
@@ -27,6 +28,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "role_labels": [label for value, label in Role.choices if value in roles],
         "team": getattr(getattr(request.user, "officer", None), "team", None),
         "is_administrator": is_administrator(request.user),
+        "links": staff_links_for(request.user),
     }
     if has_role(request.user, Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR):
         context["workspace"] = workspace_for(request.user)

@@ -1,0 +1,19 @@
+"""The feedback app's pages on the staff home (see pact.staff_menu)."""
+
+from pact.roles import Role
+from pact.staff_menu import staff_link
+
+staff_link(
+    order=40,
+    label="Feedback, compliments and complaints",
+    url_name="feedback:staff_queue",
+    roles=(Role.OFFICER, Role.PROFESSIONAL_STANDARDS, Role.ADMINISTRATOR),
+    hint="Assign, note, reply and close what residents told you",
+)
+staff_link(
+    order=50,
+    label="Consultation surveys",
+    url_name="feedback:staff_surveys",
+    roles=(Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR),
+    hint="Written answers from your wards, to raise as PACT concerns",
+)

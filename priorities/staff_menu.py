@@ -1,0 +1,19 @@
+"""The PACT cycle's pages on the staff home (see pact.staff_menu)."""
+
+from pact.roles import Role
+from pact.staff_menu import staff_link
+
+RUN = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
+TEAM = (Role.OFFICER, Role.ADMINISTRATOR)
+
+staff_link(order=10, label="Concerns", url_name="priorities:staff_concerns", roles=RUN, hint="Moderate and shortlist")
+staff_link(order=12, label="Meetings and surgeries", url_name="priorities:staff_event_list", roles=RUN)
+staff_link(
+    order=14,
+    label="Ballots",
+    url_name="priorities:staff_ballots",
+    roles=(Role.CHAIR, Role.ADMINISTRATOR),
+    hint="Record the panel's votes and publish the top three",
+)
+staff_link(order=20, label="Local news", url_name="priorities:staff_news", roles=TEAM)
+staff_link(order=22, label="Monthly updates", url_name="priorities:staff_update_list", roles=TEAM)
