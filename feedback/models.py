@@ -318,3 +318,16 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to {self.question}"
+
+
+class EqualityRepeatKey(models.Model):
+    """A keyed hash of a browser's random token and what it answered (a meeting or a panel).
+
+    It only refuses an obvious second set of answers from the same browser. It has no date and
+    no link to the answers, so it says nothing about who answered or what they said.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Equality repeat key {self.pk}"

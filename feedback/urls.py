@@ -1,8 +1,9 @@
-from feedback.views import feedback, surveys
+from feedback.views import equality, feedback, surveys
 
 app_name = "feedback"
 
 urlpatterns = [
     *feedback.urlpatterns,
     *surveys.urlpatterns,
+    *equality.urlpatterns,
 ]
