@@ -283,3 +283,9 @@ PACT_SITE_NAME = "PACT – Partners and Communities Together"
 # The password of the demo staff accounts `make run` creates; generated when unset and
 # written to the data directory.
 PACT_DEMO_PASSWORD = env_str("PACT_DEMO_PASSWORD")
+
+# The read APIs (the data.police.uk-compatible one first) allow each client this many
+# requests a second on average, in bursts of up to PACT_API_BURST, as data.police.uk does;
+# past that the answer is HTTP 429 with Retry-After.
+PACT_API_RATE = float(env_str("PACT_API_RATE", "15"))
+PACT_API_BURST = env_int("PACT_API_BURST", 30)

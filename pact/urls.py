@@ -22,4 +22,8 @@ urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("wards.urls")),
     path("", include("feedback.urls")),
+    # The data.police.uk-compatible API: the force, neighbourhoods, boundaries, people and
+    # locate from wards; events and priorities from priorities.
+    path("api/", include("wards.policeuk.urls")),
+    path("api/", include("priorities.policeuk")),
 ]

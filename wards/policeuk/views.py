@@ -1,0 +1,137 @@
+"""The force, neighbourhood, boundary, people and locate methods of the police.uk-compatible API.
+
+Every method answers GET and HEAD only (405 otherwise), sends
+``Access-Control-Allow-Origin: *`` as data.police.uk does, counts against the client's
+rate limit (HTTP 429 with Retry-After past it) and answers an unknown force, neighbourhood
+or point with data.police.uk's own 404: ``Not Found`` as plain text. Answers are kept in
+the public cache (pact.cache), so a repeated request costs no query.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.views.decorators.csrf import csrf_exempt
+
+from pact.abuse import api_rate_limit_wait
+from pact.cache import public_fragment
+from wards.policeuk import selectors
+
+METHODS = ("GET", "HEAD")
+WARD_CODE = re.compile(r"^E05[0-9]{6}$")
+# "lat,lng" in decimal degrees, as data.police.uk's locate method takes it.
+_POINT = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def not_found() -> HttpResponse:
+    """data.police.uk's answer to an unknown force, neighbourhood or point."""
+    return HttpResponse(b"Not Found", status=404, content_type="text/plain")
+
+
+def too_many_requests(wait: int) -> HttpResponse:
+    response = HttpResponse(b"Too Many Requests", status=429, content_type="text/plain")
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def json_response(body: bytes) -> HttpResponse:
+    return HttpResponse(body, content_type="application/json")
+
+
+def encode(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def cached_json(name: str, key: str, build: Callable[[], Any]) -> HttpResponse:
+    """The JSON of ``build()`` from the public cache (built and kept when missing); 404 when None."""
+
+    def encoded() -> bytes | None:
+        data = build()
+        return None if data is None else encode(data)
+
+    body = public_fragment(f"policeuk-{name}", key, encoded)
+    return not_found() if body is None else json_response(body)
+
+
+def police_uk_method(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap a police.uk-compatible method: rate limit, GET/HEAD only, CORS, HEAD without a body."""
+
+    # Nothing here changes state and only GET and HEAD get through, so there is nothing for
+    # a CSRF token to protect; without the exemption a POST would get 403 rather than 405.
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = api_rate_limit_wait(request)
+        if wait:
+            response = too_many_requests(wait)
+        elif request.method not in METHODS:
+            response = HttpResponseNotAllowed(METHODS)
+        else:
+            response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        if request.method == "HEAD":
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
+
+    return wrapper
+
+
+@police_uk_method
+def forces(request: HttpRequest) -> HttpResponse:
+    return json_response(encode(selectors.force_summaries()))
+
+
+@police_uk_method
+def force(request: HttpRequest, force_id: str) -> HttpResponse:
+    if force_id != selectors.FORCE_ID:
+        return not_found()
+    return json_response(encode(selectors.force_detail()))
+
+
+@police_uk_method
+def neighbourhoods(request: HttpRequest) -> HttpResponse:
+    return cached_json("neighbourhoods", "all", selectors.neighbourhood_summaries)
+
+
+def ward_method(name: str, build: Callable[[str], Any]) -> Callable[..., HttpResponse]:
+    """A method for one ward: 404 for a malformed or unknown code, else the cached JSON of ``build(code)``."""
+
+    @police_uk_method
+    def view(request: HttpRequest, code: str) -> HttpResponse:
+        if not WARD_CODE.match(code):
+            return not_found()
+        return cached_json(name, code, lambda: build(code))
+
+    view.__name__ = view.__qualname__ = name
+    return view
+
+
+neighbourhood = ward_method("neighbourhood", selectors.neighbourhood_detail)
+boundary = ward_method("boundary", selectors.neighbourhood_boundary)
+people = ward_method("people", selectors.neighbourhood_people)
+
+
+def parse_point(text: str) -> tuple[float, float] | None:
+    """``"51.27,0.52"`` → (51.27, 0.52); None unless two decimal degrees in range."""
+    match = _POINT.match(text)
+    if not match:
+        return None
+    lat, lng = float(match.group(1)), float(match.group(2))
+    return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None
+
+
+@police_uk_method
+def locate_neighbourhood(request: HttpRequest) -> HttpResponse:
+    """The force and neighbourhood for ``q=<lat>,<lng>``; 404 outside our wards or for a malformed q.
+
+    Not cached: every point is a different key, and the lookup is one indexed query.
+    """
+    point = parse_point(request.GET.get("q", ""))
+    code = selectors.neighbourhood_at_point(*point) if point else None
+    if code is None:
+        return not_found()
+    return json_response(encode({"force": selectors.FORCE_ID, "neighbourhood": code}))
