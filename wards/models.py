@@ -161,3 +161,118 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return self.step
+
+
+class CrimeCategory(models.Model):
+    """A data.police.uk crime category; ``name`` is the "Crime type" of the street-level files.
+
+    The slug is police.uk's API slug, which is also how a concern's category is matched
+    to these figures (priorities.Category.slug).
+    """
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "crime categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CrimeMonth(models.Model):
+    """One imported month of police.uk street-level crime, and what its import found.
+
+    Importing a month again replaces its records and counts, so a month is held once.
+    """
+
+    month = models.DateField(unique=True, help_text="The first day of the month.")
+    source_file = models.CharField(max_length=255, help_text="Name of the file imported, e.g. 2019-01-kent-street.csv.")
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    with_coordinates = models.PositiveIntegerField()
+    without_coordinates = models.PositiveIntegerField()
+    assigned = models.PositiveIntegerField(help_text="Records with coordinates inside a ward.")
+    outside = models.PositiveIntegerField(help_text="Records with coordinates outside every ward.")
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(month__day=1), name="crime_month_is_first_day"),
+            models.CheckConstraint(
+                condition=models.Q(rows=models.F("with_coordinates") + models.F("without_coordinates")),
+                name="crime_month_rows_add_up",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(with_coordinates=models.F("assigned") + models.F("outside")),
+                name="crime_month_located_add_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.month.strftime("%B %Y")
+
+
+class CrimeRecord(models.Model):
+    """One row of a police.uk street-level file, placed in the ward its coordinates fall in.
+
+    Police.uk moves each location to an anonymised map point, so a few fall outside every
+    ward (``ward`` is null); rows without coordinates have no ward either. Anti-social
+    behaviour has no crime id, and police.uk files repeat the odd row, so a record is
+    identified by its month and line, not by its crime id.
+    """
+
+    month = models.ForeignKey(CrimeMonth, on_delete=models.CASCADE, related_name="records")
+    line = models.PositiveIntegerField(help_text="Line of the file, counting the header as line 1.")
+    crime_id = models.CharField(max_length=64, blank=True)
+    category = models.ForeignKey(CrimeCategory, on_delete=models.PROTECT, related_name="records")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="crime_records")
+    longitude = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    lsoa_name = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["month", "line"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "line"], name="crime_record_month_line_unique"),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True, latitude__isnull=True)
+                | models.Q(longitude__isnull=False, latitude__isnull=False),
+                name="crime_record_both_coordinates_or_neither",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ward__isnull=True) | models.Q(longitude__isnull=False),
+                name="crime_record_ward_needs_coordinates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.month}, line {self.line})"
+
+
+class WardCrimeCount(models.Model):
+    """How many records of one category a month's import placed in a ward (never zero).
+
+    Derived from CrimeRecord by the import, so pages read a few small rows per ward.
+    """
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="crime_counts")
+    month = models.ForeignKey(CrimeMonth, on_delete=models.CASCADE, related_name="ward_counts")
+    category = models.ForeignKey(CrimeCategory, on_delete=models.PROTECT, related_name="ward_counts")
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["month", "ward", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "month", "category"], name="ward_crime_count_unique"),
+            models.CheckConstraint(condition=models.Q(count__gte=1), name="ward_crime_count_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ward}: {self.category}, {self.month}: {self.count}"

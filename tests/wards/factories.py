@@ -1,6 +1,18 @@
-import factory
+import datetime
 
-from wards.models import District, NeighbourhoodTeam, Officer, Postcode, Ward
+import factory
+from django.utils import timezone
+
+from wards.models import (
+    CrimeCategory,
+    CrimeMonth,
+    District,
+    NeighbourhoodTeam,
+    Officer,
+    Postcode,
+    Ward,
+    WardCrimeCount,
+)
 
 
 def square(lng: float, lat: float, size: float = 0.01) -> dict:
@@ -82,3 +94,41 @@ class OfficerFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"officer{n}@demo.pact.invalid")
     phone = "101"
     is_demo = True
+
+
+class CrimeCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CrimeCategory
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.LazyAttribute(lambda category: category.slug.replace("-", " ").capitalize())
+    position = factory.Sequence(lambda n: n)
+
+
+class CrimeMonthFactory(factory.django.DjangoModelFactory):
+    """An imported month with no records; its numbers add up as the constraints require."""
+
+    class Meta:
+        model = CrimeMonth
+        django_get_or_create = ["month"]
+
+    month = datetime.date(2019, 1, 1)
+    source_file = factory.LazyAttribute(lambda month: f"{month.month:%Y-%m}-kent-street.csv")
+    sha256 = "0" * 64
+    rows = 0
+    with_coordinates = 0
+    without_coordinates = 0
+    assigned = 0
+    outside = 0
+    imported_at = factory.LazyFunction(timezone.now)
+
+
+class WardCrimeCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WardCrimeCount
+
+    ward = factory.SubFactory(WardFactory)
+    month = factory.SubFactory(CrimeMonthFactory)
+    category = factory.SubFactory(CrimeCategoryFactory)
+    count = 1

@@ -126,7 +126,9 @@ def test_setup_pact_creates_every_row_of_the_slice(data_dir, slice_files):
     assert "teams: 1 created, 0 updated, 0 unchanged" in output
     assert set(Postcode.objects.values_list("postcode", flat=True)) == expected_postcodes
     assert set(Ward.objects.values_list("team__slug", flat=True)) == {"shepway-folkestone"}
-    assert ImportRecord.objects.count() == len(IMPORTS) + 1  # and the categories of priorities
+    # and the categories of priorities, and the crime figures (the slice has no street-level file)
+    assert ImportRecord.objects.count() == len(IMPORTS) + 2
+    assert "import_crime: no police.uk street-level files" in output
 
 
 def test_import_districts_keeps_the_2014_name_as_former_name(data_dir):
@@ -303,8 +305,10 @@ def test_setup_pact_skips_steps_whose_files_are_unchanged(data_dir):
     # The ward boundaries place the newer postcodes, so that step runs again too.
     assert "import_postcodes: postcodes: 0 created, 0 updated" in output
     assert "import_teams: skipped" in output
-    assert "2 step(s) run, 4 skipped" in output
-    assert "6 step(s) run" in _run("setup_pact", "--force")
+    # The boundaries place the crime records as well.
+    assert "import_crime: crime categories: 0 created, 0 updated, 14 unchanged" in output
+    assert "3 step(s) run, 4 skipped" in output
+    assert "7 step(s) run" in _run("setup_pact", "--force")
 
 
 def _officers() -> list[tuple]:

@@ -10,7 +10,8 @@ from wards.importers.base import ImporterError, data_dir
 from wards.importers.records import fingerprint, import_is_current
 
 # In order: each step may need the rows of the steps before it. A step is a command that
-# accepts --commit and --data-dir; one with ``input_files`` is skipped while they are unchanged.
+# accepts --commit and --data-dir; one with ``input_files`` (or ``input_files_in(directory)``,
+# when they depend on what the directory holds) is skipped while they are unchanged.
 STEPS = (
     "import_districts",
     "import_wards",
@@ -18,6 +19,7 @@ STEPS = (
     "import_teams",
     "create_demo_officers",
     "import_categories",
+    "import_crime",
 )
 
 
@@ -41,7 +43,8 @@ class Command(BaseCommand):
     def run_step(self, name: str, directory, *, force: bool) -> bool:
         """Run one step unless its inputs match its last committed run; True if it ran."""
         command = load_command_class(get_commands()[name], name)
-        inputs = getattr(command, "input_files", ())
+        find_inputs = getattr(command, "input_files_in", None)
+        inputs = find_inputs(directory) if find_inputs else getattr(command, "input_files", ())
         if inputs and not force:
             try:
                 digest, _ = fingerprint(directory, inputs, command.version)
