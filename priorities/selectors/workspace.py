@@ -8,6 +8,7 @@ from django.utils import timezone
 from pact.roles import AnyUser, ward_ids_for
 from priorities.models import Ballot, Concern, Event, Priority
 from priorities.selectors.progress import PriorityProgress, active_priorities_with_progress
+from wards.crime import WorkspaceCrime, workspace_crime
 from wards.models import Ward
 
 UPCOMING_LIMIT = 10
@@ -22,6 +23,8 @@ class Workspace:
     meetings_to_record: list[Event]
     # Active priorities of the user's wards, with how long since their last progress.
     priorities: list[PriorityProgress]
+    # Their wards' police.uk crime categories, highest counts and biggest rises first.
+    crime: WorkspaceCrime
 
 
 def _in_wards(queryset: QuerySet, ward_ids: set[int] | None, field: str = "ward_id__in") -> QuerySet:
@@ -31,7 +34,8 @@ def _in_wards(queryset: QuerySet, ward_ids: set[int] | None, field: str = "ward_
 def workspace_for(user: AnyUser) -> Workspace:
     """The user's wards (with how many active priorities and concerns awaiting moderation
     each has), their next events, their open ballots, past meetings not yet recorded, and
-    their active priorities with how long since their last progress."""
+    their active priorities with how long since their last progress, and their wards' crime
+    categories ranked (see wards.crime.workspace_crime)."""
     ward_ids = ward_ids_for(user)
     now = timezone.now()
     wards = _in_wards(Ward.objects.select_related("district").defer("boundary"), ward_ids, "pk__in").annotate(
@@ -39,9 +43,10 @@ def workspace_for(user: AnyUser) -> Workspace:
         awaiting=Count("concerns", filter=Q(concerns__status=Concern.Status.RECEIVED), distinct=True),
     )
     events = _in_wards(Event.objects.prefetch_related("wards"), ward_ids, "wards__in").distinct()
+    # Administrators run every ward: a table of all 305 helps nobody, the counts do.
+    ward_list = list(wards.order_by("name")) if ward_ids is not None else []
     return Workspace(
-        # Administrators run every ward: a table of all 305 helps nobody, the counts do.
-        wards=list(wards.order_by("name")) if ward_ids is not None else [],
+        wards=ward_list,
         upcoming=list(events.filter(status=Event.Status.SCHEDULED, starts_at__gte=now)[:UPCOMING_LIMIT]),
         to_moderate=_in_wards(Concern.objects.filter(status=Concern.Status.RECEIVED), ward_ids).count(),
         open_ballots=list(
@@ -52,4 +57,5 @@ def workspace_for(user: AnyUser) -> Workspace:
         ),
         # As with the wards: administrators would get the whole force, which helps nobody.
         priorities=active_priorities_with_progress(ward_ids) if ward_ids else [],
+        crime=workspace_crime(ward_list),
     )

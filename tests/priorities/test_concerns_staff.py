@@ -203,8 +203,9 @@ def test_concern_detail_runs_fixed_queries(client, django_assert_num_queries, of
     client.force_login(officer)
 
     # 1 session, 2 user, 3 concern with its relations, 4 roles, 5 officer (team),
-    # 6 meetings to shortlist for, 7 concerns to merge into
-    with django_assert_num_queries(7):
+    # 6 meetings to shortlist for, 7 concerns to merge into, 8 the crime months held (none here),
+    # 9 partner reports and 10 log entries in evidence, 11 residents' logs (none here)
+    with django_assert_num_queries(11):
         response = client.get(_detail(concern))
 
     assert response.content.decode().count("<option") == 2 * count + 2

@@ -22,6 +22,7 @@ from priorities.selectors import ballots as selectors
 from priorities.selectors import priorities as priority_selectors
 from priorities.services import ballots as services
 from priorities.services import priorities as priority_services
+from wards.crime import crime_beside
 
 BALLOT_ROLES = (Role.CHAIR, Role.ADMINISTRATOR)
 PRIORITY_ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
@@ -84,6 +85,10 @@ def _vote_form(ballot: Ballot, data=None) -> VoteForm:
 def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpResponse:
     options = selectors.ballot_options_counted(ballot)
     tie = selectors.current_tie(options) if ballot.status == Ballot.Status.OPEN else None
+    # Each option's police.uk figures in the ward, shown beside it in the tally.
+    pairs = [(ballot.ward_id, option.category.slug if option.category.is_police_uk else None) for option in options]
+    for option, beside in zip(options, crime_beside(pairs), strict=True):
+        option.crime = beside  # type: ignore[attr-defined]
     context = {
         "ballot": ballot,
         "options": options,

@@ -27,6 +27,7 @@ from priorities.forms.concerns import (
 from priorities.models import Concern
 from priorities.selectors import concerns as selectors
 from priorities.services import concerns as services
+from wards.crime import crime_beside
 
 STAFF_ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
 CONCERNS_PER_PAGE = 25
@@ -88,6 +89,8 @@ def _render_detail(request: HttpRequest, concern: Concern, **bound) -> HttpRespo
         "can_accept": concern.status == Concern.Status.RECEIVED,
         "is_open": is_open,
         "failed_form": failed,
+        # The police.uk figures of the concern's category in its ward, for deciding to shortlist it.
+        "crime": crime_beside([(concern.ward_id, concern.category.slug if concern.category.is_police_uk else None)])[0],
         **(forms if is_open else {}),
     }
     return render(request, "priorities/concerns/staff/detail.html", context)
