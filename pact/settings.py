@@ -195,6 +195,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pact.tasks.outbox_dispatch_task",
         "schedule": crontab(minute="*"),
     },
+    # 03:45 every day: delete or anonymise personal data past its retention period. Early,
+    # when the site is quiet, and clear of the hour the clocks change in (01:00-02:00).
+    "retention-apply": {
+        "task": "pact.tasks.retention_apply_task",
+        "schedule": crontab(minute="45", hour="3"),
+    },
     # 06:00 UK time on the 1st of each month (PACT_MONTHLY_UPDATE_CRON): start the monthly
     # "you said, we did" update of every team for the month just ended.
     "monthly-updates": {
@@ -217,6 +223,21 @@ CELERY_BEAT_SCHEDULE = {
 PACT_SITE_URL = env_str("PACT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A priority with no progress entry for this many days is flagged and its lead reminded.
 PACT_STALE_PRIORITY_DAYS = env_int("PACT_STALE_PRIORITY_DAYS", 28)
+# Retention of personal data, in days (pact.personal_data; the README gives the reasons).
+PACT_RETENTION_DAYS = {
+    # Feedback contact details and reply texts, from when the item was closed.
+    "feedback_contact": env_int("PACT_RETENTION_FEEDBACK_CONTACT_DAYS", 730),
+    # Free-text survey answers, from when the survey closed.
+    "survey_text": env_int("PACT_RETENTION_SURVEY_TEXT_DAYS", 365),
+    # A concern's contact address, from the concern's last change.
+    "concern_contact": env_int("PACT_RETENTION_CONCERN_CONTACT_DAYS", 365),
+    # Sent and failed emails in the outbox, from when they were sent or last tried.
+    "outbound_email": env_int("PACT_RETENTION_OUTBOUND_EMAIL_DAYS", 90),
+    # Subscriptions never confirmed, from when they were asked for.
+    "unconfirmed_subscription": env_int("PACT_RETENTION_UNCONFIRMED_SUBSCRIPTION_DAYS", 7),
+    # Subscriptions ended by unsubscribing, from when they ended.
+    "unsubscribed": env_int("PACT_RETENTION_UNSUBSCRIBED_DAYS", 30),
+}
 # Response-time target per kind of feedback, in calendar days (a complaint's 10 working days ≈ 14).
 PACT_FEEDBACK_RESPONSE_DAYS = {
     "complaint": env_int("PACT_FEEDBACK_COMPLAINT_DAYS", 14),

@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 
+from pact.personal_data import retention_apply
 from pact.services import OUTBOX_TRANSIENT_ERRORS, heartbeat_record, outbox_dispatch
 
 logger = logging.getLogger(__name__)
@@ -24,3 +25,15 @@ def outbox_dispatch_task() -> int:
     sent = outbox_dispatch()
     logger.info("outbox dispatch sent %s emails", sent)
     return sent
+
+
+@shared_task(name="pact.tasks.retention_apply_task", ignore_result=True)
+def retention_apply_task() -> dict[str, int]:
+    """Delete or anonymise personal data past its retention period (beat, daily at 03:45).
+
+    Idempotent: a second run the same day finds nothing more. Never retried: the next day's
+    run picks up whatever a failed one left.
+    """
+    counts = retention_apply()
+    logger.info("retention applied: %s", counts)
+    return counts

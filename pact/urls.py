@@ -1,13 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pact.views import public, staff
+from pact.views import personal_data, public, staff
 
 staff_patterns = (
     [
         path("", staff.staff_home, name="home"),
         path("sign-in/", staff.SignInView.as_view(), name="login"),
         path("sign-out/", staff.SignOutView.as_view(), name="logout"),
+        path("personal-data/", personal_data.search, name="personal_data"),
+        path("personal-data/export/", personal_data.export, name="personal_data_export"),
+        path("personal-data/erase/", personal_data.erase, name="personal_data_erase"),
     ],
     "staff",
 )

@@ -7,7 +7,9 @@ class PrioritiesConfig(AppConfig):
 
     def ready(self) -> None:
         from priorities import intake, sections, signals
+        from priorities.services import retention
 
+        retention.register()
         intake.register()
         sections.register()
         signals.connect()

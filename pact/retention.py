@@ -1,0 +1,76 @@
+"""The personal data of the email outbox (pact.models.OutboundEmail), registered in PactConfig.ready().
+
+Each row holds an address and the text sent to it. Sent and failed rows are deleted a period
+after they were sent or last tried (PACT_RETENTION_OUTBOUND_EMAIL_DAYS); pending rows are
+kept until they are sent. The period must stay longer than any job that may be re-run for
+the same email: a row's unique key is what stops a second copy (a monthly update's emails
+are only ever queued in the month after it, so 90 days leaves a wide margin).
+
+Erasing deletes every row to the address except one being sent at that moment (the
+dispatcher holds it; it is sent or failed within minutes and retention removes it later).
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from pact.models import OutboundEmail
+from pact.personal_data import PersonalDataSource, register_personal_data, retention_cutoff
+from pact.roles import AnyUser
+
+
+def _to(email: str) -> QuerySet[OutboundEmail]:
+    return OutboundEmail.objects.filter(to__iexact=email)
+
+
+def outbound_email_export(email: str) -> list[dict[str, Any]]:
+    """The emails queued for or sent to ``email``, with their text (not their HTML copy)."""
+    rows = _to(email).only("to", "subject", "body_text", "status", "created_at", "sent_at").order_by("created_at", "pk")
+    return [
+        {
+            "subject": row.subject,
+            "status": row.get_status_display(),
+            "queued": row.created_at.isoformat(),
+            "sent": row.sent_at.isoformat() if row.sent_at else None,
+            "to": row.to,
+            "text": row.body_text,
+        }
+        for row in rows
+    ]
+
+
+def outbound_email_erase(email: str, *, by: AnyUser) -> int:
+    """Delete the outbox rows to ``email``, except one the dispatcher is sending right now."""
+    deleted, _per_model = _to(email).exclude(status=OutboundEmail.Status.SENDING).delete()
+    return deleted
+
+
+def outbound_email_expire(now: datetime) -> int:
+    """Delete sent and failed emails older than PACT_RETENTION_OUTBOUND_EMAIL_DAYS."""
+    cutoff = retention_cutoff("outbound_email", now)
+    done = OutboundEmail.objects.filter(status__in=(OutboundEmail.Status.SENT, OutboundEmail.Status.FAILED))
+    old = done.alias(finished=Coalesce("sent_at", "claimed_at", "created_at")).filter(finished__lt=cutoff)
+    deleted, _per_model = old.delete()
+    return deleted
+
+
+OUTBOUND_EMAIL = PersonalDataSource(
+    name="pact.outbound_email",
+    label=_("Emails sent"),
+    description=_(
+        "Emails PACT queued for or sent to this address: acknowledgements, replies, confirmations, "
+        "monthly updates and news of meetings. Sent and failed emails are deleted after "
+        "PACT_RETENTION_OUTBOUND_EMAIL_DAYS."
+    ),
+    export=outbound_email_export,
+    erase=outbound_email_erase,
+    expire=outbound_email_expire,
+)
+
+
+def register() -> None:
+    """Declare the outbox's source (called from PactConfig.ready())."""
+    register_personal_data(OUTBOUND_EMAIL)
