@@ -10,7 +10,19 @@ from pact.roles import AnyUser
 
 # Values under these keys never reach the audit trail in clear.
 MASKED_KEYS = frozenset(
-    {"password", "password1", "password2", "token", "secret", "email", "phone", "contact_email", "name_of_person"}
+    {
+        "password",
+        "password1",
+        "password2",
+        "token",
+        "secret",
+        "email",
+        "phone",
+        "contact_email",
+        "contact_name",
+        "contact_phone",
+        "name_of_person",
+    }
 )
 MASK = "***"
 

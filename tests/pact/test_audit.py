@@ -24,3 +24,9 @@ def test_audit_record_stores_actor_action_target_and_masks_personal_data(officer
 
 def test_audit_record_without_actor_is_system(ward_a):
     assert audit_record(actor=None, action="wards.import.finished").actor_label == "system"
+
+
+def test_audit_record_masks_contact_details_wherever_they_are_nested(ward_a):
+    data = {"after": {"items": [{"contact_name": "Ann", "contact_phone": "07700 900982", "contact_email": "a@b"}]}}
+    stored = audit_record(actor=None, action="feedback.feedback.changed", data=data)
+    assert stored.data == {"after": {"items": [{"contact_name": "***", "contact_phone": "***", "contact_email": "***"}]}}
