@@ -114,6 +114,8 @@ def _confirmation_queue(subscription: Subscription) -> OutboundEmail | None:
         "place": subscription.team or subscription.ward,
         "subscription": subscription,
         "confirm_url": _link("priorities:subscription_confirm", subscription.token),
+        # Unconfirmed subscriptions are deleted after this many days (retention).
+        "valid_days": settings.PACT_RETENTION_DAYS["unconfirmed_subscription"],
     }
     return email_queue(
         key=f"{prefix}{sent + 1}", to=subscription.email, template="subscription_confirm", context=context

@@ -60,6 +60,7 @@ def test_subscription_start_creates_a_pending_subscription_and_queues_the_confir
     link = f"https://pact.example.org/subscriptions/confirm/{subscription.token}/"
     assert link in email.body_text
     assert f'href="{link}"' in email.body_html
+    assert "The link works for 7 days" in email.body_text
 
 
 def test_subscription_start_needs_a_ward_or_a_team(ward_a):
