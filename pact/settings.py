@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_forms_gds",
+    "rest_framework",
+    "drf_spectacular",
     "pact",
     "wards",
     "priorities",
@@ -310,3 +312,27 @@ PACT_DEMO_PASSWORD = env_str("PACT_DEMO_PASSWORD")
 # past that the answer is HTTP 429 with Retry-After.
 PACT_API_RATE = float(env_str("PACT_API_RATE", "15"))
 PACT_API_BURST = env_int("PACT_API_BURST", 30)
+
+# PACT's own read API (/api/v1/): anonymous, read-only, JSON only. Its pagination, rate limit
+# and content negotiation are set on its base view in pact/api.py (which DRF's own settings
+# cannot name: that module imports DRF's views, and they read these settings).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "pact.api.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PACT Kent and Medway API",
+    "DESCRIPTION": (
+        "Read-only data of PACT (Partners and Communities Together) in Kent and Medway: wards, "
+        "neighbourhood teams, the priorities residents set at PACT meetings with their public progress, "
+        "meetings and surgeries, and the monthly updates. Anonymous, JSON, paginated; see /api/."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["pact.api.own_api_only"],
+}

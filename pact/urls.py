@@ -1,7 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from pact import api
 from pact.views import personal_data, public, staff
+from priorities.api.urls import urlpatterns as priorities_api
+from wards.api.urls import urlpatterns as wards_api
 
 staff_patterns = (
     [
@@ -15,6 +18,8 @@ staff_patterns = (
     "staff",
 )
 
+api_patterns = ([*wards_api, *priorities_api, re_path(r"^(?P<rest>.*)$", api.api_not_found)], "api")
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("accessibility/", public.accessibility, name="accessibility"),
@@ -22,6 +27,9 @@ urlpatterns = [
     path("healthz", public.healthz, name="healthz"),
     path("staff/", include(staff_patterns)),
     path("admin/", admin.site.urls),
+    path("api/", api.api_docs, name="api_docs"),
+    path("api/openapi.json", api.openapi_json, name="api_schema"),
+    path("api/v1/", include(api_patterns)),
     path("", include("priorities.urls")),
     path("", include("wards.urls")),
     path("", include("feedback.urls")),
