@@ -107,3 +107,45 @@ def ward_ids_for(user: AnyUser):
     if panels:
         ids |= set(Panel.wards.through.objects.filter(panel_id__in=panels).values_list("ward_id", flat=True))
     return ids
+
+
+def partner_agency_id_for(user: AnyUser) -> int | None:
+    """The partner agency a signed-in partner user acts for (None: not a partner, or not linked)."""
+    if user.pk is None or not has_role(user, Role.PARTNER):
+        return None
+    cached = getattr(user, "_pact_agency", None)
+    if cached is None:
+        from priorities.models import PartnerUser
+
+        # Kept as a 1-tuple so that "no agency" is cached too.
+        cached = (PartnerUser.objects.filter(user_id=user.pk).values_list("agency_id", flat=True).first(),)
+        setattr(user, "_pact_agency", cached)  # noqa: B010
+    return cached[0]
+
+
+def partner_ward_ids_for(user: AnyUser) -> frozenset[int]:
+    """The wards the user's partner agency works in: the only wards a partner sees anything of."""
+    agency_id = partner_agency_id_for(user)
+    if agency_id is None:
+        return frozenset()
+    cached = getattr(user, "_pact_partner_wards", None)
+    if cached is None:
+        from priorities.models import PartnerAgency
+
+        through = PartnerAgency.wards.through.objects.filter(partneragency_id=agency_id)
+        cached = frozenset(through.values_list("ward_id", flat=True))
+        setattr(user, "_pact_partner_wards", cached)  # noqa: B010
+    return cached
+
+
+def can_partner_ward(user: AnyUser, ward) -> bool:
+    """A partner user acts in a ward only when their agency is scoped to it (administrators: any)."""
+    return is_administrator(user) or ward.pk in partner_ward_ids_for(user)
+
+
+def can_see_agency_information(user: AnyUser, *, agency_id: int, ward) -> bool:
+    """Information an agency gave about a ward: the ward's team and administrators, and the
+    agency's own users while the agency is still scoped to that ward. Never other agencies."""
+    if can_manage_ward(user, ward):
+        return True
+    return partner_agency_id_for(user) == agency_id and ward.pk in partner_ward_ids_for(user)

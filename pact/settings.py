@@ -239,6 +239,8 @@ PACT_RETENTION_DAYS = {
     "unconfirmed_subscription": env_int("PACT_RETENTION_UNCONFIRMED_SUBSCRIPTION_DAYS", 7),
     # Subscriptions ended by unsubscribing, from when they ended.
     "unsubscribed": env_int("PACT_RETENTION_UNSUBSCRIBED_DAYS", 30),
+    # Partner information reports (never public), from when they were sent.
+    "information": env_int("PACT_RETENTION_INFORMATION_DAYS", 365),
 }
 # Response-time target per kind of feedback, in calendar days (a complaint's 10 working days ≈ 14).
 PACT_FEEDBACK_RESPONSE_DAYS = {

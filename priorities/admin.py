@@ -38,9 +38,13 @@ class PlanPriorityAdmin(AuditedAdmin):
 
 @admin.register(models.PartnerAgency)
 class PartnerAgencyAdmin(AuditedAdmin):
+    """An agency's wards scope its users: they send information about, and see what the agency
+    sent about, these wards only."""
+
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
+    filter_horizontal = ["wards"]
 
 
 class ReadOnlyAdmin(AuditedAdmin):

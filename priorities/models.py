@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from wards.models import NeighbourhoodTeam, Officer, Ward
 
@@ -63,6 +64,10 @@ class PartnerAgency(models.Model):
 
     name = models.CharField(max_length=150, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Its users submit information for, and see the information it gave about, these wards only.
+    wards = models.ManyToManyField(
+        Ward, blank=True, related_name="partner_agencies", help_text="The wards the agency works in."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -578,3 +583,114 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"Subscription {self.pk}"
+
+
+class InformationReport(models.Model):
+    """An incident or sighting a partner agency reports to a ward's neighbourhood team.
+
+    Never public; kept for PACT_RETENTION_INFORMATION_DAYS; every view of one is audited.
+    The description of people involved is personal data and never leaves the staff pages.
+    """
+
+    class Kind(models.TextChoices):
+        INCIDENT = "incident", "Incident"
+        SIGHTING = "sighting", "Sighting"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        REVIEWED = "reviewed", "Reviewed"
+        CONCERN = "concern", "Turned into a concern"
+
+    agency = models.ForeignKey(PartnerAgency, on_delete=models.PROTECT, related_name="information_reports")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="information_reports")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="information_reports")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    what_happened = models.TextField(max_length=2000)
+    location_text = models.CharField(max_length=200)
+    happened_at = models.DateTimeField()
+    people_description = models.TextField(max_length=1000, blank=True, help_text="Personal data.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    concern = models.ForeignKey(
+        Concern, on_delete=models.PROTECT, null=True, blank=True, related_name="information_reports"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set by the service (not auto_now_add) so the "not in the future" check compares like with like.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["ward", "status", "created_at"], name="information_ward_idx"),
+            models.Index(fields=["agency", "created_at"], name="information_agency_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(happened_at__lte=F("created_at")), name="information_not_in_future"),
+            models.CheckConstraint(
+                condition=(Q(status="concern") & Q(concern__isnull=False))
+                | (~Q(status="concern") & Q(concern__isnull=True)),
+                name="information_concern_when_turned",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="new") | Q(reviewed_at__isnull=False), name="information_reviewed_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Information report {self.pk}"
+
+
+class IncidentLog(models.Model):
+    """A resident's log of repeated incidents, kept against their concern through a private link.
+
+    Only a hash of the link's token is stored: the link is shown once and cannot be recovered.
+    """
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="incident_logs")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_by__isnull=True) | Q(revoked_at__isnull=False), name="incident_log_revoked_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Incident log {self.pk}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class IncidentLogEntry(models.Model):
+    """One incident in a resident's log: when, what happened, how it affected them, where."""
+
+    log = models.ForeignKey(IncidentLog, on_delete=models.CASCADE, related_name="entries")
+    happened_at = models.DateTimeField()
+    what_happened = models.TextField(max_length=2000)
+    effect = models.TextField(max_length=1000, help_text="How it affected them.")
+    location_text = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-happened_at", "-pk"]
+        verbose_name_plural = "incident log entries"
+        constraints = [
+            models.CheckConstraint(condition=Q(happened_at__lte=F("created_at")), name="incident_entry_not_in_future"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Incident log entry {self.pk}"

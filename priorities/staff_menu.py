@@ -17,3 +17,10 @@ staff_link(
 )
 staff_link(order=20, label="Local news", url_name="priorities:staff_news", roles=TEAM)
 staff_link(order=22, label="Monthly updates", url_name="priorities:staff_update_list", roles=TEAM)
+staff_link(
+    order=24,
+    label="Information from partners",
+    url_name="priorities:staff_information",
+    roles=TEAM,
+    hint="Incidents and sightings partner agencies reported in your wards",
+)

@@ -1,4 +1,15 @@
-from priorities.views import ballots, concerns, events, news, progress, subscriptions, updates, workspace
+from priorities.views import (
+    ballots,
+    concerns,
+    events,
+    incident_logs,
+    information,
+    news,
+    progress,
+    subscriptions,
+    updates,
+    workspace,
+)
 
 app_name = "priorities"
 
@@ -11,4 +22,6 @@ urlpatterns = [
     *news.urlpatterns,
     *updates.urlpatterns,
     *subscriptions.urlpatterns,
+    *information.urlpatterns,
+    *incident_logs.urlpatterns,
 ]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from pact.personal_data import PersonalDataSource, register_personal_data, retention_cutoff
 from pact.roles import AnyUser
 from priorities.models import Concern, Priority, Subscription
+from priorities.services.information import INFORMATION_REPORTS
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -142,3 +143,4 @@ def register() -> None:
     """Declare the PACT cycle's sources (called from PrioritiesConfig.ready())."""
     register_personal_data(CONCERN_CONTACT)
     register_personal_data(SUBSCRIPTIONS)
+    register_personal_data(INFORMATION_REPORTS)

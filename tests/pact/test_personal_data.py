@@ -299,8 +299,9 @@ def test_search_results_run_a_fixed_number_of_queries(client, admin_user, ward_a
     client.force_login(admin_user)
 
     # 1 session, 2 user, 3 roles, 4 outbox, 5 concerns with ward and category, 6 subscriptions
-    # with team and ward, 7 feedback with ward and staff note count, 8 its replies, 9 audit event
-    with django_assert_num_queries(9):
+    # with team and ward, 7 partner information reports sent with agency, ward and category,
+    # 8 feedback with ward and staff note count, 9 its replies, 10 audit event
+    with django_assert_num_queries(10):
         response = client.post(SEARCH, {"email": EMAIL})
 
     assert response.status_code == 200

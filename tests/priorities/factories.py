@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 import factory
 from django.utils import timezone
@@ -243,3 +244,46 @@ class SurveyChoiceFactory(factory.django.DjangoModelFactory):
     question = factory.SubFactory(SurveyQuestionFactory, kind="single")
     position = factory.Sequence(lambda n: n + 1)
     text = factory.Sequence(lambda n: f"Issue {n}")
+
+
+# Partner information and residents' incident logs.
+
+
+class InformationReportFactory(factory.django.DjangoModelFactory):
+    """A partner's report about a ward (the agency is not scoped to it unless the test says so)."""
+
+    class Meta:
+        model = models.InformationReport
+
+    agency = factory.SubFactory(PartnerAgencyFactory)
+    ward = factory.SubFactory(WardFactory)
+    category = factory.SubFactory(CategoryFactory)
+    kind = models.InformationReport.Kind.INCIDENT
+    what_happened = "Two men selling counterfeit cigarettes from a car boot."
+    location_text = "Car park behind the High Street"
+    happened_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2))
+    people_description = "Both in their twenties, one in a red jacket."
+
+
+class IncidentLogFactory(factory.django.DjangoModelFactory):
+    """A resident's log; pass ``token="..."`` to know its private link (only the hash is stored)."""
+
+    class Meta:
+        model = models.IncidentLog
+
+    class Params:
+        token = factory.Sequence(lambda n: f"token-{n:08d}")
+
+    concern = factory.SubFactory(ConcernFactory)
+    token_hash = factory.LazyAttribute(lambda log: hashlib.sha256(log.token.encode()).hexdigest())
+
+
+class IncidentLogEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.IncidentLogEntry
+
+    log = factory.SubFactory(IncidentLogFactory)
+    happened_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    what_happened = "Motorbikes on the footpath again, revving outside the flats."
+    effect = "Woke the children; I was afraid to go out."
+    location_text = "Footpath by the flats"

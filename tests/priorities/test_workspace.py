@@ -64,8 +64,10 @@ def test_workspace_runs_fixed_queries(client, django_assert_num_queries, officer
     # with counts, 8 upcoming events, 9 their wards (prefetch), 10 concerns to moderate, 11 open
     # ballots, 12 meetings to record (none, so no prefetch), 13 active priorities of the wards
     # with their last progress date, 14 the crime months held (none here: see
-    # tests/wards/test_crime_pages.py for the ranking with figures)
-    with django_assert_num_queries(14):
+    # tests/wards/test_crime_pages.py for the ranking with figures); partner information
+    # (tests/priorities/test_evidence.py): 15 the team's ward ids, 16 new reports, 17 residents'
+    # logs, 18 reports and 19 log entries by ward and category
+    with django_assert_num_queries(19):
         response = client.get(STAFF_HOME)
 
     assert response.status_code == 200

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pact.access import staff_view
-from pact.roles import Role, can_run_ward, ward_ids_for
+from pact.roles import Role, can_manage_ward, can_run_ward, ward_ids_for
 from priorities.errors import PactError
 from priorities.forms.concerns import (
     ConcernFilterForm,
@@ -26,6 +26,8 @@ from priorities.forms.concerns import (
 )
 from priorities.models import Concern
 from priorities.selectors import concerns as selectors
+from priorities.selectors.evidence import evidence_for_concern, evidence_since
+from priorities.selectors.incident_logs import incident_logs_for_concern
 from priorities.services import concerns as services
 from wards.crime import crime_beside
 
@@ -92,6 +94,11 @@ def _render_detail(request: HttpRequest, concern: Concern, **bound) -> HttpRespo
         # The police.uk figures of the concern's category in its ward, for deciding to shortlist it.
         "crime": crime_beside([(concern.ward_id, concern.category.slug if concern.category.is_police_uk else None)])[0],
         **(forms if is_open else {}),
+        "evidence": evidence_for_concern(concern=concern, since=evidence_since()),
+        # Residents' logs are for the ward's team, not the panel's chair.
+        "incident_logs": (
+            incident_logs_for_concern(concern_id=concern.pk) if can_manage_ward(request.user, concern.ward) else None
+        ),
     }
     return render(request, "priorities/concerns/staff/detail.html", context)
 

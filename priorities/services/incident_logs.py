@@ -1,0 +1,127 @@
+"""Residents' incident logs: a private link where a resident records repeated incidents.
+
+A resident starts a log against the concern they raised, without an account. The link's
+token is shown once (and emailed if they ask); only its SHA-256 hash is stored, so nobody,
+staff included, can recover the link from the database. A revoked link stops working for
+good. The ward's team sees the logs with the concern; they are never public.
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pact.audit import audit_record
+from pact.emails import email_queue
+from pact.roles import can_manage_ward
+from priorities.errors import PactError
+from priorities.models import Concern, IncidentLog, IncidentLogEntry
+
+ERROR_CONCERN_CLOSED = _("A log cannot be kept against a concern that was merged into another")
+ERROR_REVOKED = _("This log's link has been turned off: entries can no longer be added")
+ERROR_WHAT_REQUIRED = _("Enter what happened")
+ERROR_WHAT_TOO_LONG = _("What happened must be 2000 characters or fewer")
+ERROR_EFFECT_REQUIRED = _("Enter how it affected you")
+ERROR_EFFECT_TOO_LONG = _("How it affected you must be 1000 characters or fewer")
+ERROR_WHERE_TOO_LONG = _("Where it happened must be 200 characters or fewer")
+ERROR_IN_FUTURE = _("The date and time it happened must be in the past")
+ERROR_NOT_TEAM = _("Only the ward's neighbourhood officers can turn off a resident's log")
+
+WHAT_MAX_LENGTH = 2000
+EFFECT_MAX_LENGTH = 1000
+WHERE_MAX_LENGTH = 200
+TOKEN_BYTES = 32
+
+
+def incident_log_token_hash(token: str) -> str:
+    """The hash a link's token is stored and looked up as."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def incident_log_link(token: str) -> str:
+    """The full private link of a log, for the page that shows it and the email."""
+    return settings.PACT_SITE_URL + reverse("priorities:incident_log", args=[token])
+
+
+def incident_log_start(*, concern: Concern, email: str = "") -> tuple[IncidentLog, str]:
+    """Start a log against ``concern``; return it and its token (which is never stored).
+
+    With an email address, the link is emailed once; the address is not kept.
+    """
+    if concern.status == Concern.Status.MERGED:
+        raise PactError(ERROR_CONCERN_CLOSED)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with transaction.atomic():
+        log = IncidentLog.objects.create(concern=concern, token_hash=incident_log_token_hash(token))
+        if email:
+            context = {"concern": concern, "url": incident_log_link(token)}
+            email_queue(key=f"incident-log:{log.pk}", to=email, template="incident_log_link", context=context)
+    return log, token
+
+
+def _check_entry(happened_at: datetime.datetime, what_happened: str, effect: str, location_text: str) -> None:
+    if not what_happened:
+        raise PactError(ERROR_WHAT_REQUIRED)
+    if len(what_happened) > WHAT_MAX_LENGTH:
+        raise PactError(ERROR_WHAT_TOO_LONG)
+    if not effect:
+        raise PactError(ERROR_EFFECT_REQUIRED)
+    if len(effect) > EFFECT_MAX_LENGTH:
+        raise PactError(ERROR_EFFECT_TOO_LONG)
+    if len(location_text) > WHERE_MAX_LENGTH:
+        raise PactError(ERROR_WHERE_TOO_LONG)
+    if happened_at > timezone.now():
+        raise PactError(ERROR_IN_FUTURE)
+
+
+def incident_log_entry_add(
+    *, log: IncidentLog, happened_at: datetime.datetime, what_happened: str, effect: str, location_text: str = ""
+) -> IncidentLogEntry:
+    """Add an incident to a log whose link is still on."""
+    what_happened, effect, location_text = what_happened.strip(), effect.strip(), location_text.strip()
+    _check_entry(happened_at, what_happened, effect, location_text)
+    with transaction.atomic():
+        # Locked so an entry cannot slip in after a concurrent revocation.
+        locked = IncidentLog.objects.select_for_update().get(pk=log.pk)
+        if locked.is_revoked:
+            raise PactError(ERROR_REVOKED)
+        entry = IncidentLogEntry(
+            log=locked,
+            happened_at=happened_at,
+            what_happened=what_happened,
+            effect=effect,
+            location_text=location_text,
+            created_at=timezone.now(),
+        )
+        entry.full_clean()
+        entry.save(force_insert=True)
+    return entry
+
+
+def incident_log_revoke(*, log: IncidentLog) -> IncidentLog:
+    """The resident turns their link off; entries stay with the concern for the team."""
+    if log.is_revoked:
+        return log
+    log.revoked_at = timezone.now()
+    log.save(update_fields=["revoked_at"])
+    return log
+
+
+def incident_log_revoke_by_staff(*, actor: User, log: IncidentLog) -> IncidentLog:
+    """The ward's team turns a log's link off (for example, if the resident says it was shared). Audited."""
+    if not can_manage_ward(actor, log.concern.ward):
+        raise PactError(ERROR_NOT_TEAM)
+    if log.is_revoked:
+        return log
+    with transaction.atomic():
+        log.revoked_at, log.revoked_by = timezone.now(), actor
+        log.save(update_fields=["revoked_at", "revoked_by"])
+        data = {"concern": log.concern.reference, "after": {"revoked_at": log.revoked_at.isoformat()}}
+        audit_record(actor=actor, action="priorities.incident_log.revoked", target=log, data=data)
+    return log
