@@ -241,6 +241,8 @@ PACT_RETENTION_DAYS = {
     "unsubscribed": env_int("PACT_RETENTION_UNSUBSCRIBED_DAYS", 30),
     # Partner information reports (never public), from when they were sent.
     "information": env_int("PACT_RETENTION_INFORMATION_DAYS", 365),
+    # Residents' incident logs, from their last entry.
+    "incident_log": env_int("PACT_RETENTION_INCIDENT_LOG_DAYS", 365),
 }
 # Response-time target per kind of feedback, in calendar days (a complaint's 10 working days ≈ 14).
 PACT_FEEDBACK_RESPONSE_DAYS = {

@@ -9,17 +9,21 @@ good. The ward's team sees the logs with the concern; they are never public.
 import datetime
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pact.audit import audit_record
 from pact.emails import email_queue
-from pact.roles import can_manage_ward
+from pact.personal_data import PersonalDataSource, retention_cutoff
+from pact.roles import AnyUser, can_manage_ward
 from priorities.errors import PactError
 from priorities.models import Concern, IncidentLog, IncidentLogEntry
 
@@ -125,3 +129,42 @@ def incident_log_revoke_by_staff(*, actor: User, log: IncidentLog) -> IncidentLo
         data = {"concern": log.concern.reference, "after": {"revoked_at": log.revoked_at.isoformat()}}
         audit_record(actor=actor, action="priorities.incident_log.revoked", target=log, data=data)
     return log
+
+
+# Retention (pact.personal_data): a log holds what a resident wrote about what happened to them,
+# which may name neighbours. It is never linked to an email address, so subject access finds
+# nothing by address; it is deleted, with its entries, a period after its last activity.
+
+
+def incident_logs_export(email: str) -> list[dict[str, Any]]:
+    """Nothing: an incident log is never linked to an address (see the source's description)."""
+    return []
+
+
+def incident_logs_erase(email: str, *, by: AnyUser) -> int:
+    return 0
+
+
+def incident_logs_expire(now: datetime.datetime) -> int:
+    """Delete logs with no new entry for PACT_RETENTION_INCIDENT_LOG_DAYS (and empty logs started
+    that long ago), entries included; returns the number of logs deleted."""
+    cutoff = retention_cutoff("incident_log", now)
+    stale = IncidentLog.objects.alias(last=Coalesce(Max("entries__created_at"), "created_at")).filter(last__lt=cutoff)
+    # Collected first: a DELETE of an aggregated queryset is not portable.
+    ids = list(stale.values_list("pk", flat=True))
+    IncidentLog.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+INCIDENT_LOGS = PersonalDataSource(
+    name="priorities.incident_logs",
+    label=_("Residents' incident logs"),
+    description=_(
+        "Logs residents keep of repeated anti-social behaviour against their concern, through a private "
+        "link. Never public and never linked to an email address, so nothing is found here by address. "
+        "Deleted, with their entries, PACT_RETENTION_INCIDENT_LOG_DAYS after the last entry."
+    ),
+    export=incident_logs_export,
+    erase=incident_logs_erase,
+    expire=incident_logs_expire,
+)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from pact.personal_data import PersonalDataSource, register_personal_data, retention_cutoff
 from pact.roles import AnyUser
 from priorities.models import Concern, Priority, Subscription
+from priorities.services.incident_logs import INCIDENT_LOGS
 from priorities.services.information import INFORMATION_REPORTS
 
 
@@ -144,3 +145,4 @@ def register() -> None:
     register_personal_data(CONCERN_CONTACT)
     register_personal_data(SUBSCRIPTIONS)
     register_personal_data(INFORMATION_REPORTS)
+    register_personal_data(INCIDENT_LOGS)
