@@ -17,3 +17,10 @@ staff_link(
     roles=(Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR),
     hint="Written answers from your wards, to raise as PACT concerns",
 )
+staff_link(
+    order=60,
+    label="Equality monitoring",
+    url_name="feedback:staff_equality_report",
+    roles=(Role.ADMINISTRATOR,),
+    hint="How far the people taking part in PACT reflect the communities they serve",
+)

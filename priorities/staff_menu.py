@@ -24,3 +24,11 @@ staff_link(
     roles=TEAM,
     hint="Incidents and sightings partner agencies reported in your wards",
 )
+staff_link(
+    order=30,
+    label="Partnership report: priorities",
+    url_name="priorities:staff_partnership_report",
+    # Professional standards are tied to no district, so the report would show them nothing.
+    roles=(Role.OFFICER, Role.CHAIR, Role.PARTNER, Role.ADMINISTRATOR),
+    hint="Every ward's priorities by district, with how long each has been open, as a table or CSV",
+)

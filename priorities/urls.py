@@ -10,6 +10,7 @@ from priorities.views import (
     updates,
     workspace,
 )
+from priorities.views.reports import urlpatterns as report_urlpatterns
 
 app_name = "priorities"
 
@@ -24,4 +25,5 @@ urlpatterns = [
     *subscriptions.urlpatterns,
     *information.urlpatterns,
     *incident_logs.urlpatterns,
+    *report_urlpatterns,
 ]

@@ -200,3 +200,12 @@ def test_csv_holds_the_same_protected_figures_and_is_audited(client, admin_user,
     assert "3" not in {row[4] for row in rows[1:]}
     audit = AuditEvent.objects.get(action="feedback.equality.exported")
     assert (audit.actor, audit.data) == (admin_user, {"group": "participants"})
+
+
+def test_staff_home_offers_the_report_to_administrators_only(client, admin_user, officer):
+    def names(user) -> set[str]:
+        client.force_login(user)
+        return {link.url_name for link in client.get(reverse("staff:home")).context["links"]}
+
+    assert "feedback:staff_equality_report" in names(admin_user)
+    assert "feedback:staff_equality_report" not in names(officer)
