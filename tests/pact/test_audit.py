@@ -29,4 +29,6 @@ def test_audit_record_without_actor_is_system(ward_a):
 def test_audit_record_masks_contact_details_wherever_they_are_nested(ward_a):
     data = {"after": {"items": [{"contact_name": "Ann", "contact_phone": "07700 900982", "contact_email": "a@b"}]}}
     stored = audit_record(actor=None, action="feedback.feedback.changed", data=data)
-    assert stored.data == {"after": {"items": [{"contact_name": "***", "contact_phone": "***", "contact_email": "***"}]}}
+    assert stored.data == {
+        "after": {"items": [{"contact_name": "***", "contact_phone": "***", "contact_email": "***"}]}
+    }
