@@ -1,32 +1,11 @@
-"""Reads of the feedback app: the equality monitoring report and the feedback triage queue."""
+"""Reads of the feedback app: the feedback triage queue, and the labels and suppression rule the
+equality report (feedback.equality_selectors) uses."""
 
-from collections import Counter
-from dataclasses import dataclass, field
-
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from feedback.models import EqualityResponse, Feedback
+from feedback.models import Feedback
 from pact.roles import AnyUser, Role, has_role, is_administrator, team_id_for, ward_ids_for
-from wards.models import District, NeighbourhoodTeam
-
-
-@dataclass
-class StrandReport:
-    """One question's answers in one area: a count per answer, None where too few to show."""
-
-    strand: str
-    label: str
-    counts: list[tuple[str, int | None]] = field(default_factory=list)
-    answered: int = 0
-
-
-@dataclass
-class AreaReport:
-    name: str
-    responses: int
-    strands: list[StrandReport]
-
+from wards.models import NeighbourhoodTeam
 
 STRAND_LABELS = {
     "age_band": "Age",
@@ -49,41 +28,6 @@ def _suppressed(counts: dict[str, int], minimum: int) -> dict[str, int | None]:
         if others:
             shown[min(others, key=lambda key: counts[key])] = None
     return shown
-
-
-def _strand(responses: list[EqualityResponse], strand: str, minimum: int) -> StrandReport:
-    choices = EqualityResponse.strand_choices(strand)
-    tally = Counter(getattr(response, strand) for response in responses if getattr(response, strand))
-    shown = _suppressed({value: tally[value] for value, _label in choices}, minimum)
-    report = StrandReport(strand=strand, label=STRAND_LABELS[strand], answered=sum(tally.values()))
-    report.counts = [(str(label), shown[value]) for value, label in choices]
-    return report
-
-
-def _area(name: str, responses: list[EqualityResponse], minimum: int) -> AreaReport:
-    return AreaReport(
-        name=name,
-        responses=len(responses),
-        strands=[_strand(responses, strand, minimum) for strand in EqualityResponse.STRANDS],
-    )
-
-
-def equality_report(*, context: str | None = None, minimum: int | None = None) -> list[AreaReport]:
-    """Force-wide, then per district: how the people taking part describe themselves.
-
-    Only aggregates leave this function, and any group smaller than ``minimum`` (default
-    settings.PACT_EQUALITY_MINIMUM, 10) is suppressed.
-    """
-    minimum = settings.PACT_EQUALITY_MINIMUM if minimum is None else minimum
-    queryset = EqualityResponse.objects.all()
-    if context:
-        queryset = queryset.filter(context=context)
-    responses = list(queryset.only("district_id", *EqualityResponse.STRANDS))
-    areas = [_area("Kent and Medway", responses, minimum)]
-    for district in District.objects.order_by("name"):
-        mine = [response for response in responses if response.district_id == district.pk]
-        areas.append(_area(district.name, mine, minimum))
-    return areas
 
 
 def feedback_queue_for(*, user: AnyUser, status: str | None = None) -> QuerySet[Feedback]:

@@ -5,7 +5,7 @@ import time_machine
 
 from feedback.forms import EqualityForm
 from feedback.models import EqualityResponse
-from feedback.selectors import _suppressed, equality_report
+from feedback.selectors import _suppressed
 from feedback.services import equality_record
 from tests.wards.factories import DistrictFactory
 
@@ -42,38 +42,6 @@ def test_equality_record_drops_unknown_answers(district):
     response = equality_record(context=FEEDBACK, district=district, answers={"sex": "dragon", "disability": "no"})
 
     assert (response.sex, response.disability) == ("", "no")
-
-
-def _responses(district, sexes: dict[str, int]) -> None:
-    for sex, count in sexes.items():
-        for _ in range(count):
-            equality_record(context=FEEDBACK, district=district, answers={"sex": sex})
-
-
-def test_equality_report_counts_per_area_against_a_hand_count(district):
-    other = DistrictFactory(name="Ashford")
-    _responses(district, {"female": 12, "male": 15, "prefer_not": 10})
-    _responses(other, {"female": 11, "male": 10})
-
-    areas = {area.name: area for area in equality_report(minimum=10)}
-
-    sex = {strand.strand: strand for strand in areas["Kent and Medway"].strands}["sex"]
-    assert dict(sex.counts) == {"Female": 23, "Male": 25, "Prefer not to say": 10}
-    assert sex.answered == 58
-    medway_sex = {strand.strand: strand for strand in areas["Medway"].strands}["sex"]
-    assert dict(medway_sex.counts) == {"Female": 12, "Male": 15, "Prefer not to say": 10}
-    assert areas["Ashford"].responses == 21
-
-
-def test_equality_report_suppresses_small_groups_and_what_would_reveal_them(district):
-    _responses(district, {"female": 14, "male": 20, "prefer_not": 3})
-
-    medway = {area.name: area for area in equality_report(minimum=10)}["Medway"]
-    sex = {strand.strand: strand for strand in medway.strands}["sex"]
-
-    # 3 is too few to show; with only it hidden, 37 - 14 - 20 would give it away, so the next
-    # smallest (14) is hidden as well.
-    assert dict(sex.counts) == {"Female": None, "Male": 20, "Prefer not to say": None}
 
 
 @pytest.mark.parametrize(
