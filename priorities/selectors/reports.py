@@ -11,9 +11,17 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from pact.roles import AnyUser, Role, chaired_panel_ids, has_role, is_administrator, team_id_for
+from pact.roles import (
+    AnyUser,
+    Role,
+    chaired_panel_ids,
+    has_role,
+    is_administrator,
+    partner_ward_ids_for,
+    team_id_for,
+)
 from priorities.models import Panel, Priority, ProgressEntry
-from wards.models import District, NeighbourhoodTeam
+from wards.models import District, NeighbourhoodTeam, Ward
 
 ACTIVE = ""  # the default status filter: current or in progress
 
@@ -41,7 +49,8 @@ def report_district_ids_for(user: AnyUser) -> frozenset[int] | None:
     """The districts whose priorities the user may report on; None means every district.
 
     Administrators: all. An officer: their team's district. A chair: the districts of their
-    panels' wards. A partner: the districts of the priorities their agency is named on.
+    panels' wards. A partner: the districts of the wards their agency works in, and of the
+    priorities it is named on.
     """
     if is_administrator(user):
         return None
@@ -55,6 +64,7 @@ def report_district_ids_for(user: AnyUser) -> frozenset[int] | None:
     if has_role(user, Role.PARTNER) and user.pk is not None:
         named = Priority.objects.filter(partners__users__user_id=user.pk).values_list("ward__district_id", flat=True)
         ids |= set(named)
+        ids |= set(Ward.objects.filter(pk__in=partner_ward_ids_for(user)).values_list("district_id", flat=True))
     return frozenset(ids)
 
 

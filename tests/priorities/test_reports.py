@@ -109,6 +109,19 @@ def test_partner_sees_the_districts_of_the_priorities_their_agency_is_named_on(c
     assert "Parking on the pavements" not in page
 
 
+def test_partner_sees_the_districts_of_the_wards_their_agency_works_in(client, ward_a, ward_b):
+    partner = PartnerUserFactory()
+    partner.agency.wards.add(ward_b)
+    _priority(ward_a, "Speeding on the London Road")
+    _priority(ward_b, "Parking on the pavements")
+    client.force_login(partner.user)
+
+    page = client.get(URL).content.decode()
+
+    assert "Parking on the pavements" in page
+    assert "Speeding on the London Road" not in page
+
+
 def test_staff_with_no_district_are_told_why_and_shown_nothing(client, ward_a):
     _priority(ward_a, "Speeding on the London Road")
     client.force_login(UserFactory(username="standards", roles=["professional_standards"]))
