@@ -12,6 +12,7 @@ One cache round trip fetches the version and the entry together. The cache is a 
 never a dependency: when it is unreachable (Redis down) pages are built from the database.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -79,6 +80,12 @@ def public_fragment(name: str, key: str, build: Callable[[], Any]) -> Any:
     return value
 
 
+def _page_key(path: str) -> str:
+    # A digest, not the path itself: an address may hold spaces, control characters or run to
+    # thousands of characters, which cache backends refuse (memcached) or warn about (locmem).
+    return f"page:{hashlib.sha256(path.encode()).hexdigest()}"
+
+
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve a public GET page from the cache to visitors without a session."""
 
@@ -86,7 +93,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method != "GET" or request.GET or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
-        cache_key = f"page:{request.path}"
+        cache_key = _page_key(request.path)
         version, kept = _lookup(cache_key)
         if kept is not None:
             return HttpResponse(kept, content_type="text/html; charset=utf-8")

@@ -96,3 +96,13 @@ def test_public_fragment_does_not_keep_none():
     public_fragment("thing", "missing", build)
 
     assert len(built) == 2
+
+
+@pytest.mark.parametrize("path", ["/wards/ /", "/teams/a\x7fb/", "/wards/" + "x" * 300 + "/"])
+def test_public_page_caches_any_address_without_a_cache_key_warning(counted_view, rf, path):
+    # filterwarnings=error turns locmem's CacheKeyWarning (spaces, control characters, more than
+    # 250 characters) into a failure, as tests/pact/test_bad_input.py found for odd addresses.
+    first = counted_view(rf.get(path))
+    second = counted_view(rf.get(path))
+
+    assert second.content == first.content == b"render 1"
