@@ -51,11 +51,15 @@ def _missing(marker: str) -> str | None:
         return "a real worker needs a shared database: set DATABASE_URL to PostgreSQL"
     if marker == "browser" and not CHROMIUM:
         return "needs Debian's chromium package"
+    if marker == "faults":
+        from tests.faults.servers import missing_tools
+
+        return missing_tools()
     return None
 
 
 def pytest_runtest_setup(item):
-    for marker in ("postgres", "redis", "worker", "browser"):
+    for marker in ("postgres", "redis", "worker", "browser", "faults"):
         if item.get_closest_marker(marker) is None:
             continue
         reason = _missing(marker)
