@@ -62,8 +62,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before WhiteNoise, so static files carry the policy headers too.
-    "pact.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,7 +180,18 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request that asks for a task must not hang when Redis is down: fail fast, and the
 # periodic jobs pick the work up from the database later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A message a worker took but never acknowledged (the worker was killed, with the task
+# running or waiting in its prefetch) is put back on the queue this long after it was taken,
+# by a sweep every tenth of that (at most 10 s). Keep it well above the hard time limit: a
+# message held longer is delivered again while the first copy may still run.
+PACT_CELERY_VISIBILITY_TIMEOUT = env_int("PACT_CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": PACT_CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": min(10, max(1, PACT_CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # The queue tasks are sent to when none is named. Tests give a worker and beat their own
 # queue so that runs on a shared Redis never take each other's tasks.
@@ -287,15 +296,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("PACT_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
-# Request bodies: anything bigger, or with more fields, is refused with 400 before a view sees
-# it. A text field at its limit (2,000 characters; 5,000 for feedback and news) of 4-byte
-# characters is at most 60 KB percent-encoded, so 1 MiB holds a survey of over 15 such
-# answers; the most fields any page posts are the admin's 100-row change list actions (~110).
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("PACT_MAX_BODY_BYTES", 1_048_576)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("PACT_MAX_BODY_BYTES", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
-# No form of PACT takes a file: a request with any file part is refused (400) before Django
-# would stream it, of any size, to a temporary file. A form that takes files raises this.
-DATA_UPLOAD_MAX_NUMBER_FILES = 0
 
 LOGGING = {
     "version": 1,
