@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the policy headers too.
+    "pact.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -296,8 +298,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("PACT_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("PACT_MAX_BODY_BYTES", 2_621_440)
+# Request bodies: anything bigger, or with more fields, is refused with 400 before a view sees
+# it. A text field at its limit (2,000 characters; 5,000 for feedback and news) of 4-byte
+# characters is at most 60 KB percent-encoded, so 1 MiB holds a survey of over 15 such
+# answers; the most fields any page posts are the admin's 100-row change list actions (~110).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("PACT_MAX_BODY_BYTES", 1_048_576)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# No form of PACT takes a file: a request with any file part is refused (400) before Django
+# would stream it, of any size, to a temporary file. A form that takes files raises this.
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
 
 LOGGING = {
     "version": 1,
