@@ -140,7 +140,11 @@ def survey_answer_raise_concern(*, actor: AnyUser, answer: SurveyAnswer, categor
     """Raise a written survey answer as a PACT concern for the ward of the person's postcode,
     once; only staff who run that ward. Returns the concern's reference."""
     with transaction.atomic():
-        locked = SurveyAnswer.objects.select_for_update().select_related("question", "response__ward").get(pk=answer.pk)
+        locked = (
+            SurveyAnswer.objects.select_for_update(of=("self",))
+            .select_related("question", "response__ward")
+            .get(pk=answer.pk)
+        )
         if locked.question.kind != SurveyQuestion.Kind.TEXT or not locked.text:
             raise FeedbackError(ERROR_NOT_A_COMMENT)
         if locked.concern_reference:
