@@ -42,9 +42,18 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def keyed_digest(text: str, *, length: int = 24) -> str:
+    """A keyed hash of ``text`` (an address, a username): countable, but never the thing itself."""
+    return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()[:length]
+
+
 def _client_key(request: HttpRequest) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256)
-    return digest.hexdigest()[:24]
+    return keyed_digest(client_address(request))
+
+
+def client_key(request: HttpRequest) -> str:
+    """The keyed hash that stands for this client's address wherever clients are counted."""
+    return _client_key(request)
 
 
 def rate_limit_exceeded(request: HttpRequest, rule: RateLimit) -> bool:
@@ -58,6 +67,12 @@ def rate_limit_exceeded(request: HttpRequest, rule: RateLimit) -> bool:
     except (RedisError, ConnectionError, OSError, ValueError):
         logger.warning("rate limit for %s not counted: cache unreachable", rule.scope)
         return False
+
+
+# Staff sign-in: every POST of the sign-in and second-factor forms counts, before any
+# password or code is checked. Failed attempts are also counted in the database for lockouts
+# (pact.sign_in), which hold when this limit cannot be counted.
+SIGN_IN_RATE = RateLimit(scope="sign-in", limit=20, window_seconds=60)
 
 
 # The read APIs are limited as data.police.uk limits its own: a leaky bucket per client that

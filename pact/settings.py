@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pact.middleware.StaffAreaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -126,6 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The model backend, loading each signed-in user's second factor with the user (pact.two_factor).
+AUTHENTICATION_BACKENDS = ["pact.auth_backend.PactBackend"]
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "home"
@@ -297,6 +300,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("PACT_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A signed-in session also ends after this long without a request (pact.sign_in).
+PACT_SESSION_IDLE_SECONDS = env_int("PACT_SESSION_IDLE_SECONDS", 30 * 60)
+# Staff sign-in lockouts (pact.sign_in): this many failed passwords or codes for one account,
+# or from one address, within the window lock it for PACT_SIGN_IN_LOCK_SECONDS. Raise the
+# address limit where many staff share one outgoing address.
+PACT_SIGN_IN_ACCOUNT_FAILURES = env_int("PACT_SIGN_IN_ACCOUNT_FAILURES", 5)
+PACT_SIGN_IN_ADDRESS_FAILURES = env_int("PACT_SIGN_IN_ADDRESS_FAILURES", 20)
+PACT_SIGN_IN_FAILURE_WINDOW_SECONDS = env_int("PACT_SIGN_IN_FAILURE_WINDOW_SECONDS", 15 * 60)
+PACT_SIGN_IN_LOCK_SECONDS = max(60, env_int("PACT_SIGN_IN_LOCK_SECONDS", 15 * 60))
 X_FRAME_OPTIONS = "DENY"
 # Request bodies: anything bigger, or with more fields, is refused with 400 before a view sees
 # it. A text field at its limit (2,000 characters; 5,000 for feedback and news) of 4-byte
@@ -312,7 +324,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Logs carry ids, never personal data; this filter masks any email address or full
+    # postcode that reaches a log line or a traceback all the same.
+    "filters": {"personal_data": {"()": "pact.log_filters.MaskPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("PACT_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own default adds a second console handler to "django" when DEBUG is on.

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from pact import api
-from pact.views import personal_data, public, staff
+from pact.views import personal_data, public, staff, two_factor
 from priorities.api.urls import urlpatterns as priorities_api
 from wards.api.urls import urlpatterns as wards_api
 
@@ -11,6 +11,10 @@ staff_patterns = (
         path("", staff.staff_home, name="home"),
         path("sign-in/", staff.SignInView.as_view(), name="login"),
         path("sign-out/", staff.SignOutView.as_view(), name="logout"),
+        path("two-factor/", two_factor.manage, name="two_factor"),
+        path("two-factor/set-up/", two_factor.setup, name="two_factor_setup"),
+        path("two-factor/check/", two_factor.check, name="two_factor_check"),
+        path("two-factor/backup-codes/", two_factor.backup_codes_new, name="two_factor_backup_codes"),
         path("personal-data/", personal_data.search, name="personal_data"),
         path("personal-data/export/", personal_data.export, name="personal_data_export"),
         path("personal-data/erase/", personal_data.erase, name="personal_data_erase"),

@@ -104,6 +104,34 @@ def _clear_cache():
 factory.random.reseed_random("pact")
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """``client.force_login(user)`` signs in as the sign-in pages do: the session gets its start
+    time (pact.sign_in) and, unless ``second_factor=False``, the user a confirmed authenticator
+    and the session the verified mark (pact.two_factor), exactly as a right code leaves them.
+    tests/pact/test_two_factor*.py drive the real pages."""
+    from django.test import Client
+
+    from pact.sign_in import session_start
+    from pact.two_factor import SESSION_VERIFIED, session_mark_verified
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, *, second_factor=True):
+        original(self, user, backend)
+        session = self.session
+        session_start(session)
+        if second_factor:
+            from tests.pact.factories import confirmed_second_factor
+
+            session_mark_verified(session, factor_id=confirmed_second_factor(user).pk)
+        else:
+            session.pop(SESSION_VERIFIED, None)
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def ward_a(db):
     from tests.wards.factories import WardFactory

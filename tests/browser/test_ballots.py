@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, assert_accessible
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.pact.factories import UserFactory
 from tests.priorities.factories import ballot_meeting
 from tests.wards.factories import WardFactory
@@ -20,11 +20,7 @@ def meeting():
 
 
 def _sign_in(page) -> None:
-    page.goto("/staff/sign-in/?next=/staff/ballots/")
-    page.get_by_label("Username").fill("pat")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/staff/ballots/$"))
+    sign_in(page, "pat", next_path="/staff/ballots/")
 
 
 def _vote(page, member: str, *options: str) -> None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from priorities.services import updates as services
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import axe_violations, describe, sign_in
 from tests.priorities.test_updates_services import UTC, held_on, make_priority, progress, publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,11 +52,7 @@ def test_update_page_on_a_phone_has_no_accessibility_violations(mobile_page, upd
 
 
 def test_officer_corrects_an_update(page, officer, update):
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill("officer")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/staff/$"))
+    sign_in(page, "officer")
 
     page.goto(reverse("priorities:staff_update_list"))
     assert axe_violations(page) == [], describe(axe_violations(page))

@@ -1,6 +1,8 @@
 import factory
+import pyotp
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,3 +22,28 @@ class UserFactory(factory.django.DjangoModelFactory):
         # get_or_create: transactional tests flush the groups the data migration made.
         for name in extracted or ():
             self.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+class SecondFactorFactory(factory.django.DjangoModelFactory):
+    """A user's confirmed authenticator app; ``totp(factor).now()`` is its current code."""
+
+    class Meta:
+        model = "pact.SecondFactor"
+        django_get_or_create = ["user"]
+
+    user = factory.SubFactory(UserFactory)
+    key = factory.LazyFunction(lambda: pyotp.random_base32(32))
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def totp(factor) -> pyotp.TOTP:
+    return pyotp.TOTP(factor.key)
+
+
+def confirmed_second_factor(user):
+    """The user's authenticator, confirmed (as a right first code would leave it)."""
+    factor = SecondFactorFactory(user=user)
+    if factor.confirmed_at is None:
+        factor.confirmed_at = timezone.now()
+        factor.save(update_fields=["confirmed_at"])
+    return factor

@@ -48,13 +48,14 @@ def test_staff_home_refuses_deactivated_staff(client, officer):
     assert client.get(STAFF_HOME).status_code in {302, 403}
 
 
-def test_sign_in_with_right_password_reaches_staff_home(client, officer):
+def test_sign_in_with_right_password_asks_for_the_second_factor_before_the_staff_home(client, officer):
     response = client.post(
         reverse("staff:login"), {"username": "officer", "password": "correct horse battery staple"}, follow=True
     )
 
-    assert response.redirect_chain[-1][0] == STAFF_HOME
+    assert response.redirect_chain[-1][0] == f"{reverse('staff:two_factor_setup')}?next=%2Fstaff%2F"
     assert response.status_code == 200
+    assert client.get(STAFF_HOME).status_code == 302
 
 
 def test_sign_in_with_wrong_password_shows_error_summary(client, officer):

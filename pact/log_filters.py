@@ -1,0 +1,30 @@
+"""Keep personal data out of the logs.
+
+Code logs ids, never personal data, but a library's message or a traceback may still carry
+an email address (an SMTP refusal names its recipient) or a resident's postcode (a search).
+This filter, on every handler, masks both before a line is written.
+"""
+
+import logging
+import re
+
+EMAIL = re.compile(r"[^\s<>()\[\]'\",;:/=?&]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# A full UK postcode: the outward code is kept (a district, not a person's address).
+POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)(?:\s|\+|%20)*([0-9][A-Z]{2})\b", re.IGNORECASE)
+
+
+def mask(text: str) -> str:
+    return POSTCODE.sub(r"\1 ***", EMAIL.sub("<email>", text))
+
+
+class MaskPersonalData(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask(record.exc_text)
+        return True
