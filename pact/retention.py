@@ -10,14 +10,16 @@ Erasing deletes every row to the address except one being sent at that moment (t
 dispatcher holds it; it is sent or failed within minutes and retention removes it later).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from pact.models import OutboundEmail
+from pact.models import OutboundEmail, SignInFailure, SignInLockout
 from pact.personal_data import PersonalDataSource, register_personal_data, retention_cutoff
 from pact.roles import AnyUser
 
@@ -71,6 +73,48 @@ OUTBOUND_EMAIL = PersonalDataSource(
 )
 
 
+# Staff sign-in: sessions and the records that drive lockouts. Sessions hold who is signed in;
+# failures and lockouts hold keyed hashes of usernames and client addresses (pact.sign_in).
+# None of it is found by a resident's address, so export and erasure have nothing to do.
+
+SIGN_IN_LOCKOUT_KEPT = timedelta(days=90)
+
+
+def sign_in_export(email: str) -> list[dict[str, Any]]:
+    return []
+
+
+def sign_in_erase(email: str, *, by: AnyUser) -> int:
+    return 0
+
+
+def sign_in_expire(now: datetime) -> int:
+    """Delete expired sessions, failures older than the lockout window (they no longer count)
+    and lockouts that ended more than 90 days ago (kept meanwhile to answer "why was I locked
+    out?")."""
+    sessions, _per_model = Session.objects.filter(expire_date__lt=now).delete()
+    window = timedelta(seconds=settings.PACT_SIGN_IN_FAILURE_WINDOW_SECONDS)
+    failures, _per_model = SignInFailure.objects.filter(created_at__lt=now - window).delete()
+    ended = Q(locked_until__lt=now - SIGN_IN_LOCKOUT_KEPT) | Q(cleared_at__lt=now - SIGN_IN_LOCKOUT_KEPT)
+    lockouts, _per_model = SignInLockout.objects.filter(ended).delete()
+    return sessions + failures + lockouts
+
+
+SIGN_IN = PersonalDataSource(
+    name="pact.sign_in",
+    label=_("Staff sign-in records"),
+    description=_(
+        "Staff sessions, failed sign-ins and lockouts (usernames and client addresses only as keyed "
+        "hashes). Never linked to a resident's address. Expired sessions and failures older than the "
+        "lockout window are deleted; lockouts 90 days after they ended."
+    ),
+    export=sign_in_export,
+    erase=sign_in_erase,
+    expire=sign_in_expire,
+)
+
+
 def register() -> None:
-    """Declare the outbox's source (called from PactConfig.ready())."""
+    """Declare pact's sources (called from PactConfig.ready())."""
     register_personal_data(OUTBOUND_EMAIL)
+    register_personal_data(SIGN_IN)
