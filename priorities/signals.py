@@ -10,13 +10,20 @@ def _bump(sender, **kwargs) -> None:
     public_cache_bump()
 
 
+def _bump_for_concern(sender, instance: models.Concern, created: bool = False, **kwargs) -> None:
+    # A concern a resident has just raised awaits moderation and is shown nowhere public, and
+    # residents raise them all day: bumping for it would empty every cached page each time.
+    if created and instance.status not in models.Concern.PUBLIC_STATUSES:
+        return
+    public_cache_bump()
+
+
 PUBLIC_MODELS = (
     models.Category,
     models.PlanPriority,
     models.PartnerAgency,
     models.Panel,
     models.Event,
-    models.Concern,
     models.Priority,
     models.Ballot,
     models.BallotOption,
@@ -29,5 +36,7 @@ def connect() -> None:
     for model in PUBLIC_MODELS:
         post_save.connect(_bump, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
         post_delete.connect(_bump, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
+    post_save.connect(_bump_for_concern, sender=models.Concern, dispatch_uid="public-cache-save-Concern")
+    post_delete.connect(_bump, sender=models.Concern, dispatch_uid="public-cache-delete-Concern")
     for through in (models.Event.wards.through, models.Panel.wards.through, models.Priority.partners.through):
         m2m_changed.connect(_bump, sender=through, dispatch_uid=f"public-cache-m2m-{through.__name__}")
