@@ -37,4 +37,6 @@ COPY --from=assets --chown=root:root /src/static/build/ static/build/
 # directory (a volume) and to the collected static files.
 USER pact
 EXPOSE 8000
-CMD ["gunicorn", "pact.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The access log leaves out the client's address and the query string (a searched postcode).
+CMD ["gunicorn", "pact.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
+     "--access-logformat", "%(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(M)sms"]

@@ -130,3 +130,14 @@ def test_dockerfile_builds_assets_with_node_and_runs_on_python_slim(dockerfile):
     assert "npm ci" in dockerfile
     assert "node scripts/build-assets.mjs" in dockerfile
     assert "\nUSER " in dockerfile
+
+
+def test_access_logs_leave_out_client_addresses_and_query_strings(compose, dockerfile):
+    # A query string can hold a searched postcode; %(h)s is the client's address; %(r)s and
+    # %(q)s carry the query string.
+    web = " ".join(compose["services"]["web"]["command"])
+    for command in (web, dockerfile.split("CMD", 1)[1]):
+        assert "--access-logformat" in command
+        assert "%(U)s" in command
+        for field in ("%(h)s", "%(r)s", "%(q)s", "%(a)s"):
+            assert field not in command
