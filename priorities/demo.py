@@ -26,11 +26,12 @@ from priorities.models import (
     Panel,
     PanelMember,
     PartnerAgency,
+    PartnerUser,
     PlanPriority,
     ProgressEntry,
 )
 from priorities.services import ballots, concerns, events, priorities, progress
-from wards.models import NeighbourhoodTeam, Officer
+from wards.models import NeighbourhoodTeam, Officer, Ward
 
 UK = ZoneInfo("Europe/London")
 PLAN = "Making Kent Safer 2022–25"
@@ -324,4 +325,21 @@ def demo_history_create() -> DemoResult:
         result.panels += 1
         result.ballots += ballots_made
         result.priorities += adopted
+    demo_partner_link()
     return result
+
+
+def demo_partner_link() -> None:
+    """Each district council works in its district's wards, and the demo partner account (of
+    create_demo_staff) acts for the first team's council, so it can send information."""
+    first = NeighbourhoodTeam.objects.select_related("district").order_by("slug").first()
+    if first is None:
+        return
+    with transaction.atomic():
+        for council in PartnerAgency.objects.filter(kind=PartnerAgency.Kind.COUNCIL, name__endswith=" Council"):
+            wards = Ward.objects.filter(district__name=council.name.removesuffix(" Council"))
+            council.wards.add(*wards)
+        user = User.objects.filter(username="demo-partner").first()
+        council = PartnerAgency.objects.filter(name=f"{first.district.name} Council").first()
+        if user is not None and council is not None:
+            PartnerUser.objects.get_or_create(user=user, defaults={"agency": council})

@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from priorities.models import Ballot, Category, Event, Panel, Priority
@@ -62,6 +63,21 @@ def test_demo_history_makes_demo_chair_chair_of_the_first_panel(team):
     _run()
 
     assert Panel.objects.get().members.get(role="chair").user == demo_chair
+
+
+def test_demo_partner_acts_for_the_first_councils_wards_and_can_send_information(client, team):
+    from pact.roles import partner_ward_ids_for
+
+    demo_partner = UserFactory(username="demo-partner", roles=["partner"])
+
+    _run()
+    _run()
+
+    agency = demo_partner.partner.agency
+    assert agency.name == f"{team.district.name} Council"
+    assert set(partner_ward_ids_for(demo_partner)) == set(team.wards.values_list("pk", flat=True))
+    client.force_login(demo_partner)
+    assert client.get(reverse("priorities:partner_information_new")).status_code == 200
 
 
 def test_demo_history_needs_teams_first():
