@@ -3,6 +3,7 @@ the PACT cycle itself (meetings, concerns, ballots, priorities) is run from the 
 so the admin shows those read-only, for looking things up."""
 
 from django.contrib import admin
+from django.db.models import URLField
 
 from pact.admin import AuditedAdmin
 from priorities import models
@@ -66,6 +67,8 @@ class EventAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["title", "wards__name"]
     date_hierarchy = "starts_at"
+    # As the staff event form: a joining link typed without a scheme is https (and Django 6's default).
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(models.Concern)
