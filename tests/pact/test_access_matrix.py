@@ -261,7 +261,7 @@ MATRIX: dict[str, Entry] = {
     "priorities:staff_news_delete": Entry(TEAMS_WARD, of("news")),
     # Monthly updates. A syndication feed answers every method alike.
     "priorities:update_archive": Entry(PUBLIC, team_slug),
-    "priorities:update_feed": Entry(PUBLIC_FORM, team_slug),
+    "priorities:update_feed": Entry(PUBLIC, team_slug),
     "priorities:update_detail": Entry(PUBLIC, update_month),
     "priorities:update_revisions": Entry(PUBLIC, update_month),
     "priorities:staff_update_list": Entry(staff(*TEAM_ONLY)),

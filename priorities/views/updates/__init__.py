@@ -1,6 +1,7 @@
 """URLs of the updates pages (public.py for residents, staff.py for signed-in staff)."""
 
 from django.urls import path, re_path
+from django.views.decorators.http import require_safe
 
 from priorities.feeds import TeamUpdatesFeed
 from priorities.views.updates import public, staff
@@ -10,7 +11,8 @@ _TEAM = r"(?P<slug>[-a-zA-Z0-9_]+)"
 
 urlpatterns: list = [
     path("teams/<slug:slug>/updates/", public.update_archive, name="update_archive"),
-    path("teams/<slug:slug>/updates/feed/", TeamUpdatesFeed(), name="update_feed"),
+    # A feed is read, never posted to (GET and HEAD only, like every other public page).
+    path("teams/<slug:slug>/updates/feed/", require_safe(TeamUpdatesFeed()), name="update_feed"),
     re_path(rf"^teams/{_TEAM}/updates/{_MONTH}/$", public.update_detail, name="update_detail"),
     re_path(rf"^teams/{_TEAM}/updates/{_MONTH}/revisions/$", public.update_revisions, name="update_revisions"),
     path("staff/updates/", staff.update_list, name="staff_update_list"),
