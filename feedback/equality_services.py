@@ -7,11 +7,8 @@ way surveys refuse them: only a keyed hash of a random token in a signed cookie 
 """
 
 import datetime
-import hashlib
-import hmac
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.errors import FeedbackError
 from feedback.models import EqualityRepeatKey, EqualityResponse
+from feedback.repeat import repeat_key
 from feedback.services import equality_record
 from pact.audit import audit_record
 from pact.meetings import MeetingFacts
@@ -44,10 +42,7 @@ PARTICIPANT_CONTEXTS = (EqualityResponse.Context.MEETING_ATTENDEE, EqualityRespo
 
 def equality_repeat_key(*, scope: str, token: str) -> str:
     """The keyed hash kept for a browser's token and what it answered; blank without a token."""
-    if not token:
-        return ""
-    message = f"equality:{scope}:{token}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return repeat_key(f"equality:{scope}", token)
 
 
 def meeting_answer_window_error(meeting: MeetingFacts, now: datetime.datetime | None = None) -> str | None:

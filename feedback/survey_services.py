@@ -5,17 +5,15 @@ people: the browser holds a random token in a signed cookie, and only a keyed ha
 token and the survey is stored, so the token cannot be traced back or matched across surveys.
 """
 
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback.errors import FeedbackError
 from feedback.models import Survey, SurveyAnswer, SurveyChoice, SurveyQuestion, SurveyResponse
+from feedback.repeat import repeat_key
 from pact.audit import audit_record
 from pact.intake import ConcernIntakeError, concern_intake
 from pact.roles import AnyUser
@@ -52,10 +50,7 @@ def survey_is_open(survey: Survey) -> bool:
 
 def repeat_key_for(*, survey: Survey, token: str) -> str:
     """The keyed hash stored for a browser's token; blank when the browser sent none."""
-    if not token:
-        return ""
-    message = f"survey:{survey.pk}:{token}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return repeat_key(f"survey:{survey.pk}", token)
 
 
 def _ward_for_postcode(survey: Survey, postcode: str) -> Ward | None:

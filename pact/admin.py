@@ -65,8 +65,27 @@ class PactGroupAdmin(AuditedAdmin, GroupAdmin):
     pass
 
 
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Administrators read these rows; nobody adds, edits or deletes them here."""
+
+    def has_module_permission(self, request) -> bool:
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(_ReadOnlyAdmin):
     """The audit trail: administrators read it; nobody edits it."""
 
     list_display = ["created_at", "actor_label", "action", "object_type", "object_id"]
@@ -74,39 +93,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "action", "object_id"]
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
 
-    def has_module_permission(self, request) -> bool:
-        return is_administrator(request.user)
 
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class _ActionOnlyAdmin(admin.ModelAdmin):
+class _ActionOnlyAdmin(_ReadOnlyAdmin):
     """Administrators read these rows and act on them only through the audited actions."""
-
-    def has_module_permission(self, request) -> bool:
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_act_permission(self, request) -> bool:
         return is_administrator(request.user)

@@ -21,7 +21,7 @@ from feedback.equality_services import (
     equality_answer,
 )
 from feedback.models import EqualityRepeatKey, EqualityResponse
-from feedback.views.equality.public import ERROR_RATE_LIMITED, TOKEN_COOKIE
+from feedback.views.equality.public import ERROR_RATE_LIMITED, TOKEN
 from pact.forms import ERROR_HONEYPOT
 from pact.models import AuditEvent
 from tests.priorities.factories import ChairFactory, MeetingFactory, PanelFactory
@@ -112,7 +112,7 @@ def test_a_second_answer_from_the_same_browser_is_refused(client, meeting):
 
 def test_the_browser_keeps_only_a_token_and_the_database_only_its_keyed_hash(client, meeting):
     client.get(_url(meeting))
-    token = client.cookies[TOKEN_COOKIE]
+    token = client.cookies[TOKEN.cookie]
     client.post(_url(meeting), _answers())
 
     assert token["path"] == _url(meeting)

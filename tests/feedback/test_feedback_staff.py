@@ -214,3 +214,11 @@ def test_feedback_queue_runs_the_same_queries_whatever_its_length(
         response = client.get(reverse("feedback:staff_queue"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == items
+
+
+def test_feedback_queue_pages_keep_the_status_filter(client, sergeant, ward_a):
+    for _ in range(26):
+        _give(ward=ward_a)
+    client.force_login(sergeant)
+    page = client.get(reverse("feedback:staff_queue"), {"status": "received"}).content.decode()
+    assert 'href="?status=received&amp;page=2"' in page

@@ -179,3 +179,14 @@ def test_answers_without_a_ward_or_not_written_cannot_be_raised(admin_user, ques
         survey_services.survey_answer_raise_concern(
             actor=admin_user, answer=scored, category_slug="speeding", description="x"
         )
+
+
+def test_written_answers_are_paged_25_at_a_time(client, admin_user, question, ward_a):
+    for number in range(26):
+        _written(question, ward_a, f"Answer number {number}")
+    client.force_login(admin_user)
+    first = client.get(_comments_url(question)).content.decode()
+    assert "Answer number 25" in first
+    assert "Answer number 0<" not in first
+    assert 'href="?page=2"' in first
+    assert "Answer number 0<" in client.get(_comments_url(question) + "?page=2").content.decode()

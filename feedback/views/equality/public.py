@@ -6,7 +6,6 @@ sent back only to the page that set it, and only a keyed hash of it is stored, t
 obvious second set of answers. The answers are stored apart, with the district and month only.
 """
 
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,15 +20,14 @@ from feedback.equality_selectors import equality_already_answered
 from feedback.equality_services import equality_answer, meeting_answer_window_error
 from feedback.errors import FeedbackError
 from feedback.models import EqualityResponse
+from feedback.repeat import RepeatToken
 from pact.abuse import RateLimit, rate_limit_exceeded
 from pact.meetings import MeetingFacts, PanelFacts, meeting_facts, panel_facts
 
 ANSWER_LIMIT = RateLimit(scope="equality", limit=10, window_seconds=3600)
 ERROR_RATE_LIMITED = _("You have sent these questions 10 times in the last hour. Wait an hour and try again.")
 MESSAGE_ANSWERED = _("Thank you: your answers have been sent")
-TOKEN_COOKIE = "pact_about_you"  # noqa: S105 (a cookie name, not a secret)
-TOKEN_SALT = "feedback.equality.repeat"  # noqa: S105
-TOKEN_AGE = 60 * 60 * 24 * 365
+TOKEN = RepeatToken(cookie="pact_about_you", salt="feedback.equality.repeat")
 
 
 @dataclass(frozen=True)
@@ -57,25 +55,6 @@ def _panel(pk: int) -> PanelFacts:
     return panel
 
 
-def _token(request: HttpRequest) -> str:
-    return request.get_signed_cookie(TOKEN_COOKIE, default="", salt=TOKEN_SALT, max_age=TOKEN_AGE)
-
-
-def _with_token(request: HttpRequest, response: HttpResponse, token: str) -> HttpResponse:
-    # Scoped to this page's own path: the token travels nowhere else on the site.
-    response.set_signed_cookie(
-        TOKEN_COOKIE,
-        token,
-        salt=TOKEN_SALT,
-        max_age=TOKEN_AGE,
-        path=request.path,
-        secure=request.is_secure(),
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
-
-
 def _answer(request: HttpRequest, form: AboutYouForm, subject: _Subject, token: str) -> int:
     """Record valid answers; the HTTP status of the page to show again when they are refused."""
     if rate_limit_exceeded(request, ANSWER_LIMIT):
@@ -96,7 +75,7 @@ def _answer(request: HttpRequest, form: AboutYouForm, subject: _Subject, token: 
 
 
 def _about_you(request: HttpRequest, subject: _Subject, done: HttpResponse) -> HttpResponse:
-    token = _token(request) or secrets.token_urlsafe(24)
+    token = TOKEN.read(request)
     context = {"meeting": subject.meeting, "panel": subject.panel, "minimum": settings.PACT_EQUALITY_MINIMUM}
     if request.method == "GET" and equality_already_answered(scope=subject.scope, token=token):
         return render(request, "feedback/equality/already.html", context)
@@ -106,9 +85,10 @@ def _about_you(request: HttpRequest, subject: _Subject, done: HttpResponse) -> H
         status = _answer(request, form, subject, token)
         if not status:
             messages.success(request, MESSAGE_ANSWERED)
-            return _with_token(request, done, token)
+            return TOKEN.attach(request, done, token, path=request.path)
     response = render(request, "feedback/equality/about_you.html", {"form": form, **context}, status=status)
-    return _with_token(request, response, token)
+    # Scoped to this page's own path: the token travels nowhere else on the site.
+    return TOKEN.attach(request, response, token, path=request.path)
 
 
 @require_http_methods(["GET", "POST"])

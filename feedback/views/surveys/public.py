@@ -4,8 +4,6 @@ Answering needs no account. The browser is given a random token in a signed cook
 form is shown; only a keyed hash of it is stored, to refuse an obvious repeat submission.
 """
 
-import secrets
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from feedback import survey_selectors as selectors
 from feedback.errors import FeedbackError
 from feedback.models import Survey
+from feedback.repeat import RepeatToken
 from feedback.survey_forms import SurveyAnswerForm
 from feedback.survey_services import survey_answer, survey_is_open
 from pact.abuse import RateLimit, rate_limit_exceeded
@@ -24,9 +23,7 @@ from pact.roles import is_administrator, is_staff_member
 ANSWER_LIMIT = RateLimit(scope="survey", limit=10, window_seconds=3600)
 ERROR_RATE_LIMITED = _("You have sent 10 survey answers in the last hour. Wait an hour and try again.")
 MESSAGE_ANSWERED = _("Thank you: your answers have been sent")
-TOKEN_COOKIE = "pact_survey"  # noqa: S105 (a cookie name, not a secret)
-TOKEN_SALT = "feedback.surveys.repeat"  # noqa: S105
-TOKEN_AGE = 60 * 60 * 24 * 365
+TOKEN = RepeatToken(cookie="pact_survey", salt="feedback.surveys.repeat")
 
 
 def _get_survey(slug: str) -> Survey:
@@ -34,24 +31,6 @@ def _get_survey(slug: str) -> Survey:
     if survey is None:
         raise Http404("No survey with that address")
     return survey
-
-
-def _token(request: HttpRequest) -> str:
-    return request.get_signed_cookie(TOKEN_COOKIE, default="", salt=TOKEN_SALT, max_age=TOKEN_AGE)
-
-
-def _with_token(request: HttpRequest, response: HttpResponse, token: str) -> HttpResponse:
-    response.set_signed_cookie(
-        TOKEN_COOKIE,
-        token,
-        salt=TOKEN_SALT,
-        max_age=TOKEN_AGE,
-        path="/surveys/",
-        secure=request.is_secure(),
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
 
 
 @require_GET
@@ -66,7 +45,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not survey_is_open(survey):
         context = {"survey": survey, "not_yet_open": survey.opens_at > timezone.now()}
         return render(request, "feedback/surveys/closed.html", context, status=403 if request.method == "POST" else 200)
-    token = _token(request) or secrets.token_urlsafe(24)
+    token = TOKEN.read(request)
     form = SurveyAnswerForm(request.POST or None, survey=survey)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -83,7 +62,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, MESSAGE_ANSWERED)
                 return redirect("feedback:survey_answered", slug=survey.slug)
     response = render(request, "feedback/surveys/answer.html", {"survey": survey, "form": form}, status=status)
-    return _with_token(request, response, token)
+    return TOKEN.attach(request, response, token, path="/surveys/")
 
 
 @require_GET
