@@ -8,10 +8,10 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import AuditedAdmin
+from core.audit import audit_record
+from core.roles import is_administrator
 from feedback.models import Survey, SurveyChoice, SurveyQuestion
-from pact.admin import AuditedAdmin
-from pact.audit import audit_record
-from pact.roles import is_administrator
 
 
 class _AuditedInlines(AuditedAdmin):

@@ -4,10 +4,10 @@ from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import HoneypotForm, page_form_helper
 from feedback.equality_services import ERROR_ROLE_INVALID
 from feedback.forms import EqualityForm
 from feedback.models import EqualityResponse
-from pact.forms import HoneypotForm, page_form_helper
 
 
 def _strand_fields() -> list:

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count
 
+from core.models import AuditEvent
 from feedback.equality_services import PAPER_ENTERED, equality_repeat_key
 from feedback.models import EqualityRepeatKey, EqualityResponse
 from feedback.selectors import STRAND_LABELS, _suppressed
-from pact.models import AuditEvent
 from wards.models import District
 
 FORCE_WIDE = "Kent and Medway"

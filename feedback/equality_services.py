@@ -14,13 +14,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_record
+from core.meetings import MeetingFacts
+from core.roles import AnyUser, Role, chaired_panel_ids, has_role, is_administrator, team_id_for
 from feedback.errors import FeedbackError
 from feedback.models import EqualityRepeatKey, EqualityResponse
 from feedback.repeat import repeat_key
 from feedback.services import equality_record
-from pact.audit import audit_record
-from pact.meetings import MeetingFacts
-from pact.roles import AnyUser, Role, chaired_panel_ids, has_role, is_administrator, team_id_for
 from wards.models import District, Ward
 
 ERROR_NOTHING_ANSWERED = _("Answer at least one question. You can choose ‘Prefer not to say’.")

@@ -1,6 +1,6 @@
 """The personal data the feedback app holds, for subject access, erasure and retention.
 
-Registered with pact.personal_data in FeedbackConfig.ready().
+Registered with core.personal_data in FeedbackConfig.ready().
 
 Feedback: the contact details (name, email, phone) are removed and ``anonymised_at`` set; the
 item, its kind, ward, text and scores stay, so the statistics and the record of how the
@@ -24,9 +24,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.personal_data import PersonalDataSource, register_personal_data, retention_cutoff
+from core.roles import AnyUser
 from feedback.models import Feedback, FeedbackNote, SurveyAnswer, SurveyResponse
-from pact.personal_data import PersonalDataSource, register_personal_data, retention_cutoff
-from pact.roles import AnyUser
 
 REPLY_REMOVED = "[The text of this reply was removed with the person's contact details.]"
 

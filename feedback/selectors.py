@@ -3,8 +3,8 @@ equality report (feedback.equality_selectors) uses."""
 
 from django.db.models import Q, QuerySet
 
+from core.roles import AnyUser, Role, has_role, is_administrator, team_id_for, ward_ids_for
 from feedback.models import Feedback
-from pact.roles import AnyUser, Role, has_role, is_administrator, team_id_for, ward_ids_for
 from wards.models import NeighbourhoodTeam
 
 STRAND_LABELS = {

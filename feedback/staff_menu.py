@@ -1,7 +1,7 @@
-"""The feedback app's pages on the staff home (see pact.staff_menu)."""
+"""The feedback app's pages on the staff home (see core.staff_menu)."""
 
-from pact.roles import Role
-from pact.staff_menu import staff_link
+from core.roles import Role
+from core.staff_menu import staff_link
 
 staff_link(
     order=40,

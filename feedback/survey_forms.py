@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import HoneypotForm, MultiLineField, page_form_helper
 from feedback.models import Survey, SurveyQuestion
 from feedback.survey_services import (
     ERROR_REQUIRED,
@@ -17,7 +18,6 @@ from feedback.survey_services import (
     TEXT_MAX_LENGTH,
     Answer,
 )
-from pact.forms import HoneypotForm, MultiLineField, page_form_helper
 from wards.postcodes import normalise_postcode
 
 ERROR_POSTCODE_INVALID = _("Enter a full postcode, like ME4 4TR, or leave the postcode empty")

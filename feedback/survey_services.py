@@ -11,12 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_record
+from core.intake import ConcernIntakeError, concern_intake
+from core.roles import AnyUser
 from feedback.errors import FeedbackError
 from feedback.models import Survey, SurveyAnswer, SurveyChoice, SurveyQuestion, SurveyResponse
 from feedback.repeat import repeat_key
-from pact.audit import audit_record
-from pact.intake import ConcernIntakeError, concern_intake
-from pact.roles import AnyUser
 from wards.models import Ward
 from wards.selectors import ward_code_for_postcode
 
@@ -123,7 +123,7 @@ def _save_response(survey, ward, repeat_key, questions, answers) -> SurveyRespon
     return response
 
 
-# Staff: a free-text answer raised as a PACT concern for its ward (through pact.intake, as the
+# Staff: a free-text answer raised as a PACT concern for its ward (through core.intake, as the
 # feedback app does not reach into the PACT cycle itself).
 
 ERROR_NOT_A_COMMENT = _("Only a written answer can be raised as a concern")

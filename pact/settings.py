@@ -43,7 +43,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "pact.apps.PactAdminConfig",
+    "core.apps.PactAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,23 +54,24 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "rest_framework",
     "drf_spectacular",
-    "pact",
+    "core",
     "wards",
     "priorities",
     "feedback",
+    "pact",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry the policy headers too.
-    "pact.security.SecurityHeadersMiddleware",
+    "core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "pact.middleware.StaffAreaMiddleware",
+    "core.middleware.StaffAreaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -87,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pact.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -112,7 +113,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "pact.cache_backend.PactRedisCache",
+            "BACKEND": "core.cache_backend.PactRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pact",
             "TIMEOUT": 300,
@@ -127,8 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# The model backend, loading each signed-in user's second factor with the user (pact.two_factor).
-AUTHENTICATION_BACKENDS = ["pact.auth_backend.PactBackend"]
+# The model backend, loading each signed-in user's second factor with the user (core.two_factor).
+AUTHENTICATION_BACKENDS = ["core.auth_backend.PactBackend"]
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "home"
@@ -205,18 +206,18 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: each worker proves it is alive by recording a heartbeat, which
     # /healthz reports, so a stopped worker is noticed within minutes.
     "worker-heartbeat": {
-        "task": "pact.tasks.heartbeat_record_task",
+        "task": "core.tasks.heartbeat_record_task",
         "schedule": crontab(minute="*"),
     },
-    # Every minute: send the emails waiting in the outbox (pact.models.OutboundEmail).
+    # Every minute: send the emails waiting in the outbox (core.models.OutboundEmail).
     "outbox-dispatch": {
-        "task": "pact.tasks.outbox_dispatch_task",
+        "task": "core.tasks.outbox_dispatch_task",
         "schedule": crontab(minute="*"),
     },
     # 03:45 every day: delete or anonymise personal data past its retention period. Early,
     # when the site is quiet, and clear of the hour the clocks change in (01:00-02:00).
     "retention-apply": {
-        "task": "pact.tasks.retention_apply_task",
+        "task": "core.tasks.retention_apply_task",
         "schedule": crontab(minute="45", hour="3"),
     },
     # 06:00 UK time on the 1st of each month (PACT_MONTHLY_UPDATE_CRON): start the monthly
@@ -241,7 +242,7 @@ CELERY_BEAT_SCHEDULE = {
 PACT_SITE_URL = env_str("PACT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A priority with no progress entry for this many days is flagged and its lead reminded.
 PACT_STALE_PRIORITY_DAYS = env_int("PACT_STALE_PRIORITY_DAYS", 28)
-# Retention of personal data, in days (pact.personal_data; the README gives the reasons).
+# Retention of personal data, in days (core.personal_data; the README gives the reasons).
 PACT_RETENTION_DAYS = {
     # Feedback contact details and reply texts, from when the item was closed.
     "feedback_contact": env_int("PACT_RETENTION_FEEDBACK_CONTACT_DAYS", 730),
@@ -300,9 +301,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("PACT_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# A signed-in session also ends after this long without a request (pact.sign_in).
+# A signed-in session also ends after this long without a request (core.sign_in).
 PACT_SESSION_IDLE_SECONDS = env_int("PACT_SESSION_IDLE_SECONDS", 30 * 60)
-# Staff sign-in lockouts (pact.sign_in): this many failed passwords or codes for one account,
+# Staff sign-in lockouts (core.sign_in): this many failed passwords or codes for one account,
 # or from one address, within the window lock it for PACT_SIGN_IN_LOCK_SECONDS. Raise the
 # address limit where many staff share one outgoing address.
 PACT_SIGN_IN_ACCOUNT_FAILURES = env_int("PACT_SIGN_IN_ACCOUNT_FAILURES", 5)
@@ -326,7 +327,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Logs carry ids, never personal data; this filter masks any email address or full
     # postcode that reaches a log line or a traceback all the same.
-    "filters": {"personal_data": {"()": "pact.log_filters.MaskPersonalData"}},
+    "filters": {"personal_data": {"()": "core.log_filters.MaskPersonalData"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("PACT_LOG_LEVEL", "INFO")},
     "loggers": {
@@ -362,7 +363,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "pact.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PACT Kent and Medway API",
@@ -373,5 +374,5 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "PREPROCESSING_HOOKS": ["pact.api.own_api_only"],
+    "PREPROCESSING_HOOKS": ["core.api.own_api_only"],
 }

@@ -1,16 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from pact import api
-from pact.views import personal_data, public, staff, two_factor
+from core import api
+from core.views import personal_data, sign_in, two_factor
+from pact.views import public, staff
 from priorities.api.urls import urlpatterns as priorities_api
 from wards.api.urls import urlpatterns as wards_api
 
 staff_patterns = (
     [
         path("", staff.staff_home, name="home"),
-        path("sign-in/", staff.SignInView.as_view(), name="login"),
-        path("sign-out/", staff.SignOutView.as_view(), name="logout"),
+        path("sign-in/", sign_in.SignInView.as_view(), name="login"),
+        path("sign-out/", sign_in.SignOutView.as_view(), name="logout"),
         path("two-factor/", two_factor.manage, name="two_factor"),
         path("two-factor/set-up/", two_factor.setup, name="two_factor_setup"),
         path("two-factor/check/", two_factor.check, name="two_factor_check"),

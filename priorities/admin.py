@@ -5,7 +5,7 @@ so the admin shows those read-only, for looking things up."""
 from django.contrib import admin
 from django.db.models import URLField
 
-from pact.admin import AuditedAdmin
+from core.admin import AuditedAdmin
 from priorities import models
 
 

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from pact.roles import Role
+from core.roles import Role
 from priorities.models import (
     Ballot,
     Category,

@@ -1,10 +1,10 @@
-"""How other apps raise a PACT concern (see pact.intake): a thin adapter over concern_record."""
+"""How other apps raise a PACT concern (see core.intake): a thin adapter over concern_record."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pact.intake import ConcernIntake, ConcernIntakeError, register_concern_intake
-from pact.roles import AnyUser
+from core.intake import ConcernIntake, ConcernIntakeError, register_concern_intake
+from core.roles import AnyUser
 from priorities.errors import PactError
 from priorities.models import Category
 from priorities.services.concerns import concern_record

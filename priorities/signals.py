@@ -2,7 +2,7 @@
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from pact.cache import public_cache_bump
+from core.cache import public_cache_bump
 from priorities import models
 
 

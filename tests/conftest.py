@@ -86,7 +86,7 @@ def pytest_sessionfinish(session, exitstatus):
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # Tests dispatch the outbox when they mean to (tests/pact/test_emails.py covers the on-commit dispatch).
+    # Tests dispatch the outbox when they mean to (tests/core/test_emails.py covers the on-commit dispatch).
     settings.PACT_SEND_EMAIL_AT_ONCE = False
     settings.STORAGES = {
         **settings.STORAGES,
@@ -107,13 +107,13 @@ factory.random.reseed_random("pact")
 @pytest.fixture(autouse=True)
 def _force_login_passes_second_factor(monkeypatch):
     """``client.force_login(user)`` signs in as the sign-in pages do: the session gets its start
-    time (pact.sign_in) and, unless ``second_factor=False``, the user a confirmed authenticator
-    and the session the verified mark (pact.two_factor), exactly as a right code leaves them.
-    tests/pact/test_two_factor*.py drive the real pages."""
+    time (core.sign_in) and, unless ``second_factor=False``, the user a confirmed authenticator
+    and the session the verified mark (core.two_factor), exactly as a right code leaves them.
+    tests/core/test_two_factor*.py drive the real pages."""
     from django.test import Client
 
-    from pact.sign_in import session_start
-    from pact.two_factor import SESSION_VERIFIED, session_mark_verified
+    from core.sign_in import session_start
+    from core.two_factor import SESSION_VERIFIED, session_mark_verified
 
     original = Client.force_login
 
@@ -122,7 +122,7 @@ def _force_login_passes_second_factor(monkeypatch):
         session = self.session
         session_start(session)
         if second_factor:
-            from tests.pact.factories import confirmed_second_factor
+            from tests.core.factories import confirmed_second_factor
 
             session_mark_verified(session, factor_id=confirmed_second_factor(user).pk)
         else:
@@ -147,7 +147,7 @@ def ward_b(db):
 
 
 def _staff(username: str, roles: list[str], **extra):
-    from tests.pact.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     return UserFactory(username=username, roles=roles, **extra)
 

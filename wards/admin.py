@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pact.admin import AuditedAdmin
+from core.admin import AuditedAdmin
 from wards.models import District, NeighbourhoodTeam, Officer, Postcode, Ward
 
 

@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 
-from pact.cache import public_cache_bump
+from core.cache import public_cache_bump
 from wards.models import District, NeighbourhoodTeam, Officer, Ward
 
 

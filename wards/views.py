@@ -1,6 +1,6 @@
 """Public pages: search, ward, team, the index of wards and the force map.
 
-The costly part of each page is rendered once into a cached fragment (pact.cache), without
+The costly part of each page is rendered once into a cached fragment (core.cache), without
 the request, and placed inside the site layout on every request.
 """
 
@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from pact.cache import public_fragment, public_page
+from core.cache import public_fragment, public_page
 from wards import selectors
 from wards.forms import SearchForm
 from wards.geometry import SvgProjection, bbox

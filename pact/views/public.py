@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from pact.models import WorkerHeartbeat
+from core.models import WorkerHeartbeat
 from wards.forms import SearchForm
 
 

@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pact.api import MAX_ID, LocalDateTimeField
+from core.api import MAX_ID, LocalDateTimeField
 from priorities.api.selectors import ACTIVE
 from priorities.models import Event, MonthlyUpdate, Priority, ProgressEntry
 from wards.api.serializers import DISTRICT_CODE, WARD_CODE, TeamRefSerializer, WardRefSerializer, absolute

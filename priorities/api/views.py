@@ -1,4 +1,4 @@
-"""Endpoints of the priorities API: thin, each a selector and a serializer (see pact.api.PublicApiView)."""
+"""Endpoints of the priorities API: thin, each a selector and a serializer (see core.api.PublicApiView)."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 
-from pact.api import PublicApiListView, PublicApiView, an_id, found, id_parameter
+from core.api import PublicApiListView, PublicApiView, an_id, found, id_parameter
 from priorities.api import selectors
 from priorities.api.serializers import (
     EventFilters,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from pact.forms import ERROR_EMAIL_INVALID, HoneypotForm, MultiLineField, page_form_helper
+from core.forms import ERROR_EMAIL_INVALID, HoneypotForm, MultiLineField, page_form_helper
 from priorities.models import Category, Concern, Event
 from priorities.services.concerns import (
     DESCRIPTION_MAX_LENGTH,

@@ -12,7 +12,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pact.forms import ERROR_EMAIL_INVALID, HoneypotForm, MultiLineField, page_form_helper
+from core.forms import ERROR_EMAIL_INVALID, HoneypotForm, MultiLineField, page_form_helper
 from priorities.forms.concerns import ConcernFieldsForm, ObjectChoiceField
 from priorities.forms.events import EventDateField, parse_time
 from priorities.models import Category, InformationReport

@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from pact.forms import ERROR_EMAIL_INVALID, HoneypotForm
+from core.forms import ERROR_EMAIL_INVALID, HoneypotForm
 from priorities.services.subscriptions import ERROR_NOTHING_CHOSEN
 
 ERROR_EMAIL_REQUIRED = _("Enter your email address")

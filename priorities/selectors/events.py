@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from pact.roles import AnyUser, Role, chaired_panel_ids, has_role, is_administrator, team_id_for, ward_ids_for
+from core.roles import AnyUser, Role, chaired_panel_ids, has_role, is_administrator, team_id_for, ward_ids_for
 from priorities.models import Event, Panel, PanelMember
 from wards.models import NeighbourhoodTeam, Ward
 
@@ -108,7 +108,7 @@ def panels_for_scheduling(user: AnyUser) -> QuerySet[Panel]:
 
 
 def wards_for_user(user: AnyUser) -> QuerySet[Ward]:
-    """The wards whose events the user may manage, by name (pact.roles.ward_ids_for)."""
+    """The wards whose events the user may manage, by name (core.roles.ward_ids_for)."""
     ids = ward_ids_for(user)
     wards = Ward.objects.only("code", "name").order_by("name")
     return wards if ids is None else wards.filter(pk__in=ids)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from pact.roles import (
+from core.roles import (
     AnyUser,
     Role,
     chaired_panel_ids,

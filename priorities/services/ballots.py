@@ -14,8 +14,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pact.audit import audit_record
-from pact.roles import can_chair_ward
+from core.audit import audit_record
+from core.roles import can_chair_ward
 from priorities.errors import PactError
 from priorities.models import Ballot, BallotOption, Concern, Event, EventAttendance, PanelMember, Priority, Vote
 from wards.models import Ward

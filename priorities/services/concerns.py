@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pact.audit import audit_record
-from pact.roles import AnyUser, can_run_ward
+from core.audit import audit_record
+from core.roles import AnyUser, can_run_ward
 from priorities.errors import PactError
 from priorities.models import Category, Concern, Event, Panel
 from wards.models import Ward
@@ -45,7 +45,7 @@ REASON_MAX_LENGTH = 300
 DESCRIPTION_MAX_LENGTH = 2000
 LOCATION_MAX_LENGTH = 200
 STAFF_SOURCES = (Concern.Source.MEETING, Concern.Source.SURGERY, Concern.Source.PARTNER)
-# Staff may also raise a concern from a consultation survey's free-text answer (pact.intake).
+# Staff may also raise a concern from a consultation survey's free-text answer (core.intake).
 RECORDED_SOURCES = (*STAFF_SOURCES, Concern.Source.SURVEY)
 
 _S = Concern.Status

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pact.audit import audit_record
-from pact.roles import AnyUser, can_manage_ward, can_run_ward, chaired_panel_ids, is_administrator
+from core.audit import audit_record
+from core.roles import AnyUser, can_manage_ward, can_run_ward, chaired_panel_ids, is_administrator
 from priorities.errors import PactError
 from priorities.models import Event, EventAttendance, Panel, PanelMember
 from priorities.selectors.events import members_active_on
@@ -123,7 +123,7 @@ def event_schedule(
 ) -> Event:
     """Schedule an event for wards the actor runs, starting in the future.
 
-    Every chosen ward must be one the actor may run (pact.roles.can_run_ward); a PACT
+    Every chosen ward must be one the actor may run (core.roles.can_run_ward); a PACT
     meeting's panel must serve all its wards, and a chair only schedules for their panel.
     """
     wards = list(Ward.objects.filter(pk__in=ward_ids))

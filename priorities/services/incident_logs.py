@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pact.audit import audit_record
-from pact.emails import email_queue
-from pact.personal_data import PersonalDataSource, retention_cutoff
-from pact.roles import AnyUser, can_manage_ward
+from core.audit import audit_record
+from core.emails import email_queue
+from core.personal_data import PersonalDataSource, retention_cutoff
+from core.roles import AnyUser, can_manage_ward
 from priorities.errors import PactError
 from priorities.models import Concern, IncidentLog, IncidentLogEntry
 
@@ -131,7 +131,7 @@ def incident_log_revoke_by_staff(*, actor: User, log: IncidentLog) -> IncidentLo
     return log
 
 
-# Retention (pact.personal_data): a log holds what a resident wrote about what happened to them,
+# Retention (core.personal_data): a log holds what a resident wrote about what happened to them,
 # which may name neighbours. It is never linked to an email address, so subject access finds
 # nothing by address; it is deleted, with its entries, a period after its last activity.
 

@@ -4,7 +4,7 @@ A partner user submits a report about a ward their agency is scoped to; the ward
 officers are emailed a link (never the details: the report may describe people). Every view
 of a report is audited, the team reviews it or turns it into a PACT concern, and reports are
 deleted PACT_RETENTION_INFORMATION_DAYS after they were submitted (INFORMATION_REPORTS, a
-source of pact.personal_data, registered with the PACT cycle's others in services.retention).
+source of core.personal_data, registered with the PACT cycle's others in services.retention).
 """
 
 import datetime
@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pact.audit import audit_record
-from pact.emails import email_queue
-from pact.personal_data import PersonalDataSource, retention_cutoff
-from pact.roles import AnyUser, can_manage_ward, can_partner_ward, can_see_agency_information, partner_agency_id_for
+from core.audit import audit_record
+from core.emails import email_queue
+from core.personal_data import PersonalDataSource, retention_cutoff
+from core.roles import AnyUser, can_manage_ward, can_partner_ward, can_see_agency_information, partner_agency_id_for
 from priorities.errors import PactError
 from priorities.models import Category, Concern, InformationReport, PartnerAgency
 from priorities.services.concerns import concern_record
@@ -205,7 +205,7 @@ def information_report_to_concern(
 def information_reports_expire(now: datetime.datetime) -> int:
     """Delete the reports sent more than PACT_RETENTION_INFORMATION_DAYS before ``now``; return how many.
 
-    Run daily by pact.personal_data's retention, which audits the counts; a second run deletes nothing.
+    Run daily by core.personal_data's retention, which audits the counts; a second run deletes nothing.
     """
     deleted, _per_model = InformationReport.objects.filter(created_at__lt=retention_cutoff("information", now)).delete()
     if deleted:

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pact.audit import audit_record
-from pact.roles import AnyUser, Role, has_role, is_administrator, team_id_for
+from core.audit import audit_record
+from core.roles import AnyUser, Role, has_role, is_administrator, team_id_for
 from priorities.errors import PactError
 from priorities.models import NewsItem
 from wards.models import NeighbourhoodTeam, Ward

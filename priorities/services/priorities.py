@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pact.audit import audit_record
-from pact.roles import can_run_ward
+from core.audit import audit_record
+from core.roles import can_run_ward
 from priorities.errors import PactError
 from priorities.models import PartnerAgency, PlanPriority, Priority
 from wards.models import Officer

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pact.audit import audit_record
-from pact.emails import email_queue
-from pact.roles import AnyUser, Role, can_manage_ward, has_role
+from core.audit import audit_record
+from core.emails import email_queue
+from core.roles import AnyUser, Role, can_manage_ward, has_role
 from priorities.errors import PactError
 from priorities.models import PartnerAgency, PartnerUser, Priority, ProgressEntry
 from priorities.selectors.progress import stale_priorities

@@ -1,6 +1,6 @@
 """The personal data of the PACT cycle, for subject access, erasure and retention.
 
-Registered with pact.personal_data in PrioritiesConfig.ready().
+Registered with core.personal_data in PrioritiesConfig.ready().
 
 Concerns: the contact address is blanked, the concern itself (a public matter of the ward)
 stays. Its retention period runs from the concern's last change: when it was raised or last
@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
-from pact.personal_data import PersonalDataSource, register_personal_data, retention_cutoff
-from pact.roles import AnyUser
+from core.personal_data import PersonalDataSource, register_personal_data, retention_cutoff
+from core.roles import AnyUser
 from priorities.models import Concern, Priority, Subscription
 from priorities.services.incident_logs import INCIDENT_LOGS
 from priorities.services.information import INFORMATION_REPORTS

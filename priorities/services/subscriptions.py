@@ -3,7 +3,7 @@
 A resident subscribes to a team's or a ward's monthly update (and, if they choose, new
 meetings) without an account: a confirmation link confirms, and every email carries a
 one-click unsubscribe link (RFC 8058). Addresses are personal data: never shown, never
-logged, never audited. Emails are outbox rows (pact.emails.email_queue) keyed so that each
+logged, never audited. Emails are outbox rows (core.emails.email_queue) keyed so that each
 person gets each update or meeting once, whatever retries or double runs happen.
 """
 
@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pact.emails import email_queue, email_render
-from pact.models import OutboundEmail
+from core.emails import email_queue, email_render
+from core.models import OutboundEmail
 from priorities.errors import PactError
 from priorities.models import Event, MonthlyUpdate, Subscription
 from priorities.selectors.subscriptions import meeting_recipients, update_recipients

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pact.audit import audit_record
-from pact.cache import public_cache_bump
-from pact.roles import AnyUser, Role, has_role, is_administrator, team_id_for
+from core.audit import audit_record
+from core.cache import public_cache_bump
+from core.roles import AnyUser, Role, has_role, is_administrator, team_id_for
 from priorities.errors import PactError
 from priorities.models import MonthlyUpdate, MonthlyUpdateRevision
 from priorities.selectors import updates as selectors

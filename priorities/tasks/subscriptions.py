@@ -1,4 +1,4 @@
-"""Tasks of the subscriptions: queueing a published update's emails (pact.tasks sends them)."""
+"""Tasks of the subscriptions: queueing a published update's emails (core.tasks sends them)."""
 
 import logging
 
@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 def monthly_update_email_task(update_id: int) -> int:
     """Queue the emails of monthly update ``update_id`` to its subscribers (idempotent: keyed per address).
 
-    It only writes outbox rows; the outbox dispatcher (pact.tasks) sends them.
+    It only writes outbox rows; the outbox dispatcher (core.tasks) sends them.
     """
     queued = update_emails_queue(update_id=update_id)
     logger.info("monthly update %s: %s emails queued", update_id, queued)

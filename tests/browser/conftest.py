@@ -85,7 +85,7 @@ PASSWORD = "correct horse battery staple"  # UserFactory's default
 def next_code(user) -> str:
     """A code the user's authenticator app would show now that the server has not taken yet
     (a code works once: a second sign-in in the same 30 seconds takes the next one)."""
-    from tests.pact.factories import confirmed_second_factor, totp
+    from tests.core.factories import confirmed_second_factor, totp
 
     factor = confirmed_second_factor(user)
     factor.refresh_from_db()

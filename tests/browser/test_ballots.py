@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.pact.factories import UserFactory
+from tests.core.factories import UserFactory
 from tests.priorities.factories import ballot_meeting
 from tests.wards.factories import WardFactory
 

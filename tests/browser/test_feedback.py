@@ -125,7 +125,7 @@ def test_staff_feedback_and_survey_pages_have_no_wcag_violations(page, team_offi
     from feedback import services
     from feedback.models import SurveyAnswer, SurveyResponse
     from tests.browser.conftest import sign_in
-    from tests.pact.factories import UserFactory
+    from tests.core.factories import UserFactory
     from tests.priorities.factories import CategoryFactory, SurveyQuestionFactory
 
     ward = team_officer.team.wards.get()

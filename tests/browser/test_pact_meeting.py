@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from priorities.models import Priority
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.pact.factories import UserFactory
+from tests.core.factories import UserFactory
 from tests.priorities.factories import (
     ChairFactory,
     ConcernFactory,

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from priorities.models import IncidentLogEntry, InformationReport
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.pact.factories import UserFactory
+from tests.core.factories import UserFactory
 from tests.priorities.factories import (
     CategoryFactory,
     ConcernFactory,

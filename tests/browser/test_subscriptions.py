@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from pact.models import OutboundEmail
+from core.models import OutboundEmail
 from priorities.models import MonthlyUpdate, Subscription
 from priorities.selectors.updates import month_before, month_content
 from priorities.services.subscriptions import update_emails_queue

@@ -11,8 +11,8 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
+from core.models import OutboundEmail
 from feedback.models import Feedback
-from pact.models import OutboundEmail
 from priorities.models import Concern, Subscription
 from tests.conftest import _test_database_url
 from tests.faults.conftest import send_task
@@ -141,11 +141,11 @@ def test_redis_down_pages_answer_forms_save_and_emails_go_once_when_it_returns(s
 
 
 def _beats(worker) -> int:
-    from pact.models import WorkerHeartbeat
+    from core.models import WorkerHeartbeat
 
     return sum(WorkerHeartbeat.objects.filter(hostname__startswith=worker.queue).values_list("beats", flat=True))
 
 
 def _dispatch(own_redis, worker) -> None:
-    send_task(own_redis.url, "pact.tasks.outbox_dispatch_task", queue=worker.queue)
-    send_task(own_redis.url, "pact.tasks.heartbeat_record_task", queue=worker.queue)
+    send_task(own_redis.url, "core.tasks.outbox_dispatch_task", queue=worker.queue)
+    send_task(own_redis.url, "core.tasks.heartbeat_record_task", queue=worker.queue)

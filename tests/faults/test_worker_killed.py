@@ -19,8 +19,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from pact.models import OutboundEmail, WorkerHeartbeat
-from pact.services import OUTBOX_INTERRUPTED, OUTBOX_STUCK_AFTER, outbox_release_stuck
+from core.models import OutboundEmail, WorkerHeartbeat
+from core.services import OUTBOX_INTERRUPTED, OUTBOX_STUCK_AFTER, outbox_release_stuck
 from priorities.models import MonthlyUpdate
 from priorities.selectors.updates import month_before
 from tests.conftest import _test_database_url
@@ -159,7 +159,7 @@ def test_worker_killed_while_handing_an_email_to_smtp_never_sends_it_twice(worke
         what="emails queued",
         log=_logs(first),
     )
-    send_task(own_redis.url, "pact.tasks.outbox_dispatch_task", queue=QUEUE)
+    send_task(own_redis.url, "core.tasks.outbox_dispatch_task", queue=QUEUE)
     wait_for(held.is_set, seconds=DONE_SECONDS, what="second email handed to the SMTP server", log=_logs(first))
     # The server has the message; the worker dies before it hears "250 accepted".
     first.kill()
@@ -187,8 +187,8 @@ def _dispatch_and_wait(own_redis, worker: Worker, *, beats: int) -> None:
     The monthly update's emails are written in bulk and left to this dispatch. The worker
     takes one task at a time, in order, so the heartbeat sent after the dispatch ends it.
     """
-    send_task(own_redis.url, "pact.tasks.outbox_dispatch_task", queue=QUEUE)
-    send_task(own_redis.url, "pact.tasks.heartbeat_record_task", queue=QUEUE)
+    send_task(own_redis.url, "core.tasks.outbox_dispatch_task", queue=QUEUE)
+    send_task(own_redis.url, "core.tasks.heartbeat_record_task", queue=QUEUE)
     wait_for(
         lambda: sum(WorkerHeartbeat.objects.values_list("beats", flat=True)) == beats,
         seconds=DONE_SECONDS,

@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.forms import ERROR_HONEYPOT
+from core.models import AuditEvent
 from feedback.equality_services import (
     ERROR_ALREADY_ANSWERED,
     ERROR_MEETING_CANCELLED,
@@ -22,8 +24,6 @@ from feedback.equality_services import (
 )
 from feedback.models import EqualityRepeatKey, EqualityResponse
 from feedback.views.equality.public import ERROR_RATE_LIMITED, TOKEN
-from pact.forms import ERROR_HONEYPOT
-from pact.models import AuditEvent
 from tests.priorities.factories import ChairFactory, MeetingFactory, PanelFactory
 from tests.wards.factories import DistrictFactory, WardFactory
 

@@ -7,10 +7,10 @@ import io
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEvent
 from feedback.equality_selectors import FORCE_WIDE, equality_group, equality_tables
 from feedback.models import EqualityResponse
 from feedback.services import equality_record
-from pact.models import AuditEvent
 from tests.wards.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db

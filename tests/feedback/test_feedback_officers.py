@@ -4,10 +4,10 @@ compliment reaching the officer it names."""
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEvent, OutboundEmail
 from feedback import forms, services
 from feedback.errors import FeedbackError
 from feedback.models import Feedback
-from pact.models import AuditEvent, OutboundEmail
 from tests.wards.factories import OfficerFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +164,7 @@ def test_other_team_cannot_record_the_officer(client, other_officer, ward_a, pc)
 
 def test_named_officer_sees_their_compliment_even_from_a_team_only_form(client, ward_a):
     team = TeamFactory()
-    from tests.pact.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     user = UserFactory(username="named", roles=["officer"])
     named = OfficerFactory(team=team, user=user)

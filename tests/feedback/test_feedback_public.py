@@ -2,11 +2,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.forms import ERROR_HONEYPOT
+from core.models import OutboundEmail
 from feedback import forms
 from feedback.models import EqualityResponse, Feedback
 from feedback.views.feedback.public import ERROR_RATE_LIMITED
-from pact.forms import ERROR_HONEYPOT
-from pact.models import OutboundEmail
 from tests.wards.factories import PostcodeFactory
 
 pytestmark = pytest.mark.django_db

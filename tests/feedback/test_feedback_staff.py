@@ -7,12 +7,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEvent, OutboundEmail
 from feedback import services
 from feedback.errors import FeedbackError
 from feedback.models import Feedback, FeedbackNote
 from feedback.tasks import feedback_due_remind_task
-from pact.models import AuditEvent, OutboundEmail
-from tests.pact.factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ import datetime
 import pytest
 import time_machine
 
+from core.personal_data import retention_apply
 from feedback import retention, services
 from feedback.models import Feedback, FeedbackNote, SurveyAnswer, SurveyResponse
-from pact.personal_data import retention_apply
 from tests.priorities.factories import SurveyFactory, SurveyQuestionFactory
 
 pytestmark = pytest.mark.django_db

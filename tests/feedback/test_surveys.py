@@ -7,12 +7,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.forms import ERROR_HONEYPOT
 from feedback import survey_services as services
 from feedback.errors import FeedbackError
 from feedback.models import SurveyAnswer, SurveyResponse
 from feedback.survey_forms import ERROR_POSTCODE_INVALID
 from feedback.views.surveys.public import ERROR_RATE_LIMITED
-from pact.forms import ERROR_HONEYPOT
 from tests.priorities.factories import SurveyChoiceFactory, SurveyFactory, SurveyQuestionFactory
 from tests.wards.factories import DistrictFactory, PostcodeFactory, WardFactory
 

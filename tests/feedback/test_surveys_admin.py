@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEvent
 from feedback.models import Survey, SurveyQuestion
-from pact.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

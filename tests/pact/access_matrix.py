@@ -94,7 +94,7 @@ def staff(
     other: str | None = None,
     exceptions: dict[str, tuple[str, str]] | None = None,
 ) -> Rule:
-    """A staff page (pact.access.staff_view): anonymous people are sent to sign in, an administrator
+    """A staff page (core.access.staff_view): anonymous people are sent to sign in, an administrator
     without their second factor to it, roles outside ``roles`` get 403.
 
     ``only``: the one method the page takes; others get 405 from a decorator in front of
@@ -140,7 +140,7 @@ def table(default: str, methods: tuple[str, ...] = ("GET", "POST"), **personas: 
 
 
 def admin_site(**answers: str) -> Rule:
-    """A page of the Django admin (pact.admin_site): administrators with their second factor only.
+    """A page of the Django admin (core.admin_site): administrators with their second factor only.
     Other signed-in staff are sent to the admin's sign-in, which refuses them with 403 (the
     ``admin:login`` entry shows it). ``answers``: method -> the administrator's answer where it
     is not ``ok`` (403 where the model is read-only there, 405 for a method the page never takes)."""
@@ -207,7 +207,7 @@ def _session(user, *, second_factor: bool = True) -> str:
 def build_world(*, ward_a, ward_b, officer, other_officer, chair, partner, admin_user) -> World:
     """Ward A and ward B, each with its panel and chair; a partner agency working in ward A; and a
     signed-in session for every persona but the anonymous one."""
-    from tests.pact.factories import UserFactory
+    from tests.core.factories import UserFactory
     from tests.priorities.factories import ChairFactory, PanelFactory, PartnerAgencyFactory, PartnerUserFactory
 
     panels = {"A": PanelFactory(wards=[ward_a]), "B": PanelFactory(wards=[ward_b])}
@@ -365,14 +365,14 @@ BUILD: dict[str, Callable[[World, Any], Any]] = {
 
 
 def _lockout(world: World) -> None:
-    from pact.models import SignInLockout
+    from core.models import SignInLockout
 
     soon = timezone.now() + datetime.timedelta(minutes=1)
     SignInLockout.objects.create(kind=SignInLockout.Kind.ADDRESS, key="matrix-not-a-real-key", locked_until=soon)
 
 
 def _audit_event(world: World) -> None:
-    from pact.audit import audit_record
+    from core.audit import audit_record
 
     audit_record(actor=world.admin, action="pact.matrix.tried")
 

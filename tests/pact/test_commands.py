@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from pact.models import OutboundEmail
+from core.models import OutboundEmail
 from priorities.models import Priority
 from tests.priorities.factories import PriorityFactory
 from tests.wards.factories import OfficerFactory

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from pact.roles import user_roles
+from core.roles import user_roles
 from tests.wards.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
-from pact import roles
-from tests.pact.factories import UserFactory
+from core import roles
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

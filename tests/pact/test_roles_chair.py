@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from pact import roles
+from core import roles
 from priorities.models import PanelMember
 from tests.priorities.factories import PanelFactory, PanelMemberFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.pact.factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from core.models import OutboundEmail
 from feedback.models import Feedback
-from pact.models import OutboundEmail
 from priorities.models import Concern
 from priorities.services.subscriptions import update_emails_queue
 from tests.priorities.factories import CategoryFactory, EventFactory, NewsItemFactory, SubscriptionFactory

@@ -1,7 +1,7 @@
 import pytest
 
-from pact.models import WorkerHeartbeat
-from pact.tasks import heartbeat_record_task
+from core.models import WorkerHeartbeat
+from core.tasks import heartbeat_record_task
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
 

@@ -9,10 +9,10 @@ from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from pact import sign_in
-from pact.log_filters import MaskPersonalData, mask
-from pact.models import AuditEvent
-from pact.two_factor import SESSION_VERIFIED
+from core import sign_in
+from core.log_filters import MaskPersonalData, mask
+from core.models import AuditEvent
+from core.two_factor import SESSION_VERIFIED
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_every_log_handler_masks_personal_data():
     config = django_settings.LOGGING
     for name, handler in config["handlers"].items():
         assert "personal_data" in handler.get("filters", []), name
-    assert config["filters"]["personal_data"]["()"] == "pact.log_filters.MaskPersonalData"
+    assert config["filters"]["personal_data"]["()"] == "core.log_filters.MaskPersonalData"
 
 
 def test_log_filter_masks_arguments_and_tracebacks():

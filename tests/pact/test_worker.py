@@ -3,8 +3,8 @@
 import pytest
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 
-from pact.models import WorkerHeartbeat
-from pact.tasks import heartbeat_record_task
+from core.models import WorkerHeartbeat
+from core.tasks import heartbeat_record_task
 
 pytestmark = pytest.mark.worker
 

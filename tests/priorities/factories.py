@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from priorities import models
-from tests.pact.factories import UserFactory
+from tests.core.factories import UserFactory
 from tests.wards.factories import WardFactory
 
 

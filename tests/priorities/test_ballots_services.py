@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.errors import PactError
 from priorities.models import Ballot, Concern, Event, Priority, Vote
 from priorities.services import ballots as services

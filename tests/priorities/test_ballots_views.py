@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.models import Ballot, Priority, Vote
 from priorities.services import ballots as services
 from tests.priorities.factories import ChairFactory, ballot_meeting

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.errors import PactError
 from priorities.models import Concern, Event
 from priorities.services import concerns as services

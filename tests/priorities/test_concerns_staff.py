@@ -2,7 +2,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.forms import concerns as forms
 from priorities.models import Concern
 from priorities.services import concerns as services

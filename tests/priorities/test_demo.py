@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from priorities.models import Ballot, Category, Event, Panel, Priority
-from tests.pact.factories import UserFactory
+from tests.core.factories import UserFactory
 from tests.wards.factories import OfficerFactory, TeamFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_demo_history_makes_demo_chair_chair_of_the_first_panel(team):
 
 
 def test_demo_partner_acts_for_the_first_councils_wards_and_can_send_information(client, team):
-    from pact.roles import partner_ward_ids_for
+    from core.roles import partner_ward_ids_for
 
     demo_partner = UserFactory(username="demo-partner", roles=["partner"])
 

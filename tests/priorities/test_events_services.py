@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.errors import PactError
 from priorities.models import Event
 from priorities.services import events as services

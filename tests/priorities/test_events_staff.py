@@ -5,7 +5,7 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.models import Event
 from tests.priorities.factories import ChairFactory, EventFactory, MeetingFactory, PanelFactory, PanelMemberFactory
 from tests.wards.factories import WardFactory

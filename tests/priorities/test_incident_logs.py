@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from pact.models import AuditEvent, OutboundEmail
+from core.models import AuditEvent, OutboundEmail
 from priorities.errors import PactError
 from priorities.models import IncidentLog, IncidentLogEntry
 from priorities.services import incident_logs as services

@@ -1,12 +1,12 @@
-"""Residents' incident logs are deleted a period after their last entry (pact.personal_data)."""
+"""Residents' incident logs are deleted a period after their last entry (core.personal_data)."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from pact.models import AuditEvent
-from pact.personal_data import personal_data_holdings, retention_apply
+from core.models import AuditEvent
+from core.personal_data import personal_data_holdings, retention_apply
 from priorities.models import IncidentLog, IncidentLogEntry
 from tests.priorities.factories import IncidentLogEntryFactory, IncidentLogFactory
 

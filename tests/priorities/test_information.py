@@ -10,9 +10,9 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from pact.models import AuditEvent, OutboundEmail
-from pact.personal_data import retention_apply
-from pact.tasks import retention_apply_task
+from core.models import AuditEvent, OutboundEmail
+from core.personal_data import retention_apply
+from core.tasks import retention_apply_task
 from priorities.errors import PactError
 from priorities.models import Concern, InformationReport
 from priorities.services import information as services

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.models import Concern, IncidentLog, InformationReport
 from tests.priorities.factories import (
     CategoryFactory,

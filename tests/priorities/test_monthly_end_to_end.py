@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from pact.models import OutboundEmail
-from pact.services import outbox_dispatch
+from core.models import OutboundEmail
+from core.services import outbox_dispatch
 from priorities.models import MonthlyUpdate, Subscription
 from priorities.selectors.updates import month_before
 from tests.conftest import _stop, _test_database_url

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.errors import PactError
 from priorities.models import Priority
 from priorities.services import priorities as services

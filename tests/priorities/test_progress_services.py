@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.errors import PactError
 from priorities.models import Priority, ProgressEntry
 from priorities.services import progress as services

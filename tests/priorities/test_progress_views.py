@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.models import ProgressEntry
 from priorities.selectors.priorities import ward_section
 from tests.priorities.factories import (

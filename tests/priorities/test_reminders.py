@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from pact.models import OutboundEmail
+from core.models import OutboundEmail
 from priorities.selectors.progress import stale_priorities
 from priorities.tasks import stale_priorities_remind_task
 from tests.priorities.factories import PriorityFactory, ProgressEntryFactory

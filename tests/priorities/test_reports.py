@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from priorities.models import Priority
 from priorities.views.reports.forms import ERROR_STALE_DAYS
-from tests.pact.factories import UserFactory
+from tests.core.factories import UserFactory
 from tests.priorities.factories import (
     CategoryFactory,
     ChairFactory,

@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from pact.personal_data import retention_apply
+from core.personal_data import retention_apply
 from priorities.models import Concern, Priority, Subscription
 from priorities.services import retention
 from tests.priorities.factories import ConcernFactory, PriorityFactory, SubscriptionFactory

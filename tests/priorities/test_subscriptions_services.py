@@ -6,8 +6,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from pact.models import OutboundEmail
-from pact.services import outbox_dispatch
+from core.models import OutboundEmail
+from core.services import outbox_dispatch
 from priorities.errors import PactError
 from priorities.models import MonthlyUpdate, Subscription
 from priorities.selectors.updates import month_content

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from pact.models import OutboundEmail
+from core.models import OutboundEmail
 from priorities.forms.subscriptions import ERROR_EMAIL_INVALID, ERROR_EMAIL_REQUIRED
 from priorities.models import Subscription
 from priorities.services.subscriptions import ERROR_LINK_NOT_VALID, ERROR_NOTHING_CHOSEN

@@ -26,7 +26,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def news(team, title="Witness appeal", published_at=NOVEMBER_FIRST):
     """A news item of ``team`` (made directly: its rules are the news app's)."""
-    from tests.pact.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     return NewsItem.objects.create(
         team=team,

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.errors import PactError
 from priorities.models import Event, MonthlyUpdate, MonthlyUpdateRevision, Priority, ProgressEntry
 from priorities.selectors import updates as selectors
@@ -31,7 +31,7 @@ def team_with_wards(names=("Abbey", "Barming", "Coxheath")):
 
 def progress(priority, happened_on, text="Patrols at the shops", *, visibility=ProgressEntry.Visibility.PUBLIC):
     """A progress entry by an officer of the priority's team (created directly: the rules are the progress app's)."""
-    from tests.pact.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     officer = OfficerFactory(team=priority.ward.team, first_name="Jo", last_name="Sharma", rank="pc")
     return ProgressEntry.objects.create(

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from pact.models import AuditEvent
+from core.models import AuditEvent
 from priorities.models import MonthlyUpdate, MonthlyUpdateRevision
 from priorities.services import updates as services
 from tests.priorities.test_updates_services import publish

@@ -348,7 +348,7 @@ def test_head_answers_like_get_without_a_body(client):
     assert response.content == b""
 
 
-# Rate limit: the one the read APIs share (pact.abuse.api_rate_limit_wait).
+# Rate limit: the one the read APIs share (core.abuse.api_rate_limit_wait).
 
 
 def test_a_client_past_the_rate_limit_is_answered_429_with_retry_after(client, settings):

@@ -162,7 +162,7 @@ def test_healthz_reports_database(client):
 
 
 def test_healthz_reports_last_worker_heartbeat(client):
-    from pact.services import heartbeat_record
+    from core.services import heartbeat_record
 
     beat = heartbeat_record(hostname="celery@worker-1")
 
@@ -247,7 +247,7 @@ def test_ward_page_with_session_uses_fragment_without_queries(client, django_ass
 def test_healthz_says_unavailable_when_the_database_fails(client, monkeypatch):
     from django.db import DatabaseError
 
-    from pact.models import WorkerHeartbeat
+    from core.models import WorkerHeartbeat
 
     def fail(*args, **kwargs):
         raise DatabaseError("connection refused")

@@ -446,7 +446,7 @@ def test_other_methods_are_not_allowed(client, ward, method):
 
 
 def test_answers_when_the_cache_is_down(client, ward):
-    unreachable = {"default": {"BACKEND": "pact.cache_backend.PactRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    unreachable = {"default": {"BACKEND": "core.cache_backend.PactRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
 
     with override_settings(CACHES=unreachable):
         data = get_json(client, f"/api/kent/{ward.code}", NEIGHBOURHOOD)
@@ -513,7 +513,7 @@ def test_rate_limit_is_configurable(client, settings):
 
 
 def test_rate_limit_fails_open_when_the_cache_is_down(client):
-    unreachable = {"default": {"BACKEND": "pact.cache_backend.PactRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    unreachable = {"default": {"BACKEND": "core.cache_backend.PactRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     with override_settings(CACHES=unreachable):
         assert {r.status_code for r in burst(client, 35)} == {200}
 

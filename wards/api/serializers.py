@@ -6,7 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pact.api import MAX_ID
+from core.api import MAX_ID
 from wards.models import District, NeighbourhoodTeam, Officer, Ward
 
 WARD_CODE = r"^E05[0-9]{6}$"

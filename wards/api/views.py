@@ -1,4 +1,4 @@
-"""Endpoints of the wards API: thin, each a selector and a serializer (see pact.api.PublicApiView)."""
+"""Endpoints of the wards API: thin, each a selector and a serializer (see core.api.PublicApiView)."""
 
 from typing import Any
 
@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 
-from pact.api import PublicApiListView, PublicApiView, an_id, found, id_parameter
+from core.api import PublicApiListView, PublicApiView, an_id, found, id_parameter
 from wards.api import selectors
 from wards.api.serializers import (
     WARD_CODE,

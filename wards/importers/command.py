@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pact.cache import public_cache_bump
+from core.cache import public_cache_bump
 from wards.importers.base import ImporterError, ImportResult, data_dir
 from wards.importers.records import fingerprint, import_record
 

@@ -4,7 +4,7 @@ Every method answers GET and HEAD only (405 otherwise), sends
 ``Access-Control-Allow-Origin: *`` as data.police.uk does, counts against the client's
 rate limit (HTTP 429 with Retry-After past it) and answers an unknown force, neighbourhood
 or point with data.police.uk's own 404: ``Not Found`` as plain text. Answers are kept in
-the public cache (pact.cache), so a repeated request costs no query.
+the public cache (core.cache), so a repeated request costs no query.
 """
 
 import json
@@ -16,8 +16,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
-from pact.abuse import api_rate_limit_wait
-from pact.cache import public_fragment
+from core.abuse import api_rate_limit_wait
+from core.cache import public_fragment
 from wards.policeuk import selectors
 
 METHODS = ("GET", "HEAD")

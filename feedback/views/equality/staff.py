@@ -13,6 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.access import staff_view
+from core.meetings import MeetingFacts, meeting_facts
+from core.roles import Role
 from feedback.equality_forms import EqualityPaperForm
 from feedback.equality_selectors import (
     GROUPS,
@@ -24,9 +27,6 @@ from feedback.equality_selectors import (
 )
 from feedback.equality_services import can_enter_paper_forms, equality_paper_enter, equality_report_exported
 from feedback.errors import FeedbackError
-from pact.access import staff_view
-from pact.meetings import MeetingFacts, meeting_facts
-from pact.roles import Role
 
 PAPER_ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
 ANOTHER = "another"

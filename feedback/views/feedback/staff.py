@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import staff_view
+from core.roles import Role
 from feedback import selectors, services
 from feedback.errors import FeedbackError
 from feedback.forms import FeedbackFilterForm, FeedbackNoteForm, FeedbackOfficerForm, FeedbackStatusForm
 from feedback.models import Feedback
-from pact.access import staff_view
-from pact.roles import Role
 
 STAFF_ROLES = (Role.OFFICER, Role.PROFESSIONAL_STANDARDS, Role.ADMINISTRATOR)
 FEEDBACK_PER_PAGE = 25

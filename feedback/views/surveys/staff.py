@@ -16,14 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.access import staff_view
+from core.intake import concern_intake
+from core.roles import Role, ward_ids_for
 from feedback import survey_selectors as selectors
 from feedback.errors import FeedbackError
 from feedback.models import Survey, SurveyAnswer, SurveyQuestion
 from feedback.survey_forms import SurveyConcernForm
 from feedback.survey_services import survey_answer_raise_concern
-from pact.access import staff_view
-from pact.intake import concern_intake
-from pact.roles import Role, ward_ids_for
 
 
 def _get_survey_for_user(request: HttpRequest, slug: str) -> Survey:

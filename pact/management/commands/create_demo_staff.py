@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from pact.services import demo_staff_create
+from pact.demo import demo_staff_create
 
 
 class Command(BaseCommand):

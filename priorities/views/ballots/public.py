@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from pact.cache import public_page
+from core.cache import public_page
 from priorities.models import Ballot
 from priorities.selectors import ballots as selectors
 from priorities.selectors import priorities as priority_selectors

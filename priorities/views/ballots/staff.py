@@ -1,8 +1,8 @@
 """Staff ballot and priority pages: open a ballot, record votes, the casting vote, close; edit and resolve priorities.
 
-Ballots are run by the chair of a panel serving the ward (pact.roles.can_chair_ward);
+Ballots are run by the chair of a panel serving the ward (core.roles.can_chair_ward);
 officers do not run them. A ballot of a ward one does not chair is not found (404).
-Priorities are kept up by the ward's officers and chair (pact.roles.can_run_ward).
+Priorities are kept up by the ward's officers and chair (core.roles.can_run_ward).
 """
 
 from django.contrib import messages
@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pact.access import staff_view
-from pact.roles import Role, can_chair_ward, can_run_ward
+from core.access import staff_view
+from core.roles import Role, can_chair_ward, can_run_ward
 from priorities.errors import PactError
 from priorities.forms.ballots import BallotOpenForm, CastingVoteForm, HandsForm, VoteForm
 from priorities.forms.priorities import PriorityForm, ResolveForm

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pact.abuse import RateLimit, rate_limit_exceeded
-from pact.cache import public_page
+from core.abuse import RateLimit, rate_limit_exceeded
+from core.cache import public_page
 from priorities.errors import PactError
 from priorities.forms.concerns import ConcernRaiseForm
 from priorities.selectors import concerns as selectors

@@ -1,6 +1,6 @@
 """Staff concerns pages: the moderation queue, entering a concern, and moderating one.
 
-Officers of a ward's team and chairs of its panel (pact.roles.can_run_ward) see and moderate
+Officers of a ward's team and chairs of its panel (core.roles.can_run_ward) see and moderate
 its concerns; seeing a concern and moderating it are the same right, so a concern of
 another ward is simply not found (404). Other roles are refused by staff_view (403).
 """
@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pact.access import staff_view
-from pact.roles import Role, can_manage_ward, can_run_ward, ward_ids_for
+from core.access import staff_view
+from core.roles import Role, can_manage_ward, can_run_ward, ward_ids_for
 from priorities.errors import PactError
 from priorities.forms.concerns import (
     ConcernFilterForm,

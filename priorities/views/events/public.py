@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from pact.cache import public_page
+from core.cache import public_page
 from priorities.calendar import calendar_build
 from priorities.selectors import events as selectors
 from wards.models import NeighbourhoodTeam, Ward

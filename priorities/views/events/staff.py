@@ -1,7 +1,7 @@
 """Staff pages for events: list, schedule, edit, cancel, move, record as held.
 
 Officers, chairs and administrators open these pages; which events each may see and change
-is decided per event by its wards (pact.roles via the events services).
+is decided per event by its wards (core.roles via the events services).
 """
 
 from django.contrib import messages
@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from pact.access import staff_view
-from pact.roles import Role, ward_ids_for
+from core.access import staff_view
+from core.roles import Role, ward_ids_for
 from priorities.errors import PactError
 from priorities.forms import events as forms
 from priorities.models import Event, PanelMember

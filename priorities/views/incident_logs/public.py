@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from pact.abuse import RateLimit, rate_limit_exceeded
+from core.abuse import RateLimit, rate_limit_exceeded
 from priorities.errors import PactError
 from priorities.forms.information import IncidentLogEntryForm, IncidentLogStartForm
 from priorities.models import IncidentLog

@@ -1,6 +1,6 @@
 """The ward's team turning off a resident's log link (the logs themselves are on the concern's page).
 
-Only the ward's officers and administrators (pact.roles.can_manage_ward); a log of another
+Only the ward's officers and administrators (core.roles.can_manage_ward); a log of another
 ward, or of another concern, is not found (404). Audited by the service.
 """
 
@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pact.access import staff_view
-from pact.roles import Role, can_manage_ward
+from core.access import staff_view
+from core.roles import Role, can_manage_ward
 from priorities.errors import PactError
 from priorities.selectors import incident_logs as selectors
 from priorities.services import incident_logs as services

@@ -1,7 +1,7 @@
 """A partner agency's pages: submit an information form and list the agency's own reports.
 
 A partner user sees only their own agency's reports, and only about the wards the agency
-works in (pact.roles.partner_ward_ids_for); a partner account not linked to an agency is
+works in (core.roles.partner_ward_ids_for); a partner account not linked to an agency is
 told so. Other roles are refused by staff_view (403).
 """
 
@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from pact.access import staff_view
-from pact.roles import Role, partner_ward_ids_for
+from core.access import staff_view
+from core.roles import Role, partner_ward_ids_for
 from priorities.errors import PactError
 from priorities.forms.information import InformationReportForm
 from priorities.selectors import information as selectors

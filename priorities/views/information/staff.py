@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pact.access import staff_view
-from pact.roles import Role, can_manage_ward, ward_ids_for
+from core.access import staff_view
+from core.roles import Role, can_manage_ward, ward_ids_for
 from priorities.errors import PactError
 from priorities.forms.information import InformationFilterForm, InformationToConcernForm
 from priorities.models import InformationReport

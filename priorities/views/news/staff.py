@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from pact.access import staff_view
-from pact.roles import Role, is_administrator, team_id_for
+from core.access import staff_view
+from core.roles import Role, is_administrator, team_id_for
 from priorities.errors import PactError
 from priorities.forms.news import NewsForm
 from priorities.models import NewsItem

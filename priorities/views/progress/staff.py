@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from pact.access import staff_view
-from pact.roles import Role, can_manage_ward, can_run_ward
+from core.access import staff_view
+from core.roles import Role, can_manage_ward, can_run_ward
 from priorities.errors import PactError
 from priorities.forms.progress import ProgressForm
 from priorities.models import Priority

@@ -4,7 +4,7 @@ from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pact.forms import page_form_helper
+from core.forms import page_form_helper
 from priorities.models import Category, PlanPriority, Priority
 from priorities.selectors.reports import ACTIVE, ReportFilters
 

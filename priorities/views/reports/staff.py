@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from pact.access import staff_view
-from pact.roles import Role
+from core.access import staff_view
+from core.roles import Role
 from priorities.selectors import reports as selectors
 from priorities.views.reports.forms import PartnershipReportForm
 from wards.models import District

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pact.abuse import RateLimit, rate_limit_exceeded
+from core.abuse import RateLimit, rate_limit_exceeded
 from priorities.errors import PactError
 from priorities.forms.subscriptions import SubscribeForm
 from priorities.models import Subscription

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from pact.cache import public_page
+from core.cache import public_page
 from priorities.models import MonthlyUpdate
 from priorities.selectors import updates as selectors
 from wards.models import NeighbourhoodTeam

@@ -9,8 +9,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from pact.access import staff_view
-from pact.roles import Role, is_administrator, team_id_for
+from core.access import staff_view
+from core.roles import Role, is_administrator, team_id_for
 from priorities.errors import PactError
 from priorities.forms.updates import UpdateCorrectForm
 from priorities.models import MonthlyUpdate

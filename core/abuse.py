@@ -1,0 +1,150 @@
+"""Protection of the public forms against automated abuse, without a third-party service.
+
+Every public form has Django's CSRF protection, a honeypot field (core.forms.HoneypotForm)
+and a rate limit per client. Clients are counted by a keyed hash of their address, so no
+address is stored. The limit fails open: a Redis outage must not stop a resident from
+reporting something, and the other defences still stand.
+"""
+
+import hashlib
+import hmac
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.http import HttpRequest
+from redis.exceptions import NoScriptError, RedisError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    scope: str
+    limit: int
+    window_seconds: int
+
+    @property
+    def window_minutes(self) -> int:
+        return max(1, round(self.window_seconds / 60))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: the first X-Forwarded-For hop behind our own proxy, else the peer."""
+    if settings.PACT_BEHIND_PROXY:
+        forwarded = request.headers.get("x-forwarded-for", "")
+        if forwarded.strip():
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def keyed_digest(text: str, *, length: int = 24) -> str:
+    """A keyed hash of ``text`` (an address, a username): countable, but never the thing itself."""
+    return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()[:length]
+
+
+def _client_key(request: HttpRequest) -> str:
+    return keyed_digest(client_address(request))
+
+
+def client_key(request: HttpRequest) -> str:
+    """The keyed hash that stands for this client's address wherever clients are counted."""
+    return _client_key(request)
+
+
+def rate_limit_exceeded(request: HttpRequest, rule: RateLimit) -> bool:
+    """Count one attempt by this client under ``rule``; True once it is over the limit."""
+    window = int(time.time() // rule.window_seconds)
+    key = f"ratelimit:{rule.scope}:{_client_key(request)}:{window}"
+    try:
+        if cache.add(key, 1, timeout=rule.window_seconds + 5):
+            return False
+        return cache.incr(key) > rule.limit
+    except (RedisError, ConnectionError, OSError, ValueError):
+        logger.warning("rate limit for %s not counted: cache unreachable", rule.scope)
+        return False
+
+
+# Staff sign-in: every POST of the sign-in and second-factor forms counts, before any
+# password or code is checked. Failed attempts are also counted in the database for lockouts
+# (core.sign_in), which hold when this limit cannot be counted.
+SIGN_IN_RATE = RateLimit(scope="sign-in", limit=20, window_seconds=60)
+
+
+# The read APIs are limited as data.police.uk limits its own: a leaky bucket per client that
+# lets through ``rate`` requests a second on average and bursts of up to ``burst``. It is the
+# generic cell rate algorithm: one number per client, the time at which its bucket will be
+# empty ("theoretical arrival time"). In Redis the check and the update are one script, so
+# concurrent requests on several web servers cannot both take the last place, and the clock
+# is Redis's own, so the servers' clocks need not agree.
+_BUCKET_SCRIPT = b"""
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local allowed_at = tat + interval - burst * interval
+if now < allowed_at then return tostring(allowed_at - now) end
+local emptied_at = tat + interval
+redis.call('SET', KEYS[1], tostring(emptied_at), 'PX', math.ceil((emptied_at - now) * 1000) + 1000)
+return '0'
+"""
+_BUCKET_SCRIPT_SHA = hashlib.sha1(_BUCKET_SCRIPT).hexdigest()  # noqa: S324 (Redis names scripts by SHA-1)
+
+
+def _bucket_wait_in_redis(backend: RedisCache, key: str, interval: float, burst: int) -> float:
+    # Django's cache API has no atomic read-modify-write, so this one call uses the backend's
+    # Redis client directly.
+    client = backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+    args = (1, key, repr(interval), burst)
+    try:
+        answer = client.evalsha(_BUCKET_SCRIPT_SHA, *args)
+    except NoScriptError:
+        answer = client.eval(_BUCKET_SCRIPT, *args)
+    return float(answer)
+
+
+def _bucket_wait_in_cache(key: str, interval: float, burst: int) -> float:
+    # Any other cache (the local-memory one of the embedded mode) is one process's own, where
+    # a read then a write is good enough.
+    now = time.time()
+    tat = max(cache.get(key, now), now)
+    allowed_at = tat + interval - burst * interval
+    if now < allowed_at:
+        return allowed_at - now
+    cache.set(key, tat + interval, timeout=math.ceil(tat + interval - now) + 1)
+    return 0.0
+
+
+def token_bucket_wait(name: str, *, rate: float, burst: int) -> float:
+    """Take a place in the bucket ``name`` (``rate`` a second, ``burst`` at once).
+
+    Returns 0 when the request may go ahead, else the seconds until it may (nothing is taken
+    then). Fails open: with the cache unreachable every request goes ahead.
+    """
+    backend = caches["default"]
+    key = backend.make_key(f"bucket:{name}")
+    interval = 1 / rate
+    try:
+        if isinstance(backend, RedisCache):
+            return _bucket_wait_in_redis(backend, key, interval, burst)
+        return _bucket_wait_in_cache(key, interval, burst)
+    except (RedisError, ConnectionError, OSError, ValueError):
+        logger.warning("API rate limit for %s not counted: cache unreachable", name.split(":", 1)[0])
+        return 0.0
+
+
+def api_rate_limit_wait(request: HttpRequest) -> int:
+    """Whole seconds this client must wait before its next API request (0: go ahead now).
+
+    One bucket per client address across all the read APIs, PACT_API_RATE requests a second
+    with bursts of PACT_API_BURST, as data.police.uk. A positive answer is the Retry-After of
+    the HTTP 429 to send.
+    """
+    wait = token_bucket_wait(f"api:{_client_key(request)}", rate=settings.PACT_API_RATE, burst=settings.PACT_API_BURST)
+    return math.ceil(wait) if wait > 0 else 0
