@@ -1,14 +1,14 @@
 """Raising a PACT concern from another part of PACT.
 
 A free-text survey answer can become a concern for its ward, but the feedback app may not
-import the PACT cycle (see DESIGN.md: apps depend on wards and pact only). So the priorities
-app registers here, in its AppConfig.ready(), how a concern is raised; feedback calls it.
+import the PACT cycle (DESIGN.md). So the priorities app plugs in here (core.ports), from its
+AppConfig.ready(), how a concern is raised; feedback calls it.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ImproperlyConfigured
+from core.ports import Port
 
 
 class ConcernIntakeError(Exception):
@@ -26,14 +26,4 @@ class ConcernIntake:
     staff_url: Callable[[str], str]
 
 
-_intake: list[ConcernIntake] = []
-
-
-def register_concern_intake(intake: ConcernIntake) -> None:
-    _intake[:] = [intake]
-
-
-def concern_intake() -> ConcernIntake:
-    if not _intake:
-        raise ImproperlyConfigured("No app has registered how PACT concerns are raised (priorities.intake).")
-    return _intake[0]
+concern_intake: Port[ConcernIntake] = Port("how a PACT concern is raised", owner="priorities.intake")

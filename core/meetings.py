@@ -2,13 +2,15 @@
 
 feedback offers the equality questions to the people taking part in PACT and needs a
 meeting's date, wards and district, and a panel's district. feedback must not import
-priorities (DESIGN.md), so this module reads them and hands back plain, frozen values: no
-model instance crosses, and priorities stays free to change its models behind it. Like
-core.roles, it imports priorities lazily, because pact holds what every app shares.
+priorities (DESIGN.md), so it asks this port, which priorities.facts plugs in: only plain,
+frozen values cross, and priorities stays free to change its models behind it.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from core.ports import Port
 
 
 @dataclass(frozen=True)
@@ -36,48 +38,22 @@ class PanelFacts:
     district_id: int | None
 
 
-def _one_district(district_ids: set[int]) -> int | None:
-    return next(iter(district_ids)) if len(district_ids) == 1 else None
+@dataclass(frozen=True)
+class MeetingDirectory:
+    # The meeting with this public uid or staff id (keyword arguments uid= or pk=), or None.
+    meeting: Callable[..., MeetingFacts | None]
+    # The panel with this id (keyword argument pk=), or None.
+    panel: Callable[..., PanelFacts | None]
 
 
-def _meeting_facts(event, wards: list[tuple[int, int]]) -> MeetingFacts:
-    return MeetingFacts(
-        pk=event.pk,
-        uid=str(event.uid),
-        title=event.title,
-        kind_label=event.get_kind_display(),
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        is_cancelled=event.status in (event.Status.CANCELLED, event.Status.MOVED),
-        panel_id=event.panel_id,
-        ward_ids=frozenset(ward_id for ward_id, _district in wards),
-        district_id=_one_district({district for _ward, district in wards}),
-    )
+meeting_directory: Port[MeetingDirectory] = Port("what a PACT meeting is", owner="priorities.facts")
 
 
 def meeting_facts(*, uid: str | None = None, pk: int | None = None) -> MeetingFacts | None:
-    """The meeting with this public uid or staff id, in two queries; None if there is none."""
-    from priorities.models import Event
-
-    events = Event.objects.filter(uid=uid) if uid is not None else Event.objects.filter(pk=pk or 0)
-    event = events.only("uid", "title", "kind", "starts_at", "ends_at", "status", "panel").first()
-    if event is None:
-        return None
-    wards = list(Event.wards.through.objects.filter(event_id=event.pk).values_list("ward_id", "ward__district_id"))
-    return _meeting_facts(event, wards)
+    """The meeting with this public uid or staff id; None if there is none."""
+    return meeting_directory().meeting(uid=uid, pk=pk)
 
 
 def panel_facts(*, pk: int) -> PanelFacts | None:
-    """The panel with this id, with its wards and their district, in two queries."""
-    from priorities.models import Panel
-
-    panel = Panel.objects.filter(pk=pk).only("name").first()
-    if panel is None:
-        return None
-    wards = list(Panel.wards.through.objects.filter(panel_id=pk).values_list("ward_id", "ward__district_id"))
-    return PanelFacts(
-        pk=panel.pk,
-        name=panel.name,
-        ward_ids=frozenset(ward_id for ward_id, _district in wards),
-        district_id=_one_district({district for _ward, district in wards}),
-    )
+    """The panel with this id, with its wards and their district; None if there is none."""
+    return meeting_directory().panel(pk=pk)

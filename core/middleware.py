@@ -5,6 +5,9 @@
 - Under /staff/ and /admin/ a signed-in user who has not passed their second factor reaches
   only the sign-in, sign-out and second-factor pages (staff_view and the admin site check
   it too: this is the net under them, for any page added there later).
+- A signed-in user who has not passed their second factor holds no staff role on any page
+  (core.roles): what staff alone may see (early survey results, say) stays hidden from a
+  session that has only the password.
 - Every response under /staff/ and /admin/ is marked never to be stored by browsers or
   proxies, whatever the view did: staff pages carry personal data.
 """
@@ -21,6 +24,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from core.access import two_factor_redirect
 from core.audit import audit_record
+from core.roles import roles_withhold
 from core.sign_in import session_expiry
 from core.two_factor import is_verified
 
@@ -47,7 +51,7 @@ class StaffAreaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self._expire(request) or self.get_response(request)
+        response = self._expire(request) or self._password_only(request) or self.get_response(request)
         if is_staff_path(request.path):
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
@@ -68,6 +72,13 @@ class StaffAreaMiddleware:
         if request.path == resolve_url(settings.LOGIN_URL):
             return None
         return redirect_to_login(request.get_full_path())
+
+    def _password_only(self, request: HttpRequest) -> None:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES or SESSION_KEY not in request.session:
+            return None
+        if not is_verified(request):
+            roles_withhold(request.user)
+        return None
 
     def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
         if not is_staff_path(request.path) or not request.user.is_authenticated:

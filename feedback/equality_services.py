@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.meetings import MeetingFacts
-from core.roles import AnyUser, Role, chaired_panel_ids, has_role, is_administrator, team_id_for
+from core.roles import AnyUser, Role, has_role, is_administrator
+from core.scopes import chaired_panel_ids, team_id_for
 from feedback.errors import FeedbackError
 from feedback.models import EqualityRepeatKey, EqualityResponse
 from feedback.repeat import repeat_key

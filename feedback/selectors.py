@@ -3,7 +3,8 @@ equality report (feedback.equality_selectors) uses."""
 
 from django.db.models import Q, QuerySet
 
-from core.roles import AnyUser, Role, has_role, is_administrator, team_id_for, ward_ids_for
+from core.roles import AnyUser, Role, has_role, is_administrator
+from core.scopes import team_id_for, ward_ids_for
 from feedback.models import Feedback
 from wards.models import NeighbourhoodTeam
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.emails import email_queue
-from core.roles import AnyUser, Role, has_role, is_administrator, team_id_for, ward_ids_for
+from core.roles import AnyUser, Role, has_role, is_administrator
+from core.scopes import team_id_for, ward_ids_for
 from feedback.errors import FeedbackError
 from feedback.models import EqualityResponse, Feedback, FeedbackNote
 from wards.models import District, NeighbourhoodTeam, Officer, Ward

@@ -6,10 +6,12 @@ class PrioritiesConfig(AppConfig):
     verbose_name = "PACT cycle"
 
     def ready(self) -> None:
-        from priorities import intake, sections, signals
+        from priorities import facts, intake, scopes, sections, signals
         from priorities.services import retention
 
         retention.register()
-        intake.register()
+        intake.plug()
+        scopes.plug()
+        facts.plug()
         sections.register()
         signals.connect()

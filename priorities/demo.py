@@ -258,6 +258,8 @@ def _assign(loader: User, ward, team: NeighbourhoodTeam) -> int:
     council, _ = PartnerAgency.objects.get_or_create(
         name=f"{team.district.name} Council", defaults={"kind": PartnerAgency.Kind.COUNCIL}
     )
+    # A council works in its district's wards: only such an agency may be named on a priority.
+    council.wards.add(*Ward.objects.filter(district_id=team.district_id))
     adopted = list(ward.priorities.filter(status__in=["current", "in_progress"]).select_related("category", "concern"))
     titles = {description: title for _slug, title, description in CONCERNS}
     for number, priority in enumerate(adopted):

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.intake import ConcernIntake, ConcernIntakeError, register_concern_intake
+from core.intake import ConcernIntake, ConcernIntakeError, concern_intake
 from core.roles import AnyUser
 from priorities.errors import PactError
 from priorities.models import Category
@@ -32,5 +32,5 @@ def _staff_url(reference: str) -> str:
     return reverse("priorities:staff_concern", args=[reference])
 
 
-def register() -> None:
-    register_concern_intake(ConcernIntake(categories=_categories, raise_concern=_raise_concern, staff_url=_staff_url))
+def plug() -> None:
+    concern_intake.plug(ConcernIntake(categories=_categories, raise_concern=_raise_concern, staff_url=_staff_url))

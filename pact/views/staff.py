@@ -6,9 +6,9 @@ from django.shortcuts import render
 from core.access import staff_view
 from core.roles import Role, has_role, is_administrator, user_roles
 from core.staff_menu import staff_links_for
+from priorities.scopes import partner_agency_for
 from priorities.selectors.progress import priorities_for_partner
 from priorities.selectors.workspace import workspace_for
-from priorities.services.progress import partner_agency_for
 
 
 @staff_view(roles=tuple(Role.values))

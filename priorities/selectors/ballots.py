@@ -7,8 +7,9 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.roles import AnyUser, chaired_panel_ids, is_administrator
+from core.roles import AnyUser, is_administrator
 from priorities.models import Ballot, BallotOption, Event, PanelMember, Vote
+from priorities.scopes import chaired_panel_ids
 from priorities.services.ballots import Tie, places_label, tally
 
 

@@ -6,8 +6,9 @@ from typing import Any
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from core.roles import AnyUser, Role, chaired_panel_ids, has_role, is_administrator, team_id_for, ward_ids_for
+from core.roles import AnyUser, Role, has_role, is_administrator
 from priorities.models import Event, Panel, PanelMember
+from priorities.scopes import chaired_panel_ids, team_id_for, ward_ids_for
 from wards.models import NeighbourhoodTeam, Ward
 
 WARD_SECTION_SIZE = 3

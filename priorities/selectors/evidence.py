@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils import timezone
 
-from core.roles import AnyUser, Role, has_role, is_administrator, team_id_for
+from core.roles import AnyUser, Role, has_role, is_administrator
 from priorities.models import Concern, IncidentLog, IncidentLogEntry, InformationReport
+from priorities.scopes import team_id_for
 from priorities.selectors.incident_logs import incident_logs_for_wards
 from priorities.selectors.information import information_reports_new_count
 from wards.models import Ward

@@ -57,8 +57,9 @@ def lead_officer_choices(ward: Ward) -> QuerySet[Officer]:
     return Officer.objects.filter(team_id=ward.team_id).order_by("last_name", "first_name")
 
 
-def partner_choices() -> QuerySet[PartnerAgency]:
-    return PartnerAgency.objects.order_by("name")
+def partner_choices(ward: Ward) -> QuerySet[PartnerAgency]:
+    """Agencies that may be named on a ward's priority: those that work in the ward."""
+    return PartnerAgency.objects.filter(wards=ward).order_by("name")
 
 
 def plan_priority_choices(priority: Priority) -> QuerySet[PlanPriority]:

@@ -27,13 +27,13 @@ def public_timeline(priority: Priority) -> QuerySet[ProgressEntry]:
     return public_entries().filter(priority=priority)
 
 
-def staff_timeline(priority: Priority) -> QuerySet[ProgressEntry]:
-    """Every entry of a priority, internal ones too, newest first, for staff."""
-    return (
-        ProgressEntry.objects.filter(priority=priority)
-        .select_related("officer", "agency")
-        .order_by("-happened_on", "-created_at", "-pk")
-    )
+def staff_timeline(priority: Priority, *, agency: PartnerAgency | None = None) -> QuerySet[ProgressEntry]:
+    """Every entry of a priority, internal ones too, newest first, for staff. For a partner
+    reader (``agency``), internal entries only when their own agency wrote them."""
+    entries = ProgressEntry.objects.filter(priority=priority)
+    if agency is not None:
+        entries = entries.filter(Q(visibility=ProgressEntry.Visibility.PUBLIC) | Q(agency=agency))
+    return entries.select_related("officer", "agency").order_by("-happened_on", "-created_at", "-pk")
 
 
 def with_latest_public_action(priorities: QuerySet[Priority]) -> QuerySet[Priority]:
@@ -57,15 +57,16 @@ def officer_choices(priority: Priority) -> QuerySet[Officer]:
 
 
 def agency_choices(priority: Priority) -> QuerySet[PartnerAgency]:
-    return priority.partners.order_by("name")
+    """Agencies named on the priority that still work in its ward."""
+    return priority.partners.filter(wards=priority.ward_id).order_by("name")
 
 
 def priorities_for_partner(agency: PartnerAgency | None) -> QuerySet[Priority]:
-    """The active priorities an agency is named on, for its users' staff home."""
+    """The active priorities an agency is named on in the wards it works in, for its users' staff home."""
     if agency is None:
         return Priority.objects.none()
     return (
-        Priority.objects.filter(partners=agency, status__in=Priority.ACTIVE_STATUSES)
+        Priority.objects.filter(partners=agency, ward__partner_agencies=agency, status__in=Priority.ACTIVE_STATUSES)
         .select_related("ward")
         .order_by("ward__name", "slot")
     )

@@ -11,16 +11,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from core.roles import (
-    AnyUser,
-    Role,
-    chaired_panel_ids,
-    has_role,
-    is_administrator,
-    partner_ward_ids_for,
-    team_id_for,
-)
+from core.roles import AnyUser, Role, has_role, is_administrator
 from priorities.models import Panel, Priority, ProgressEntry
+from priorities.scopes import chaired_panel_ids, partner_ward_ids_for, team_id_for
 from wards.models import District, NeighbourhoodTeam, Ward
 
 ACTIVE = ""  # the default status filter: current or in progress

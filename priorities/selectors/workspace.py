@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from core.roles import AnyUser, ward_ids_for
+from core.roles import AnyUser
 from priorities.models import Ballot, Concern, Event, Priority
+from priorities.scopes import ward_ids_for
 from priorities.selectors.progress import PriorityProgress, active_priorities_with_progress
 from wards.crime import WorkspaceCrime, workspace_crime
 from wards.models import Ward

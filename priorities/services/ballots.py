@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
-from core.roles import can_chair_ward
 from priorities.errors import PactError
 from priorities.models import Ballot, BallotOption, Concern, Event, EventAttendance, PanelMember, Priority, Vote
+from priorities.scopes import can_chair_ward
 from wards.models import Ward
 
 PLACES = 3

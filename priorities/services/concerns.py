@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
-from core.roles import AnyUser, can_run_ward
+from core.roles import AnyUser
 from priorities.errors import PactError
 from priorities.models import Category, Concern, Event, Panel
+from priorities.scopes import can_run_ward
 from wards.models import Ward
 
 ERROR_NOT_ALLOWED = _("You cannot moderate or record concerns for this ward")

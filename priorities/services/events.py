@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
-from core.roles import AnyUser, can_manage_ward, can_run_ward, chaired_panel_ids, is_administrator
+from core.roles import AnyUser, is_administrator
 from priorities.errors import PactError
 from priorities.models import Event, EventAttendance, Panel, PanelMember
+from priorities.scopes import can_manage_ward, can_run_ward, chaired_panel_ids
 from priorities.selectors.events import members_active_on
 from priorities.services.subscriptions import subscription_meeting_emails_queue
 from wards.models import Ward

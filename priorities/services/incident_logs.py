@@ -23,9 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.emails import email_queue
 from core.personal_data import PersonalDataSource, retention_cutoff
-from core.roles import AnyUser, can_manage_ward
+from core.roles import AnyUser
 from priorities.errors import PactError
 from priorities.models import Concern, IncidentLog, IncidentLogEntry
+from priorities.scopes import can_manage_ward
 
 ERROR_CONCERN_CLOSED = _("A log cannot be kept against a concern that was merged into another")
 ERROR_REVOKED = _("This log's link has been turned off: entries can no longer be added")

@@ -21,9 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.emails import email_queue
 from core.personal_data import PersonalDataSource, retention_cutoff
-from core.roles import AnyUser, can_manage_ward, can_partner_ward, can_see_agency_information, partner_agency_id_for
+from core.roles import AnyUser
 from priorities.errors import PactError
-from priorities.models import Category, Concern, InformationReport, PartnerAgency
+from priorities.models import Category, Concern, InformationReport
+from priorities.scopes import can_manage_ward, can_partner_ward, can_see_agency_information, partner_agency_for
 from priorities.services.concerns import concern_record
 from wards.models import Officer, Ward
 
@@ -76,8 +77,8 @@ def information_report_submit(
 
     Audited without the narrative or the description of people (personal data).
     """
-    agency_id = partner_agency_id_for(actor)
-    if agency_id is None:
+    agency = partner_agency_for(actor)
+    if agency is None:
         raise PactError(ERROR_NO_AGENCY)
     if not can_partner_ward(actor, ward):
         raise PactError(ERROR_WARD_NOT_ALLOWED)
@@ -90,7 +91,7 @@ def information_report_submit(
     if happened_at > now:
         raise PactError(ERROR_IN_FUTURE)
     report = InformationReport(
-        agency_id=agency_id,
+        agency_id=agency.pk,
         submitted_by=actor,
         ward=ward,
         category=category,
@@ -104,7 +105,7 @@ def information_report_submit(
     with transaction.atomic():
         report.full_clean()
         report.save(force_insert=True)
-        after = {"agency": agency_id, "ward": ward.code, "category": category.slug, "kind": kind}
+        after = {"agency": agency.pk, "ward": ward.code, "category": category.slug, "kind": kind}
         audit_record(actor=actor, action="priorities.information.submitted", target=report, data={"after": after})
         queued = _notify_team(report)
     logger.info("information report %s submitted, %s officers notified", report.pk, queued)
@@ -252,9 +253,3 @@ INFORMATION_REPORTS = PersonalDataSource(
     erase=information_reports_erase,
     expire=information_reports_expire,
 )
-
-
-def partner_agency_of(user: AnyUser) -> PartnerAgency | None:
-    """The agency a partner user acts for, with its name, for the partner's pages."""
-    agency_id = partner_agency_id_for(user)
-    return PartnerAgency.objects.filter(pk=agency_id).first() if agency_id is not None else None

@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
-from core.roles import AnyUser, Role, has_role, is_administrator, team_id_for
+from core.roles import AnyUser, Role, has_role, is_administrator
 from priorities.errors import PactError
 from priorities.models import NewsItem
+from priorities.scopes import team_id_for
 from wards.models import NeighbourhoodTeam, Ward
 
 ERROR_NOT_ALLOWED = _("Only the team's neighbourhood officers can publish its news")

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
-from core.roles import can_run_ward
 from priorities.errors import PactError
 from priorities.models import PartnerAgency, PlanPriority, Priority
+from priorities.scopes import can_run_ward
 from wards.models import Officer
 
 ERROR_NOT_ALLOWED = _("Only the ward's neighbourhood officers and its panel chair can change its priorities")
@@ -18,6 +18,7 @@ ERROR_NOT_ACTIVE = _("This priority has ended and cannot be changed")
 ERROR_TITLE_REQUIRED = _("Enter the priority as the panel agreed it")
 ERROR_LEAD_NOT_IN_TEAM = _("The lead officer must be an officer of the ward's neighbourhood team")
 ERROR_PLAN_INACTIVE = _("Choose a current Police and Crime Plan priority")
+ERROR_PARTNER_NOT_IN_WARD = _("Name only partner agencies that work in the ward")
 ERROR_OUTCOME_REQUIRED = _("Enter what was achieved")
 
 
@@ -49,7 +50,8 @@ def priority_update(
     """Set an active priority's wording, lead officer, partner agencies and plan priority.
 
     The ward's officers and its chair may; the lead officer comes from the ward's own team,
-    and the plan priority must be current (one already set may stay).
+    partners from the agencies that work in the ward, and the plan priority must be current
+    (one already set may stay).
     """
     _check(actor, priority)
     title = " ".join(title.split())
@@ -59,12 +61,18 @@ def priority_update(
         raise PactError(ERROR_LEAD_NOT_IN_TEAM)
     if plan_priority is not None and not plan_priority.is_active and plan_priority.pk != priority.plan_priority_id:
         raise PactError(ERROR_PLAN_INACTIVE)
+    partners = list(partners)
+    working_here = set(
+        PartnerAgency.wards.through.objects.filter(ward_id=priority.ward_id).values_list("partneragency_id", flat=True)
+    )
+    if any(agency.pk not in working_here for agency in partners):
+        raise PactError(ERROR_PARTNER_NOT_IN_WARD)
     with transaction.atomic():
         before = _snapshot(priority)
         priority.title, priority.lead_officer, priority.plan_priority = title, lead_officer, plan_priority
         priority.full_clean(validate_constraints=False)
         priority.save(update_fields=["title", "lead_officer", "plan_priority"])
-        priority.partners.set(list(partners))
+        priority.partners.set(partners)
         audit_record(
             actor=actor,
             action="priorities.priority.updated",

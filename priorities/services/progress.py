@@ -2,7 +2,7 @@
 
 An officer of the ward's team (or an administrator) adds progress for the team or for a
 partner agency named on the priority; a partner user adds it for their own agency, and only
-on the priorities their agency is named on.
+on the priorities their agency is named on in the wards it works in (priorities.scopes).
 """
 
 import datetime
@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.emails import email_queue
-from core.roles import AnyUser, Role, can_manage_ward, has_role
+from core.roles import AnyUser
 from priorities.errors import PactError
-from priorities.models import PartnerAgency, PartnerUser, Priority, ProgressEntry
+from priorities.models import PartnerAgency, Priority, ProgressEntry
+from priorities.scopes import can_manage_ward, can_partner_ward, partner_agency_for
 from priorities.selectors.progress import stale_priorities
 from wards.models import Officer
 
@@ -41,22 +42,16 @@ ERROR_AGENCY_NOT_NAMED = _("The agency must be one of the partners named on the 
 TEXT_MAX_LENGTH = 2000
 
 
-def partner_agency_for(user: AnyUser) -> PartnerAgency | None:
-    """The agency a signed-in partner user acts for, if any."""
-    if not user.is_authenticated or not has_role(user, Role.PARTNER):
-        return None
-    link = PartnerUser.objects.filter(user_id=user.pk).select_related("agency").first()
-    return link.agency if link is not None else None
-
-
 def _agency_named(priority: Priority, agency: PartnerAgency | None) -> bool:
     return agency is not None and priority.partners.filter(pk=agency.pk).exists()
 
 
 def progress_may_add(*, actor: AnyUser, priority: Priority) -> bool:
     """Whether ``actor`` may add progress to ``priority``: the ward's officers, administrators,
-    and partner users whose agency is named on it."""
-    return can_manage_ward(actor, priority.ward) or _agency_named(priority, partner_agency_for(actor))
+    and partner users whose agency is named on it and still works in its ward."""
+    if can_manage_ward(actor, priority.ward):
+        return True
+    return can_partner_ward(actor, priority.ward) and _agency_named(priority, partner_agency_for(actor))
 
 
 def _own_officer(actor: AnyUser, priority: Priority) -> Officer | None:

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.cache import public_cache_bump
-from core.roles import AnyUser, Role, has_role, is_administrator, team_id_for
+from core.roles import AnyUser, Role, has_role, is_administrator
 from priorities.errors import PactError
 from priorities.models import MonthlyUpdate, MonthlyUpdateRevision
+from priorities.scopes import team_id_for
 from priorities.selectors import updates as selectors
 from wards.models import NeighbourhoodTeam
 

@@ -66,7 +66,7 @@ def test_demo_history_makes_demo_chair_chair_of_the_first_panel(team):
 
 
 def test_demo_partner_acts_for_the_first_councils_wards_and_can_send_information(client, team):
-    from core.roles import partner_ward_ids_for
+    from priorities.scopes import partner_ward_ids_for
 
     demo_partner = UserFactory(username="demo-partner", roles=["partner"])
 

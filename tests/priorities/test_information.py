@@ -290,8 +290,8 @@ def test_partner_list_queries_do_not_grow_with_rows(client, partner_user, agency
         InformationReportFactory(agency=agency, ward=ward_a)
     client.force_login(partner_user)
 
-    # session, user, roles, partner's agency id, agency, agency's wards, count, page of reports, audit event.
-    with django_assert_num_queries(9):
+    # session, user, roles, partner's agency (with its link), agency's wards, count, page of reports, audit event.
+    with django_assert_num_queries(8):
         response = client.get(reverse("priorities:partner_information"))
     assert response.content.decode().count('href="/staff/information/') == 4
 

@@ -35,6 +35,7 @@ def _update(actor, priority, **changes):
 def test_priority_update_sets_lead_partners_and_plan_and_audits(officer, priority, ward_a):
     lead = OfficerFactory(team=ward_a.team, rank="sergeant")
     council = PartnerAgencyFactory(name="Maidstone Borough Council")
+    council.wards.add(ward_a)
     plan = PlanPriorityFactory()
 
     _update(

@@ -33,6 +33,7 @@ def priority(ward_a):
 @pytest.fixture
 def council(priority):
     agency = PartnerAgencyFactory(name="Maidstone Borough Council")
+    agency.wards.add(priority.ward)
     priority.partners.add(agency)
     return agency
 

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from core.access import staff_view
 from core.intake import concern_intake
-from core.roles import Role, ward_ids_for
+from core.roles import Role
+from core.scopes import ward_ids_for
 from feedback import survey_selectors as selectors
 from feedback.errors import FeedbackError
 from feedback.models import Survey, SurveyAnswer, SurveyQuestion

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import staff_view
-from core.roles import Role, can_chair_ward, can_run_ward
+from core.roles import Role
 from priorities.errors import PactError
 from priorities.forms.ballots import BallotOpenForm, CastingVoteForm, HandsForm, VoteForm
 from priorities.forms.priorities import PriorityForm, ResolveForm
 from priorities.models import Ballot, BallotOption, Event, Priority
+from priorities.scopes import can_chair_ward, can_run_ward
 from priorities.selectors import ballots as selectors
 from priorities.selectors import priorities as priority_selectors
 from priorities.services import ballots as services
@@ -208,7 +209,7 @@ def _priority_form(priority: Priority, data=None) -> PriorityForm:
         data,
         initial=initial,
         officers=priority_selectors.lead_officer_choices(priority.ward),
-        partners=priority_selectors.partner_choices(),
+        partners=priority_selectors.partner_choices(priority.ward),
         plan_priorities=priority_selectors.plan_priority_choices(priority),
     )
 

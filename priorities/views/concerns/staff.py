@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import staff_view
-from core.roles import Role, can_manage_ward, can_run_ward, ward_ids_for
+from core.roles import Role
 from priorities.errors import PactError
 from priorities.forms.concerns import (
     ConcernFilterForm,
@@ -25,6 +25,7 @@ from priorities.forms.concerns import (
     ConcernShortlistForm,
 )
 from priorities.models import Concern
+from priorities.scopes import can_manage_ward, can_run_ward, ward_ids_for
 from priorities.selectors import concerns as selectors
 from priorities.selectors.evidence import evidence_for_concern, evidence_since
 from priorities.selectors.incident_logs import incident_logs_for_concern

@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from core.access import staff_view
-from core.roles import Role, ward_ids_for
+from core.roles import Role
 from priorities.errors import PactError
 from priorities.forms import events as forms
 from priorities.models import Event, PanelMember
+from priorities.scopes import ward_ids_for
 from priorities.selectors import events as selectors
 from priorities.services import events as services
 

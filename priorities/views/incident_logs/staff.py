@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import staff_view
-from core.roles import Role, can_manage_ward
+from core.roles import Role
 from priorities.errors import PactError
+from priorities.scopes import can_manage_ward
 from priorities.selectors import incident_logs as selectors
 from priorities.services import incident_logs as services
 

@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.access import staff_view
-from core.roles import Role, partner_ward_ids_for
+from core.roles import Role
 from priorities.errors import PactError
 from priorities.forms.information import InformationReportForm
+from priorities.scopes import partner_agency_for, partner_ward_ids_for
 from priorities.selectors import information as selectors
 from priorities.services import information as services
 
@@ -28,7 +29,7 @@ def _no_agency(request: HttpRequest) -> HttpResponse:
 
 @staff_view(roles=(Role.PARTNER,))
 def information_new(request: HttpRequest) -> HttpResponse:
-    agency = services.partner_agency_of(request.user)
+    agency = partner_agency_for(request.user)
     if agency is None:
         return _no_agency(request)
     wards = list(selectors.wards_for_partner(ward_ids=partner_ward_ids_for(request.user)))
@@ -47,7 +48,7 @@ def information_new(request: HttpRequest) -> HttpResponse:
 
 @staff_view(roles=(Role.PARTNER,))
 def information_list(request: HttpRequest) -> HttpResponse:
-    agency = services.partner_agency_of(request.user)
+    agency = partner_agency_for(request.user)
     if agency is None:
         return _no_agency(request)
     reports = selectors.information_reports_for_agency(agency_id=agency.pk, ward_ids=partner_ward_ids_for(request.user))

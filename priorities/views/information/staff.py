@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import staff_view
-from core.roles import Role, can_manage_ward, ward_ids_for
+from core.roles import Role
 from priorities.errors import PactError
 from priorities.forms.information import InformationFilterForm, InformationToConcernForm
 from priorities.models import InformationReport
+from priorities.scopes import can_manage_ward, managed_ward_ids_for
 from priorities.selectors import information as selectors
 from priorities.selectors.concerns import wards_for_staff
 from priorities.services import information as services
@@ -42,7 +43,7 @@ def _get_report_for_user(request: HttpRequest, pk: int, *, to_change: bool = Fal
 
 @staff_view(roles=TEAM_ROLES)
 def information_list(request: HttpRequest) -> HttpResponse:
-    ward_ids = ward_ids_for(request.user)
+    ward_ids = managed_ward_ids_for(request.user)
     form = InformationFilterForm(request.GET or None, wards=wards_for_staff(ward_ids=ward_ids))
     filters = form.filters()
     ward = filters["ward"]

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.access import staff_view
-from core.roles import Role, is_administrator, team_id_for
+from core.roles import Role, is_administrator
 from priorities.errors import PactError
 from priorities.forms.news import NewsForm
 from priorities.models import NewsItem
+from priorities.scopes import team_id_for
 from priorities.selectors import news as selectors
 from priorities.services import news as services
 from wards.models import NeighbourhoodTeam, Ward

@@ -1,8 +1,9 @@
 """Staff progress pages: a priority's full timeline (internal entries too) and adding an entry.
 
-The ward's officers, its chair, administrators and partners named on the priority see the
-timeline; anyone else gets 404. Officers, administrators and named partners add to it; a
-chair may see but not add (403).
+The ward's officers, its chair, administrators and partners named on the priority whose agency
+works in its ward see the timeline (partners: the public entries and their own agency's internal
+ones); anyone else gets 404. Officers, administrators and those partners add to it; a chair may
+see but not add (403).
 """
 
 from django.contrib import messages
@@ -12,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.access import staff_view
-from core.roles import Role, can_manage_ward, can_run_ward
+from core.roles import Role
 from priorities.errors import PactError
 from priorities.forms.progress import ProgressForm
 from priorities.models import Priority
+from priorities.scopes import can_manage_ward, can_run_ward, partner_agency_for
 from priorities.selectors import progress as selectors
 from priorities.services import progress as services
 
@@ -35,12 +37,19 @@ def _get_priority_for_user(request: HttpRequest, pk: int, *, to_add: bool = Fals
     return priority
 
 
+def _partner_reader(request: HttpRequest, priority: Priority):
+    """The agency whose internal entries are all a partner reader may see (None: staff see all)."""
+    if can_run_ward(request.user, priority.ward):
+        return None
+    return partner_agency_for(request.user)
+
+
 @staff_view(roles=VIEW_ROLES)
 def progress_list(request: HttpRequest, pk: int) -> HttpResponse:
     priority = _get_priority_for_user(request, pk)
     context = {
         "priority": priority,
-        "entries": list(selectors.staff_timeline(priority)),
+        "entries": list(selectors.staff_timeline(priority, agency=_partner_reader(request, priority))),
         "may_add": priority.is_active and services.progress_may_add(actor=request.user, priority=priority),
     }
     return render(request, "priorities/progress/staff_list.html", context)
@@ -52,7 +61,7 @@ def _form(request: HttpRequest, priority: Priority) -> ProgressForm:
         own = getattr(request.user, "officer", None)
         initial = {"by": f"officer-{own.pk}"} if own is not None and own.team_id == priority.ward.team_id else {}
     else:
-        agency = services.partner_agency_for(request.user)
+        agency = partner_agency_for(request.user)
         officers, agencies, initial = [], [agency], {"by": f"agency-{agency.pk}"}
     data = request.POST if request.method == "POST" else None
     return ProgressForm(data, officers=officers, agencies=agencies, initial=initial)

@@ -10,10 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.access import staff_view
-from core.roles import Role, is_administrator, team_id_for
+from core.roles import Role, is_administrator
 from priorities.errors import PactError
 from priorities.forms.updates import UpdateCorrectForm
 from priorities.models import MonthlyUpdate
+from priorities.scopes import team_id_for
 from priorities.selectors import updates as selectors
 from priorities.services import updates as services
 
