@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_view
 from core.roles import Role
-from feedback import selectors, services
 from feedback.errors import FeedbackError
-from feedback.forms import FeedbackFilterForm, FeedbackNoteForm, FeedbackOfficerForm, FeedbackStatusForm
+from feedback.forms.feedback import FeedbackFilterForm, FeedbackNoteForm, FeedbackOfficerForm, FeedbackStatusForm
 from feedback.models import Feedback
+from feedback.selectors import feedback as selectors
+from feedback.services import feedback as services
 
 STAFF_ROLES = (Role.OFFICER, Role.PROFESSIONAL_STANDARDS, Role.ADMINISTRATOR)
 FEEDBACK_PER_PAGE = 25

@@ -2,7 +2,7 @@
 
 Tables are published side by side (a row per area, a column per answer, with totals), so a
 count hidden in one place must not be recoverable from the others. On top of the small-group
-rule of feedback.selectors (hide counts below the minimum, and a second count where one hidden
+rule of feedback.selectors.feedback (hide counts below the minimum, and a second count where one hidden
 count could be worked out from its row's total), this report:
 
 - hides every figure of an area with fewer responses than the minimum (but some), and every
@@ -20,9 +20,9 @@ from django.conf import settings
 from django.db.models import Count
 
 from core.models import AuditEvent
-from feedback.equality_services import PAPER_ENTERED, equality_repeat_key
 from feedback.models import EqualityRepeatKey, EqualityResponse
-from feedback.selectors import STRAND_LABELS, _suppressed
+from feedback.selectors.feedback import STRAND_LABELS, _suppressed
+from feedback.services.equality import PAPER_ENTERED, equality_repeat_key
 from wards.models import District
 
 FORCE_WIDE = "Kent and Medway"

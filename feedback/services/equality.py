@@ -20,7 +20,7 @@ from core.roles import AnyUser, Role, chaired_panel_ids, has_role, is_administra
 from feedback.errors import FeedbackError
 from feedback.models import EqualityRepeatKey, EqualityResponse
 from feedback.repeat import repeat_key
-from feedback.services import equality_record
+from feedback.services.feedback import equality_record
 from wards.models import District, Ward
 
 ERROR_NOTHING_ANSWERED = _("Answer at least one question. You can choose ‘Prefer not to say’.")

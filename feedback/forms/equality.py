@@ -5,9 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import HoneypotForm, page_form_helper
-from feedback.equality_services import ERROR_ROLE_INVALID
-from feedback.forms import EqualityForm
+from feedback.forms.feedback import EqualityForm
 from feedback.models import EqualityResponse
+from feedback.services.equality import ERROR_ROLE_INVALID
 
 
 def _strand_fields() -> list:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ERROR_EMAIL_INVALID, HoneypotForm, MultiLineField, page_form_helper
 from feedback.models import EqualityResponse, Feedback
-from feedback.selectors import STRAND_LABELS
+from feedback.selectors.feedback import STRAND_LABELS
 from wards.models import NeighbourhoodTeam, Officer, Ward
 from wards.postcodes import KENT_AREAS, area_of, normalise_postcode
 from wards.selectors import ward_code_for_postcode

@@ -1,5 +1,5 @@
 """Reads of the feedback app: the feedback triage queue, and the labels and suppression rule the
-equality report (feedback.equality_selectors) uses."""
+equality report (feedback.selectors.equality) uses."""
 
 from django.db.models import Q, QuerySet
 
