@@ -3,10 +3,10 @@ import datetime
 import pytest
 import time_machine
 
-from feedback.forms.feedback import EqualityForm
+from feedback.forms.equality import EqualityForm
 from feedback.models import EqualityResponse
-from feedback.selectors.feedback import _suppressed
-from feedback.services.feedback import equality_record
+from feedback.selectors.equality import _suppressed
+from feedback.services.equality import equality_record
 from tests.wards.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db

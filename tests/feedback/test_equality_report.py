@@ -10,7 +10,7 @@ from django.urls import reverse
 from core.models import AuditEvent
 from feedback.models import EqualityResponse
 from feedback.selectors.equality import FORCE_WIDE, equality_group, equality_tables
-from feedback.services.feedback import equality_record
+from feedback.services.equality import equality_record
 from tests.wards.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db

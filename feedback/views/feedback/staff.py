@@ -1,8 +1,8 @@
 """The staff feedback triage queue and one item's page: assign, note, reply and move status.
 
 Complaints are seen only by professional standards and administrators, other feedback by the
-officers of the ward's team (feedback.services.can_handle_feedback). Seeing an item and
-handling it are the same right, so an item the user may not handle is simply not found (404).
+officers of the ward's team (feedback.services.feedback.can_handle_feedback). Seeing an item
+and handling it are the same right, so an item the user may not handle is simply not found (404).
 """
 
 from django.contrib import messages
