@@ -5,7 +5,8 @@ class FeedbackConfig(AppConfig):
     name = "feedback"
 
     def ready(self) -> None:
-        from feedback import retention, sections
+        from feedback import sections
+        from feedback.services import retention
 
         retention.register()
         sections.register()

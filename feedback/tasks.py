@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from feedback.services import feedback_due_remind
+from feedback.services.feedback import feedback_due_remind
 
 
 @shared_task(name="feedback.tasks.feedback_due_remind_task")

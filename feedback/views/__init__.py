@@ -1,1 +1,1 @@
-"""Views of the feedback app, split by part: feedback/ (forms and triage) and surveys/."""
+"""Views of the feedback app, split by part: feedback/ (forms and triage), surveys/ and equality/."""

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from feedback.models import EqualityResponse
-from feedback.services import equality_record
+from feedback.services.equality import equality_record
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.priorities.factories import MeetingFactory, PanelFactory
 from tests.wards.factories import WardFactory

@@ -122,8 +122,8 @@ def test_resident_makes_a_suggestion_wanting_a_reply_with_the_keyboard_alone(pag
 
 
 def test_staff_feedback_and_survey_pages_have_no_wcag_violations(page, team_officer):
-    from feedback import services
     from feedback.models import SurveyAnswer, SurveyResponse
+    from feedback.services import feedback as services
     from tests.browser.conftest import sign_in
     from tests.core.factories import UserFactory
     from tests.priorities.factories import CategoryFactory, SurveyQuestionFactory

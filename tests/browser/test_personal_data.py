@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from feedback import services as feedback_services
 from feedback.models import Feedback
+from feedback.services import feedback as feedback_services
 from priorities.models import Subscription
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.priorities.factories import ConcernFactory, SubscriptionFactory

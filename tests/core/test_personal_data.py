@@ -15,8 +15,8 @@ from core import personal_data
 from core.models import AuditEvent, OutboundEmail
 from core.personal_data import PersonalDataSource, address_hash, retention_apply
 from core.tasks import retention_apply_task
-from feedback import services as feedback_services
 from feedback.models import Feedback
+from feedback.services import feedback as feedback_services
 from priorities.models import Concern, Subscription
 from tests.core.factories import UserFactory
 from tests.priorities.factories import ConcernFactory, SubscriptionFactory

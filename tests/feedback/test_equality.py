@@ -3,10 +3,10 @@ import datetime
 import pytest
 import time_machine
 
-from feedback.forms import EqualityForm
+from feedback.forms.equality import EqualityForm
 from feedback.models import EqualityResponse
-from feedback.selectors import _suppressed
-from feedback.services import equality_record
+from feedback.selectors.equality import _suppressed
+from feedback.services.equality import equality_record
 from tests.wards.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db

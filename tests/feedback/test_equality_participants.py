@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from core.forms import ERROR_HONEYPOT
 from core.models import AuditEvent
-from feedback.equality_services import (
+from feedback.models import EqualityRepeatKey, EqualityResponse
+from feedback.services.equality import (
     ERROR_ALREADY_ANSWERED,
     ERROR_MEETING_CANCELLED,
     ERROR_MEETING_CLOSED,
@@ -22,7 +23,6 @@ from feedback.equality_services import (
     ERROR_ROLE_INVALID,
     equality_answer,
 )
-from feedback.models import EqualityRepeatKey, EqualityResponse
 from feedback.views.equality.public import ERROR_RATE_LIMITED, TOKEN
 from tests.priorities.factories import ChairFactory, MeetingFactory, PanelFactory
 from tests.wards.factories import DistrictFactory, WardFactory

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
-from feedback.equality_selectors import FORCE_WIDE, equality_group, equality_tables
 from feedback.models import EqualityResponse
-from feedback.services import equality_record
+from feedback.selectors.equality import FORCE_WIDE, equality_group, equality_tables
+from feedback.services.equality import equality_record
 from tests.wards.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent, OutboundEmail
-from feedback import forms, services
 from feedback.errors import FeedbackError
+from feedback.forms import feedback as forms
 from feedback.models import Feedback
+from feedback.services import feedback as services
 from tests.wards.factories import OfficerFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db

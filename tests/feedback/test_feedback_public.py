@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from core.forms import ERROR_HONEYPOT
 from core.models import OutboundEmail
-from feedback import forms
+from feedback.forms import feedback as forms
 from feedback.models import EqualityResponse, Feedback
 from feedback.views.feedback.public import ERROR_RATE_LIMITED
 from tests.wards.factories import PostcodeFactory

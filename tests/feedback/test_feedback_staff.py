@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent, OutboundEmail
-from feedback import services
 from feedback.errors import FeedbackError
 from feedback.models import Feedback, FeedbackNote
+from feedback.services import feedback as services
 from feedback.tasks import feedback_due_remind_task
 from tests.core.factories import UserFactory
 

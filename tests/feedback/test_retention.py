@@ -1,4 +1,4 @@
-"""Retention, export and erasure of the feedback app's personal data (feedback/retention.py)."""
+"""Retention, export and erasure of the feedback app's personal data (feedback/services/retention.py)."""
 
 import datetime
 
@@ -6,8 +6,9 @@ import pytest
 import time_machine
 
 from core.personal_data import retention_apply
-from feedback import retention, services
 from feedback.models import Feedback, FeedbackNote, SurveyAnswer, SurveyResponse
+from feedback.services import feedback as services
+from feedback.services import retention
 from tests.priorities.factories import SurveyFactory, SurveyQuestionFactory
 
 pytestmark = pytest.mark.django_db

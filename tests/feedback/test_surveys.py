@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.forms import ERROR_HONEYPOT
-from feedback import survey_services as services
 from feedback.errors import FeedbackError
+from feedback.forms.surveys import ERROR_POSTCODE_INVALID
 from feedback.models import SurveyAnswer, SurveyResponse
-from feedback.survey_forms import ERROR_POSTCODE_INVALID
+from feedback.services import surveys as services
 from feedback.views.surveys.public import ERROR_RATE_LIMITED
 from tests.priorities.factories import SurveyChoiceFactory, SurveyFactory, SurveyQuestionFactory
 from tests.wards.factories import DistrictFactory, PostcodeFactory, WardFactory

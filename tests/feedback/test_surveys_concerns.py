@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
-from feedback import survey_services
 from feedback.errors import FeedbackError
 from feedback.models import SurveyAnswer, SurveyResponse
+from feedback.services import surveys as survey_services
 from priorities.models import Concern
 from tests.priorities.factories import CategoryFactory, SurveyQuestionFactory
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback import survey_selectors as selectors
 from feedback.models import SurveyAnswer, SurveyResponse
+from feedback.selectors import surveys as selectors
 from tests.priorities.factories import SurveyChoiceFactory, SurveyFactory, SurveyQuestionFactory
 from tests.wards.factories import DistrictFactory
 

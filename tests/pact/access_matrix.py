@@ -313,7 +313,7 @@ def _incident_log(world: World, scope: str):
 
 def _feedback(kind: str, **answers: Any) -> Callable[[World, str], Any]:
     def build(world: World, scope: str):
-        from feedback import services
+        from feedback.services import feedback as services
 
         return services.feedback_give(kind=kind, ward=world.wards[scope], **answers)
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from feedback.services import feedback_due_remind
+from feedback.services.feedback import feedback_due_remind
 
 
 class Command(BaseCommand):

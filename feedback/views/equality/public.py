@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.abuse import RateLimit, rate_limit_exceeded
 from core.meetings import MeetingFacts, PanelFacts, meeting_facts, panel_facts
-from feedback.equality_forms import AboutYouForm
-from feedback.equality_selectors import equality_already_answered
-from feedback.equality_services import equality_answer, meeting_answer_window_error
 from feedback.errors import FeedbackError
+from feedback.forms.equality import AboutYouForm
 from feedback.models import EqualityResponse
 from feedback.repeat import RepeatToken
+from feedback.selectors.equality import equality_already_answered
+from feedback.services.equality import equality_answer, meeting_answer_window_error
 
 ANSWER_LIMIT = RateLimit(scope="equality", limit=10, window_seconds=3600)
 ERROR_RATE_LIMITED = _("You have sent these questions 10 times in the last hour. Wait an hour and try again.")

@@ -1,7 +1,7 @@
 """Staff pages of equality monitoring: typing in a meeting's paper forms, and the report.
 
 Paper forms: the meeting's chair, the officers of its wards' teams and administrators
-(feedback.equality_services.can_enter_paper_forms); anyone else finds no such page (404).
+(feedback.services.equality.can_enter_paper_forms); anyone else finds no such page (404).
 The report and its CSV are for administrators, who see every district.
 """
 
@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.access import staff_view
 from core.meetings import MeetingFacts, meeting_facts
 from core.roles import Role
-from feedback.equality_forms import EqualityPaperForm
-from feedback.equality_selectors import (
+from feedback.errors import FeedbackError
+from feedback.forms.equality import EqualityPaperForm
+from feedback.selectors.equality import (
     GROUPS,
     PARTICIPANTS,
     equality_csv_rows,
@@ -25,8 +26,7 @@ from feedback.equality_selectors import (
     equality_tables,
     paper_forms_entered,
 )
-from feedback.equality_services import can_enter_paper_forms, equality_paper_enter, equality_report_exported
-from feedback.errors import FeedbackError
+from feedback.services.equality import can_enter_paper_forms, equality_paper_enter, equality_report_exported
 
 PAPER_ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
 ANOTHER = "another"

@@ -12,11 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.abuse import RateLimit, rate_limit_exceeded
 from core.cache import public_page
-from feedback import selectors
 from feedback.errors import FeedbackError
-from feedback.forms import EqualityForm, FeedbackForm
+from feedback.forms.equality import EqualityForm
+from feedback.forms.feedback import FeedbackForm
 from feedback.models import EqualityResponse, Feedback
-from feedback.services import equality_record, feedback_give
+from feedback.selectors import feedback as selectors
+from feedback.services.equality import equality_record
+from feedback.services.feedback import feedback_give
 
 GIVE_LIMIT = RateLimit(scope="feedback", limit=5, window_seconds=3600)
 ERROR_RATE_LIMITED = _("You have sent 5 forms in the last hour. Wait an hour, or call 101.")

@@ -1,8 +1,8 @@
 """The staff feedback triage queue and one item's page: assign, note, reply and move status.
 
 Complaints are seen only by professional standards and administrators, other feedback by the
-officers of the ward's team (feedback.services.can_handle_feedback). Seeing an item and
-handling it are the same right, so an item the user may not handle is simply not found (404).
+officers of the ward's team (feedback.services.feedback.can_handle_feedback). Seeing an item
+and handling it are the same right, so an item the user may not handle is simply not found (404).
 """
 
 from django.contrib import messages
@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_view
 from core.roles import Role
-from feedback import selectors, services
 from feedback.errors import FeedbackError
-from feedback.forms import FeedbackFilterForm, FeedbackNoteForm, FeedbackOfficerForm, FeedbackStatusForm
+from feedback.forms.feedback import FeedbackFilterForm, FeedbackNoteForm, FeedbackOfficerForm, FeedbackStatusForm
 from feedback.models import Feedback
+from feedback.selectors import feedback as selectors
+from feedback.services import feedback as services
 
 STAFF_ROLES = (Role.OFFICER, Role.PROFESSIONAL_STANDARDS, Role.ADMINISTRATOR)
 FEEDBACK_PER_PAGE = 25

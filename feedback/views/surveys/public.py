@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.abuse import RateLimit, rate_limit_exceeded
 from core.roles import is_administrator, is_staff_member
-from feedback import survey_selectors as selectors
 from feedback.errors import FeedbackError
+from feedback.forms.surveys import SurveyAnswerForm
 from feedback.models import Survey
 from feedback.repeat import RepeatToken
-from feedback.survey_forms import SurveyAnswerForm
-from feedback.survey_services import survey_answer, survey_is_open
+from feedback.selectors import surveys as selectors
+from feedback.services.surveys import survey_answer, survey_is_open
 
 ANSWER_LIMIT = RateLimit(scope="survey", limit=10, window_seconds=3600)
 ERROR_RATE_LIMITED = _("You have sent 10 survey answers in the last hour. Wait an hour and try again.")

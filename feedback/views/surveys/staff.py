@@ -20,11 +20,11 @@ from core.access import staff_view
 from core.intake import concern_intake
 from core.roles import Role
 from core.scopes import ward_ids_for
-from feedback import survey_selectors as selectors
 from feedback.errors import FeedbackError
+from feedback.forms.surveys import SurveyConcernForm
 from feedback.models import Survey, SurveyAnswer, SurveyQuestion
-from feedback.survey_forms import SurveyConcernForm
-from feedback.survey_services import survey_answer_raise_concern
+from feedback.selectors import surveys as selectors
+from feedback.services.surveys import survey_answer_raise_concern
 
 
 def _get_survey_for_user(request: HttpRequest, slug: str) -> Survey:

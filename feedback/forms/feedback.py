@@ -9,44 +9,10 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ERROR_EMAIL_INVALID, HoneypotForm, MultiLineField, page_form_helper
-from feedback.models import EqualityResponse, Feedback
-from feedback.selectors import STRAND_LABELS
+from feedback.models import Feedback
 from wards.models import NeighbourhoodTeam, Officer, Ward
 from wards.postcodes import KENT_AREAS, area_of, normalise_postcode
 from wards.selectors import ward_code_for_postcode
-
-INTRO = _(
-    "These questions are optional. Your answers are kept apart from the rest of what you tell us, "
-    "so they cannot be linked to you, and are only reported as totals for groups of people."
-)
-
-
-class EqualityForm(forms.Form):
-    """The six strands of equality monitoring, every question optional with "Prefer not to say".
-
-    Offered beside the public forms as a clearly separate part; its cleaned data goes to
-    feedback.services.equality_record, never into the form it was offered with.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for strand in EqualityResponse.STRANDS:
-            self.fields[strand] = forms.ChoiceField(
-                label=STRAND_LABELS[strand],
-                choices=EqualityResponse.strand_choices(strand),
-                required=False,
-                widget=forms.RadioSelect,
-            )
-        self.helper = page_form_helper(
-            Fieldset(
-                *(Field.radios(strand, legend_size="s", small=True) for strand in EqualityResponse.STRANDS),
-                legend=_("About you (optional)"),
-            )
-        )
-
-    def answers(self) -> dict[str, str]:
-        return {strand: self.cleaned_data.get(strand) or "" for strand in EqualityResponse.STRANDS}
-
 
 ERROR_POSTCODE_INVALID = _("Enter a full UK postcode, like ME14 1XX")
 ERROR_POSTCODE_NOT_KENT = _("Enter a postcode in Kent or Medway, or leave it empty")

@@ -1,6 +1,6 @@
 """The form a resident answers a survey with: one field per question, built from the survey.
 
-Forms only validate what was typed; feedback.survey_services.survey_answer saves.
+Forms only validate what was typed; feedback.services.surveys.survey_answer saves.
 """
 
 from crispy_forms_gds.helper import FormHelper
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import HoneypotForm, MultiLineField, page_form_helper
 from feedback.models import Survey, SurveyQuestion
-from feedback.survey_services import (
+from feedback.services.surveys import (
     ERROR_REQUIRED,
     ERROR_TEXT_TOO_LONG,
     ERROR_TOO_MANY_CHOICES,

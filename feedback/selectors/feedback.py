@@ -1,5 +1,4 @@
-"""Reads of the feedback app: the feedback triage queue, and the labels and suppression rule the
-equality report (feedback.equality_selectors) uses."""
+"""Reads of feedback: the staff triage queue, one item for staff or for its confirmation page."""
 
 from django.db.models import Q, QuerySet
 
@@ -7,28 +6,6 @@ from core.roles import AnyUser, Role, has_role, is_administrator
 from core.scopes import team_id_for, ward_ids_for
 from feedback.models import Feedback
 from wards.models import NeighbourhoodTeam
-
-STRAND_LABELS = {
-    "age_band": "Age",
-    "disability": "Disability",
-    "sex": "Sex",
-    "gender_same_as_at_birth": "Gender identity the same as sex registered at birth",
-    "ethnicity": "Ethnic group",
-    "religion": "Religion or belief",
-    "sexual_orientation": "Sexual orientation",
-}
-
-
-def _suppressed(counts: dict[str, int], minimum: int) -> dict[str, int | None]:
-    """Hide every count below ``minimum``. Where exactly one is hidden, the total would reveal
-    it, so the next smallest is hidden too (secondary suppression)."""
-    shown: dict[str, int | None] = {key: (None if 0 < count < minimum else count) for key, count in counts.items()}
-    hidden = [key for key, value in shown.items() if value is None]
-    if len(hidden) == 1:
-        others = [key for key, value in shown.items() if value]
-        if others:
-            shown[min(others, key=lambda key: counts[key])] = None
-    return shown
 
 
 def feedback_queue_for(*, user: AnyUser, status: str | None = None) -> QuerySet[Feedback]:

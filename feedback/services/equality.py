@@ -1,9 +1,10 @@
-"""Writes of equality monitoring for the people taking part in PACT: panel members and meeting
-attendees answering online, and staff typing in the paper forms handed in at a meeting.
+"""Writes of equality monitoring: the answers given beside the feedback forms, and those of the
+people taking part in PACT: panel members and meeting attendees answering online, and staff
+typing in the paper forms handed in at a meeting.
 
-The answers go through feedback.services.equality_record, so they are stored apart, dated by
-month and linked to nothing but a district. Repeat answers from one browser are refused the
-way surveys refuse them: only a keyed hash of a random token in a signed cookie is kept.
+Every answer goes through equality_record, so it is stored apart, dated by month and linked
+to nothing but a district. Repeat answers from one browser are refused the way surveys
+refuse them: only a keyed hash of a random token in a signed cookie is kept.
 """
 
 import datetime
@@ -21,7 +22,6 @@ from core.scopes import chaired_panel_ids, team_id_for
 from feedback.errors import FeedbackError
 from feedback.models import EqualityRepeatKey, EqualityResponse
 from feedback.repeat import repeat_key
-from feedback.services import equality_record
 from wards.models import District, Ward
 
 ERROR_NOTHING_ANSWERED = _("Answer at least one question. You can choose ‘Prefer not to say’.")
@@ -39,6 +39,30 @@ ERROR_ROLE_INVALID = _("Select whether the person is a panel member or attended 
 ANSWER_DAYS_AFTER = 28
 PAPER_ENTERED = "feedback.equality.paper_entered"
 PARTICIPANT_CONTEXTS = (EqualityResponse.Context.MEETING_ATTENDEE, EqualityResponse.Context.PANEL_MEMBER)
+
+
+def _valid_answers(answers: dict[str, Any]) -> dict[str, str]:
+    valid = {}
+    for strand in EqualityResponse.STRANDS:
+        value = answers.get(strand) or ""
+        if value and value in {choice for choice, _label in EqualityResponse.strand_choices(strand)}:
+            valid[strand] = value
+    return valid
+
+
+def equality_record(*, context: str, district: District | None, answers: dict[str, Any]) -> EqualityResponse | None:
+    """Store a person's voluntary equality answers on their own, dated only by month.
+
+    Nothing is stored when no question was answered; unknown answers are dropped, so a
+    tampered form cannot write values the report does not know.
+    """
+    valid = _valid_answers(answers)
+    if not valid or context not in EqualityResponse.Context.values:
+        return None
+    response = EqualityResponse(context=context, district=district, month=timezone.localdate().replace(day=1), **valid)
+    response.full_clean()
+    response.save()
+    return response
 
 
 def equality_repeat_key(*, scope: str, token: str) -> str:

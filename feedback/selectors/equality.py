@@ -2,8 +2,8 @@
 
 Tables are published side by side (a row per area, a column per answer, with totals), so a
 count hidden in one place must not be recoverable from the others. On top of the small-group
-rule of feedback.selectors (hide counts below the minimum, and a second count where one hidden
-count could be worked out from its row's total), this report:
+rule (_suppressed: hide counts below the minimum, and a second count where one hidden count
+could be worked out from its row's total), this report:
 
 - hides every figure of an area with fewer responses than the minimum (but some), and every
   count of a question fewer than the minimum (but some) answered there (a lone answer would otherwise show as
@@ -20,10 +20,32 @@ from django.conf import settings
 from django.db.models import Count
 
 from core.models import AuditEvent
-from feedback.equality_services import PAPER_ENTERED, equality_repeat_key
 from feedback.models import EqualityRepeatKey, EqualityResponse
-from feedback.selectors import STRAND_LABELS, _suppressed
+from feedback.services.equality import PAPER_ENTERED, equality_repeat_key
 from wards.models import District
+
+STRAND_LABELS = {
+    "age_band": "Age",
+    "disability": "Disability",
+    "sex": "Sex",
+    "gender_same_as_at_birth": "Gender identity the same as sex registered at birth",
+    "ethnicity": "Ethnic group",
+    "religion": "Religion or belief",
+    "sexual_orientation": "Sexual orientation",
+}
+
+
+def _suppressed(counts: dict[str, int], minimum: int) -> dict[str, int | None]:
+    """Hide every count below ``minimum``. Where exactly one is hidden, the total would reveal
+    it, so the next smallest is hidden too (secondary suppression)."""
+    shown: dict[str, int | None] = {key: (None if 0 < count < minimum else count) for key, count in counts.items()}
+    hidden = [key for key, value in shown.items() if value is None]
+    if len(hidden) == 1:
+        others = [key for key, value in shown.items() if value]
+        if others:
+            shown[min(others, key=lambda key: counts[key])] = None
+    return shown
+
 
 FORCE_WIDE = "Kent and Medway"
 PARTICIPANTS = "participants"

@@ -1,4 +1,5 @@
-"""Writes of the feedback app."""
+"""Writes of feedback: compliments, complaints, suggestions and feedback after a visit, and
+their triage by staff."""
 
 import secrets
 from datetime import datetime, timedelta
@@ -16,35 +17,8 @@ from core.emails import email_queue
 from core.roles import AnyUser, Role, has_role, is_administrator
 from core.scopes import team_id_for, ward_ids_for
 from feedback.errors import FeedbackError
-from feedback.models import EqualityResponse, Feedback, FeedbackNote
-from wards.models import District, NeighbourhoodTeam, Officer, Ward
-
-
-def _valid_answers(answers: dict[str, Any]) -> dict[str, str]:
-    valid = {}
-    for strand in EqualityResponse.STRANDS:
-        value = answers.get(strand) or ""
-        if value and value in {choice for choice, _label in EqualityResponse.strand_choices(strand)}:
-            valid[strand] = value
-    return valid
-
-
-def equality_record(*, context: str, district: District | None, answers: dict[str, Any]) -> EqualityResponse | None:
-    """Store a person's voluntary equality answers on their own, dated only by month.
-
-    Nothing is stored when no question was answered; unknown answers are dropped, so a
-    tampered form cannot write values the report does not know.
-    """
-    valid = _valid_answers(answers)
-    if not valid or context not in EqualityResponse.Context.values:
-        return None
-    response = EqualityResponse(context=context, district=district, month=timezone.localdate().replace(day=1), **valid)
-    response.full_clean()
-    response.save()
-    return response
-
-
-# Feedback, compliments, complaints and suggestions, and their triage by staff.
+from feedback.models import Feedback, FeedbackNote
+from wards.models import NeighbourhoodTeam, Officer, Ward
 
 ERROR_NOT_ALLOWED = _("You cannot handle this feedback")
 ERROR_NO_REFERENCE = _("A reference could not be given to your feedback. Try again.")

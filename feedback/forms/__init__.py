@@ -1,0 +1,1 @@
+"""Forms of the feedback app, split by part: feedback, surveys and equality monitoring."""
