@@ -113,6 +113,9 @@ class Officer(models.Model):
         PC = "pc", "Police Constable"
         PCSO = "pcso", "Police Community Support Officer"
 
+    # Ranks that supervise a team: approvals, reminders, feedback about one of its officers.
+    SUPERVISOR_RANKS = frozenset({Rank.SERGEANT, Rank.INSPECTOR})
+
     team = models.ForeignKey(NeighbourhoodTeam, on_delete=models.CASCADE, related_name="officers")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="officer"

@@ -3,32 +3,43 @@
 from django.db.models import Q, QuerySet
 
 from core.roles import AnyUser, Role, has_role, is_administrator
-from core.scopes import team_id_for, ward_ids_for
+from core.scopes import managed_ward_ids_for, team_id_for
 from feedback.models import Feedback
-from wards.models import NeighbourhoodTeam
+from wards.models import NeighbourhoodTeam, Officer
 
 
 def feedback_queue_for(*, user: AnyUser, status: str | None = None) -> QuerySet[Feedback]:
-    """The feedback a user may handle, soonest target first: complaints only for professional
-    standards (and administrators), other kinds only for the officers of the ward's team."""
+    """The feedback a user may handle, soonest target first (the same rule as can_handle_feedback):
+    complaints only for professional standards (and administrators); other feedback naming an
+    officer (not a compliment) for professional standards and that officer's supervisors; the
+    rest for the officers of the ward's team and the officer a compliment names."""
     queryset = Feedback.objects.select_related("ward", "assigned_to").order_by("respond_by", "pk")
     if status:
         queryset = queryset.filter(status=status)
     if is_administrator(user):
         return queryset
+    complaint = Q(kind=Feedback.Kind.COMPLAINT)
+    about_an_officer = Q(officer__isnull=False) & ~Q(kind=Feedback.Kind.COMPLIMENT)
     visible = Q(pk__in=[])
     if has_role(user, Role.PROFESSIONAL_STANDARDS):
-        visible |= Q(kind=Feedback.Kind.COMPLAINT)
+        visible |= complaint | about_an_officer
     if has_role(user, Role.OFFICER):
-        mine = Q(ward_id__in=ward_ids_for(user) or ())
-        team_id = team_id_for(user)
-        if team_id is not None:
-            mine |= Q(ward__isnull=True, team_id=team_id)
-        officer = getattr(user, "officer", None)
-        if officer is not None:
-            mine |= Q(officer_id=officer.pk)
-        visible |= mine & ~Q(kind=Feedback.Kind.COMPLAINT)
+        visible |= _team_feedback(user) & ~complaint & ~about_an_officer
+        own = getattr(user, "officer", None)
+        if own is not None and own.rank in Officer.SUPERVISOR_RANKS:
+            visible |= about_an_officer & ~complaint & Q(officer__team_id=own.team_id) & ~Q(officer_id=own.pk)
     return queryset.filter(visible)
+
+
+def _team_feedback(user: AnyUser) -> Q:
+    mine = Q(ward_id__in=managed_ward_ids_for(user) or ())
+    team_id = team_id_for(user)
+    if team_id is not None:
+        mine |= Q(ward__isnull=True, team_id=team_id)
+    officer = getattr(user, "officer", None)
+    if officer is not None:
+        mine |= Q(officer_id=officer.pk)
+    return mine
 
 
 def feedback_for_staff(*, reference: str) -> Feedback | None:

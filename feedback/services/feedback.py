@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.emails import email_queue
 from core.roles import AnyUser, Role, has_role, is_administrator
-from core.scopes import team_id_for, ward_ids_for
+from core.scopes import managed_ward_ids_for, team_id_for
 from feedback.errors import FeedbackError
 from feedback.models import Feedback, FeedbackNote
 from wards.models import NeighbourhoodTeam, Officer, Ward
@@ -137,21 +137,42 @@ def _compliment_pass_on(feedback: Feedback) -> bool:
     return queued is not None
 
 
+def is_about_an_officer(feedback: Feedback) -> bool:
+    """Feedback other than a compliment that names an officer: it goes to the officer's supervisors
+    and professional standards, never to the officer it is about."""
+    return feedback.officer_id is not None and feedback.kind != Feedback.Kind.COMPLIMENT
+
+
+def _supervises(user: AnyUser, officer: Officer) -> bool:
+    own = getattr(user, "officer", None)
+    return (
+        own is not None
+        and own.pk != officer.pk
+        and own.team_id == officer.team_id
+        and own.rank in Officer.SUPERVISOR_RANKS
+    )
+
+
 def can_handle_feedback(user: AnyUser, feedback: Feedback) -> bool:
     """Complaints: professional standards and administrators only, never the team they are about.
+    Other feedback about a named officer: professional standards and that officer's supervisors.
     Other feedback: administrators, the officers of the ward's (or named) team, and the officer
     a compliment names."""
     if is_administrator(user):
         return True
     if feedback.kind == Feedback.Kind.COMPLAINT:
         return has_role(user, Role.PROFESSIONAL_STANDARDS)
+    if is_about_an_officer(feedback):
+        if has_role(user, Role.PROFESSIONAL_STANDARDS):
+            return True
+        return has_role(user, Role.OFFICER) and _supervises(user, feedback.officer)
     if not has_role(user, Role.OFFICER):
         return False
     if feedback.officer_id is not None and feedback.officer_id == getattr(getattr(user, "officer", None), "pk", None):
         return True
     if feedback.ward_id is None:
         return feedback.team_id is not None and feedback.team_id == team_id_for(user)
-    return feedback.ward_id in (ward_ids_for(user) or ())
+    return feedback.ward_id in (managed_ward_ids_for(user) or ())
 
 
 def _check(actor: AnyUser, feedback: Feedback) -> None:

@@ -32,3 +32,15 @@ def test_finding_8_officer_chair_lists_only_the_information_whose_detail_opens(
     assert reverse("priorities:staff_information_detail", args=[own.pk]) in listing
     assert reverse("priorities:staff_information_detail", args=[other.pk]) not in listing
     assert client.get(reverse("priorities:staff_information_detail", args=[other.pk])).status_code == 404
+
+
+def test_finding_8_officer_chair_lists_and_opens_no_feedback_of_the_chaired_ward(
+    client, officer_chairing_ward_b, ward_b
+):
+    from feedback.services import feedback as feedback_services
+
+    item = feedback_services.feedback_give(kind="suggestion", ward=ward_b, description="More patrols, please.")
+    client.force_login(officer_chairing_ward_b)
+
+    assert item.reference not in client.get(reverse("feedback:staff_queue")).content.decode()
+    assert client.get(reverse("feedback:staff_detail", args=[item.reference])).status_code == 404
