@@ -143,10 +143,11 @@ def is_about_an_officer(feedback: Feedback) -> bool:
     return feedback.officer_id is not None and feedback.kind != Feedback.Kind.COMPLIMENT
 
 
-def _supervises(user: AnyUser, officer: Officer) -> bool:
+def _supervises(user: AnyUser, officer: Officer | None) -> bool:
     own = getattr(user, "officer", None)
     return (
         own is not None
+        and officer is not None
         and own.pk != officer.pk
         and own.team_id == officer.team_id
         and own.rank in Officer.SUPERVISOR_RANKS
