@@ -131,6 +131,11 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").casefold()
 
 
+def is_totp_code(code: str) -> bool:
+    # ASCII digits only: str.isdigit() also passes other scripts' digits, which no app shows.
+    return len(code) == 6 and code.isascii() and code.isdigit()
+
+
 def totp_step(clock: pyotp.TOTP, code: str, *, now: float) -> int:
     """The time step whose code ``code`` is, within VALID_WINDOW steps of ``now``; raise
     TwoFactorError saying whether it is wrong or expired."""
@@ -363,7 +368,7 @@ def second_factor_verify(*, request: HttpRequest, code: str) -> dict[str, Any]:
     if factor is None:
         raise TwoFactorError(ERROR_NO_FACTOR)
     code = normalise_code(code)
-    if code.isdigit() and len(code) == 6:
+    if is_totp_code(code):
         totp_code_claim(factor=factor, code=code)
         method = "totp"
     elif len(code) == BACKUP_LENGTH:

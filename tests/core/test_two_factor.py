@@ -113,7 +113,7 @@ def test_a_refused_code_keeps_the_key_of_the_page(client, officer):
     assert client.post(SETUP, {"code": code_at(key, NOW)}).status_code == 200
 
 
-@pytest.mark.parametrize("code", ["", "12345", "abcdef", "1234567"])
+@pytest.mark.parametrize("code", ["", "12345", "abcdef", "1234567", "١٢٣٤٥٦"])
 def test_setup_asks_for_six_digits(client, officer, code):
     open_link(client, officer)
     password_step(client)
