@@ -2,16 +2,25 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
 
 from core.audit import audit_record
-from core.models import AuditEvent, SecondFactor, SignInLockout
+from core.models import AuditEvent, EnrolmentLink, SecondFactor, SignInLockout
 from core.roles import is_administrator
 from core.sign_in import sign_in_lockout_clear
-from core.two_factor import second_factor_reset
+from core.two_factor import (
+    TwoFactorError,
+    enrolment_link_issue,
+    enrolment_link_revoke,
+    enrolment_link_url,
+    second_factor_reset,
+)
 
 
 def _plain(value: Any) -> Any:
@@ -57,8 +66,32 @@ class AuditedAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+def _links_issued(request, admin_site, issued: list[tuple[User, str]], skipped: list[User]) -> HttpResponse:
+    """The set-up links just issued, shown this once: only their hashes are kept. The
+    administrator hands each to its owner by a channel they trust (in person, by phone), not
+    the outbox, whose emails stay readable in the database for weeks."""
+    context = {
+        **admin_site.each_context(request),
+        "title": "Two-factor set-up links",
+        "links": [(user.get_username(), enrolment_link_url(token)) for user, token in issued],
+        "skipped": [user.get_username() for user in skipped],
+        "hours": round(settings.PACT_ENROLMENT_LINK_SECONDS / 3600),
+    }
+    return TemplateResponse(request, "admin/pact/enrolment_links_issued.html", context)
+
+
 class PactUserAdmin(AuditedAdmin, UserAdmin):
-    pass
+    actions = ["issue_enrolment_link"]
+
+    @admin.action(description="Issue a two-factor set-up link (shown once)", permissions=["change"])
+    def issue_enrolment_link(self, request, queryset) -> HttpResponse:
+        issued, skipped = [], []
+        for user in queryset.order_by("username"):
+            try:
+                issued.append((user, enrolment_link_issue(actor=request.user, user=user)))
+            except TwoFactorError:
+                skipped.append(user)
+        return _links_issued(request, self.admin_site, issued, skipped)
 
 
 class PactGroupAdmin(AuditedAdmin, GroupAdmin):
@@ -122,13 +155,30 @@ class SecondFactorAdmin(_ActionOnlyAdmin):
         return obj.unused_codes  # type: ignore[attr-defined]
 
     @admin.action(
-        description="Reset two-factor authentication (they set it up again at next sign-in)", permissions=["act"]
+        description="Reset two-factor authentication and issue set-up links (shown once)", permissions=["act"]
     )
-    def reset(self, request, queryset) -> None:
-        users = [factor.user for factor in queryset.select_related("user")]
-        for user in users:
-            second_factor_reset(actor=request.user, user=user)
-        self.message_user(request, f"Two-factor authentication reset for {len(users)} user(s).", messages.SUCCESS)
+    def reset(self, request, queryset) -> HttpResponse:
+        users = [factor.user for factor in queryset.select_related("user").order_by("user__username")]
+        issued = [(user, second_factor_reset(actor=request.user, user=user)) for user in users]
+        return _links_issued(request, self.admin_site, issued, [])
+
+
+@admin.register(EnrolmentLink)
+class EnrolmentLinkAdmin(_ActionOnlyAdmin):
+    """The two-factor set-up links issued, and what became of each; revoking one that went
+    astray. The links themselves exist only on the page that issued them."""
+
+    list_display = ["user", "created_by", "created_at", "expires_at", "used_at", "enrolled_at", "revoked_at"]
+    list_select_related = ["user", "created_by"]
+    search_fields = ["user__username"]
+    fields = list_display
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke the selected set-up links", permissions=["act"])
+    def revoke(self, request, queryset) -> None:
+        revoked = sum(enrolment_link_revoke(actor=request.user, link=link) for link in queryset)
+        self.message_user(request, f"{revoked} set-up link(s) revoked.", messages.SUCCESS)
 
 
 @admin.register(SignInLockout)

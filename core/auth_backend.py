@@ -1,7 +1,7 @@
-"""Django's model backend, with each signed-in user's confirmed second factor loaded alongside.
+"""Django's model backend, with each signed-in user's second factor loaded alongside.
 
-Every request of a signed-in user loads the user once; the id of their confirmed second
-factor comes in the same query (a subquery), so checking that the session is verified
+Every request of a signed-in user loads the user once; the id of their second factor comes
+in the same query (a subquery), so checking that the session is verified
 (core.two_factor.is_verified) costs no query of its own.
 """
 
@@ -15,7 +15,7 @@ from core.two_factor import FACTOR_ATTRIBUTE
 
 class PactBackend(ModelBackend):
     def get_user(self, user_id):
-        confirmed = SecondFactor.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False).values("pk")[:1]
+        confirmed = SecondFactor.objects.filter(user=OuterRef("pk")).values("pk")[:1]
         users = get_user_model()._default_manager.annotate(**{FACTOR_ATTRIBUTE: Subquery(confirmed)})
         try:
             user = users.get(pk=user_id)

@@ -35,6 +35,7 @@ OPEN_BEFORE_VERIFIED = frozenset(
         "staff:login",
         "staff:logout",
         "staff:two_factor_setup",
+        "staff:two_factor_enrol",
         "staff:two_factor_check",
         "admin:login",
         "admin:logout",

@@ -84,29 +84,75 @@ class OutboundEmail(models.Model):
 class SecondFactor(models.Model):
     """A staff user's authenticator app (TOTP, RFC 6238): the second factor every staff sign-in needs.
 
-    Created unconfirmed when the user starts enrolling and confirmed by the first right code.
+    A row exists only once its first code has confirmed it: the key of a set-up page lives in
+    that page's session until then (core.two_factor), so nobody can copy a key before its
+    owner enrols. The key is stored encrypted (core.encryption), never in clear.
     ``last_used_step`` is the 30-second step of the last code accepted: a code is accepted
     only for a later step (core.two_factor claims it with a conditional UPDATE), so no code
     works twice, however many requests race. The key is never shown after enrolment.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="second_factor")
-    key = models.CharField(max_length=64, help_text="Base32 TOTP secret.")
+    encrypted_key = models.CharField(max_length=255, help_text="The base32 TOTP key, encrypted (core.encryption).")
     created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField()
     last_used_step = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "second factor"
         constraints = [
-            models.CheckConstraint(condition=~Q(key=""), name="second_factor_key_not_blank"),
-            models.CheckConstraint(
-                condition=Q(last_used_step=0) | Q(confirmed_at__isnull=False), name="second_factor_used_when_confirmed"
-            ),
+            # Every Fernet token starts with its version byte, 0x80: "gAAAAA" in base64. A key
+            # in clear (base32, upper case) can never pass.
+            models.CheckConstraint(condition=Q(encrypted_key__startswith="gAAAAA"), name="second_factor_key_encrypted"),
         ]
 
     def __str__(self) -> str:
         return f"Second factor of user {self.user_id}"
+
+
+class EnrolmentLink(models.Model):
+    """A single-use link an administrator gives a member of staff to set up their authenticator
+    app: at their first sign-in, or after a reset. The password alone never shows a key.
+
+    Only a hash of the link's token is kept; the link itself is shown once, to whoever issued
+    it. Opening it (``used_at``) lets that one session set up an app until ``expires_at``;
+    the app confirmed (``enrolled_at``) spends it. A newer link, or an administrator, revokes
+    it (``revoked_at``). One user has at most one link not yet spent or revoked.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "two-factor set-up link"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="enrolment_link_expires"),
+            models.CheckConstraint(condition=~Q(token_hash=""), name="enrolment_link_token_not_blank"),
+            models.CheckConstraint(
+                condition=Q(enrolled_at__isnull=True) | Q(used_at__isnull=False), name="enrolment_link_used_first"
+            ),
+            models.CheckConstraint(
+                condition=Q(enrolled_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="enrolment_link_spent_or_revoked",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(enrolled_at__isnull=True, revoked_at__isnull=True),
+                name="enrolment_link_one_open_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Set-up link {self.pk} for user {self.user_id}"
 
 
 class BackupCode(models.Model):

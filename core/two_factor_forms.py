@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import page_form_helper
-from core.two_factor import BACKUP_LENGTH, ERROR_CODE_FORMAT, ERROR_CODE_REQUIRED, normalise_code
+from core.two_factor import BACKUP_LENGTH, ERROR_CODE_FORMAT, ERROR_CODE_REQUIRED, is_totp_code, normalise_code
 
 
 class _CodeForm(forms.Form):
@@ -36,7 +36,7 @@ class SetupCodeForm(_CodeForm):
 
     def clean_code(self) -> str:
         code = normalise_code(self.cleaned_data["code"])
-        if not (code.isdigit() and len(code) == 6):
+        if not is_totp_code(code):
             raise forms.ValidationError(ERROR_CODE_REQUIRED)
         return code
 
@@ -53,6 +53,6 @@ class CheckCodeForm(_CodeForm):
 
     def clean_code(self) -> str:
         code = normalise_code(self.cleaned_data["code"])
-        if not ((code.isdigit() and len(code) == 6) or len(code) == BACKUP_LENGTH):
+        if not (is_totp_code(code) or len(code) == BACKUP_LENGTH):
             raise forms.ValidationError(ERROR_CODE_FORMAT)
         return code

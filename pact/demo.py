@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from core.models import SecondFactor
+from core.two_factor import enrolment_link_is_open, enrolment_link_issue
 from wards.models import Officer
 
 DEMO_STAFF = [
@@ -36,3 +38,25 @@ def demo_staff_create(*, password: str) -> list[str]:
                 if sergeant is not None:
                     Officer.objects.filter(pk=sergeant.pk).update(user=user)
     return created
+
+
+def demo_enrolment_links(*, known: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The two-factor set-up link token of each demo account that has no second factor yet.
+
+    Demo accounts set up their authenticator like anyone else: with a single-use link. A
+    token in ``known`` (username -> token, from the credentials file) is kept while nobody
+    has opened it and it has not expired; otherwise a new link is issued (by the system,
+    audited). Returns the tokens by username, and the usernames given a new link.
+    """
+    users = get_user_model().objects.filter(username__in=[username for username, _role in DEMO_STAFF])
+    enrolled = set(SecondFactor.objects.filter(user__in=users).values_list("user__username", flat=True))
+    tokens, renewed = {}, []
+    for user in sorted(users, key=lambda user: [name for name, _role in DEMO_STAFF].index(user.username)):
+        if user.username in enrolled:
+            continue
+        token = known.get(user.username, "")
+        if not (token and enrolment_link_is_open(user=user, token=token)):
+            token = enrolment_link_issue(actor=None, user=user)
+            renewed.append(user.username)
+        tokens[user.username] = token
+    return tokens, renewed

@@ -38,6 +38,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Earlier secret keys, still accepted while their signatures (sessions, links) run out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -310,6 +312,13 @@ PACT_SIGN_IN_ACCOUNT_FAILURES = env_int("PACT_SIGN_IN_ACCOUNT_FAILURES", 5)
 PACT_SIGN_IN_ADDRESS_FAILURES = env_int("PACT_SIGN_IN_ADDRESS_FAILURES", 20)
 PACT_SIGN_IN_FAILURE_WINDOW_SECONDS = env_int("PACT_SIGN_IN_FAILURE_WINDOW_SECONDS", 15 * 60)
 PACT_SIGN_IN_LOCK_SECONDS = max(60, env_int("PACT_SIGN_IN_LOCK_SECONDS", 15 * 60))
+# Staff authenticators' TOTP keys are stored encrypted (core.encryption) under a key derived
+# from this one, or from SECRET_KEY when it is empty; the fallbacks still decrypt during a
+# rotation (README, "Two-factor keys").
+PACT_TOTP_ENCRYPTION_KEY = env_str("PACT_TOTP_ENCRYPTION_KEY")
+PACT_TOTP_ENCRYPTION_KEY_FALLBACKS = env_list("PACT_TOTP_ENCRYPTION_KEY_FALLBACKS")
+# How long a two-factor set-up link an administrator issues stays usable (core.two_factor).
+PACT_ENROLMENT_LINK_SECONDS = env_int("PACT_ENROLMENT_LINK_SECONDS", 3 * 24 * 3600)
 X_FRAME_OPTIONS = "DENY"
 # Request bodies: anything bigger, or with more fields, is refused with 400 before a view sees
 # it. A text field at its limit (2,000 characters; 5,000 for feedback and news) of 4-byte

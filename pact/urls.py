@@ -14,6 +14,7 @@ staff_patterns = (
         path("sign-out/", sign_in.SignOutView.as_view(), name="logout"),
         path("two-factor/", two_factor.manage, name="two_factor"),
         path("two-factor/set-up/", two_factor.setup, name="two_factor_setup"),
+        path("two-factor/enrol/<str:token>/", two_factor.enrol, name="two_factor_enrol"),
         path("two-factor/check/", two_factor.check, name="two_factor_check"),
         path("two-factor/backup-codes/", two_factor.backup_codes_new, name="two_factor_backup_codes"),
         path("personal-data/", personal_data.search, name="personal_data"),

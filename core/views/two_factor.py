@@ -1,8 +1,10 @@
-"""The second-factor pages: set up an authenticator app, enter a code at sign-in, manage backup codes.
+"""The second-factor pages: open a set-up link, set up an authenticator app, enter a code at
+sign-in, manage backup codes.
 
 Signed-in users who have not passed their second factor reach only these pages and sign-out
-(core.middleware, core.access.staff_view). Every POST is rate-limited per address before any
-code is checked, and wrong codes count towards the same lockouts as wrong passwords.
+(core.middleware, core.access.staff_view). Setting up needs a set-up link an administrator
+issued, opened in the same session (core.two_factor). Every POST is rate-limited per address
+before any code is checked, and wrong codes count towards the same lockouts as wrong passwords.
 """
 
 from django.contrib import messages
@@ -15,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.abuse import SIGN_IN_RATE, rate_limit_exceeded
 from core.access import staff_view
@@ -33,14 +35,17 @@ from core.two_factor import (
     TwoFactorError,
     backup_codes_left,
     backup_codes_regenerate,
+    enrolment_grant,
+    enrolment_link_open,
     is_verified,
     key_for_display,
     provisioning_uri,
     qr_code_svg,
     second_factor_confirm,
     second_factor_id_for,
-    second_factor_pending,
     second_factor_verify,
+    setup_key,
+    setup_key_new,
 )
 from core.two_factor_forms import CheckCodeForm, SetupCodeForm
 
@@ -87,6 +92,19 @@ def _wrong_code(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+@never_cache
+@require_GET
+def enrol(request: HttpRequest, token: str) -> HttpResponse:
+    """A set-up link: remembered in this session, then on to the set-up page (through the
+    password first). Every link that does not work gets the same answer."""
+    if not enrolment_link_open(session=request.session, token=token):
+        return render(request, "staff/two_factor/link_not_working.html", status=404)
+    if not request.user.is_authenticated:
+        messages.info(request, _("Sign in with your username and password to set up your authenticator app."))
+        return redirect_to_login(reverse("staff:home"))
+    return redirect("staff:two_factor_setup")
+
+
 @sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -96,31 +114,40 @@ def setup(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if second_factor_id_for(request.user) is not None:
         return redirect(next_url if is_verified(request) else _with_next("staff:two_factor_check", next_url))
-    factor = second_factor_pending(user=request.user)  # type: ignore[arg-type]
-    form = SetupCodeForm(request.POST or None)
     if request.method == "POST":
         refused = _guard(request)
         if refused is not None:
             return refused
-        if form.is_valid():
-            try:
-                codes = second_factor_confirm(request=request, code=form.cleaned_data["code"])
-            except TwoFactorError as error:
-                form.add_error("code", str(error))
-                locked = _wrong_code(request)
-                if locked is not None:
-                    return locked
-            else:
-                sign_in_failures_forgive(username=request.user.get_username())
-                return _show_codes(request, codes, next_url=next_url, first_time=True)
-    return _setup_page(request, form, factor, next_url)
+    if enrolment_grant(request=request) is None:
+        status = 200 if request.method == "GET" else 403
+        return render(request, "staff/two_factor/needs_link.html", status=status)
+    key = setup_key(session=request.session)
+    if request.method == "GET" or key is None:
+        # Every page its own key: a key shown before, to anyone, is never the one saved.
+        return _setup_page(request, SetupCodeForm(), setup_key_new(session=request.session), next_url)
+    return _setup_confirm(request, SetupCodeForm(request.POST), key, next_url)
 
 
-def _setup_page(request: HttpRequest, form: SetupCodeForm, factor: SecondFactor, next_url: str) -> HttpResponse:
+def _setup_confirm(request: HttpRequest, form: SetupCodeForm, key: str, next_url: str) -> HttpResponse:
+    if form.is_valid():
+        try:
+            codes = second_factor_confirm(request=request, code=form.cleaned_data["code"])
+        except TwoFactorError as error:
+            form.add_error("code", str(error))
+            locked = _wrong_code(request)
+            if locked is not None:
+                return locked
+        else:
+            sign_in_failures_forgive(username=request.user.get_username())
+            return _show_codes(request, codes, next_url=next_url, first_time=True)
+    return _setup_page(request, form, key, next_url)
+
+
+def _setup_page(request: HttpRequest, form: SetupCodeForm, key: str, next_url: str) -> HttpResponse:
     context = {
         "form": form,
-        "qr_code": qr_code_svg(provisioning_uri(factor)),
-        "key": key_for_display(factor),
+        "qr_code": qr_code_svg(provisioning_uri(key=key, username=request.user.get_username())),
+        "key": key_for_display(key),
         "next": next_url,
     }
     return render(request, "staff/two_factor/setup.html", context, status=400 if form.errors else 200)

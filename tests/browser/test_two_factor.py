@@ -1,6 +1,6 @@
-"""Two-factor authentication in a real browser, with the keyboard alone: a first sign-in sets the
-app up from the key on the page, a later one uses the app's code, then a backup code; axe-core
-finds no WCAG 2.2 AA violation on any step."""
+"""Two-factor authentication in a real browser, with the keyboard alone: a first sign-in asks for
+a set-up link, the link leads to setting the app up from the key on the page, a later sign-in
+uses the app's code, then a backup code; axe-core finds no WCAG 2.2 AA violation on any step."""
 
 import re
 import time
@@ -45,7 +45,14 @@ def _sign_out(page) -> None:
 
 
 def test_officer_sets_up_the_app_and_signs_in_with_a_code_then_a_backup_code(page, officer):
+    from core.two_factor import enrolment_link_issue
+
+    # The password alone shows no key: the set-up page asks for the administrator's link.
     _password_step(page, "officer")
+    page.wait_for_url(re.compile(r"/staff/two-factor/set-up/"))
+    expect(page.get_by_role("heading", name="You need a set-up link")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"/staff/two-factor/enrol/{enrolment_link_issue(actor=None, user=officer)}/")
     page.wait_for_url(re.compile(r"/staff/two-factor/set-up/"))
     assert page.get_by_role("img", name="QR code to scan with your authenticator app").is_visible()
     assert_accessible(page)
@@ -96,4 +103,21 @@ def test_manage_page_and_new_backup_codes_are_accessible(page, officer):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Your new backup codes")).to_be_visible()
     assert len(page.locator(".pact-backup-codes code").all_inner_texts()) == 10
+    assert_accessible(page)
+
+
+def test_a_set_up_link_opened_first_leads_through_the_password_and_works_once(page, officer):
+    from core.two_factor import enrolment_link_issue
+
+    link = f"/staff/two-factor/enrol/{enrolment_link_issue(actor=None, user=officer)}/"
+    page.goto(link)
+    page.wait_for_url(re.compile(r"/staff/sign-in/"))
+    expect(page.get_by_text("Sign in with your username and password to set up")).to_be_visible()
+    assert_accessible(page)
+    _password_step(page, "officer")
+    page.wait_for_url(re.compile(r"/staff/two-factor/set-up/"))
+    assert page.get_by_role("img", name="QR code to scan with your authenticator app").is_visible()
+
+    page.goto(link)
+    expect(page.get_by_role("heading", name="This set-up link does not work")).to_be_visible()
     assert_accessible(page)

@@ -4,6 +4,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from core.encryption import encrypt
+from core.two_factor import factor_key
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     """A staff user; pass ``roles=["officer"]`` to put them in role groups."""
@@ -32,18 +35,14 @@ class SecondFactorFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["user"]
 
     user = factory.SubFactory(UserFactory)
-    key = factory.LazyFunction(lambda: pyotp.random_base32(32))
+    encrypted_key = factory.LazyFunction(lambda: encrypt(pyotp.random_base32(32)))
     confirmed_at = factory.LazyFunction(timezone.now)
 
 
 def totp(factor) -> pyotp.TOTP:
-    return pyotp.TOTP(factor.key)
+    return pyotp.TOTP(factor_key(factor))
 
 
 def confirmed_second_factor(user):
     """The user's authenticator, confirmed (as a right first code would leave it)."""
-    factor = SecondFactorFactory(user=user)
-    if factor.confirmed_at is None:
-        factor.confirmed_at = timezone.now()
-        factor.save(update_fields=["confirmed_at"])
-    return factor
+    return SecondFactorFactory(user=user)

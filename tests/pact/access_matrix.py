@@ -342,7 +342,16 @@ def _subscription(world: World, scope: str):
     return SubscriptionFactory(ward=world.wards[scope], token=f"matrix-subscription-{scope}")
 
 
+def _enrolment_link(world: World, scope: str | None) -> str:
+    """The token of an unopened set-up link, for a new member of staff with no second factor."""
+    from core.two_factor import enrolment_link_issue
+    from tests.core.factories import UserFactory
+
+    return enrolment_link_issue(actor=world.admin, user=UserFactory(username="newcomer", roles=[OFFICER]))
+
+
 BUILD: dict[str, Callable[[World, Any], Any]] = {
+    "enrolment_link": _enrolment_link,
     "meeting": _meeting,
     "ballot_meeting": _ballot_meeting,
     "ballot": _ballot,
@@ -390,6 +399,7 @@ def _postcode(world: World) -> None:
 
 
 ADMIN_ROWS: dict[str, Callable[[World], Any]] = {
+    "pact.enrolmentlink": lambda world: world.make("enrolment_link", None),
     "pact.auditevent": _audit_event,
     "pact.signinlockout": _lockout,
     "wards.postcode": _postcode,

@@ -178,6 +178,12 @@ MATRIX: dict[str, Entry] = {
     "staff:logout": Entry(public(get=NOT_ALLOWED, post=OK)),
     "staff:two_factor_setup": Entry(table(OK, anonymous=SIGN_IN, admin_password_only=TWO_FACTOR)),
     "staff:two_factor_check": Entry(table(OK, anonymous=SIGN_IN)),
+    # A set-up link: remembered in the session, then on to the set-up page (anonymous people
+    # through the password first). A link that does not work is 404 for everyone
+    # (tests/core/test_two_factor_enrolment.py).
+    "staff:two_factor_enrol": Entry(
+        table(OK, ("GET",), anonymous=SIGN_IN), lambda world, ward: [world.make("enrolment_link", None)], wards=False
+    ),
     "staff:home": Entry(staff(*EVERY_ROLE)),
     "staff:two_factor": Entry(staff(*EVERY_ROLE)),
     "staff:two_factor_backup_codes": Entry(staff(*EVERY_ROLE, only="POST")),
@@ -352,6 +358,7 @@ READ_ONLY = "read-only"  # administrators look; changes go through the services
 ADMIN_MODELS = {
     "pact.auditevent": READ_ONLY,
     "pact.secondfactor": READ_ONLY,
+    "pact.enrolmentlink": READ_ONLY,
     "pact.signinlockout": READ_ONLY,
     "auth.user": FULL,
     "auth.group": FULL,
