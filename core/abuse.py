@@ -8,6 +8,7 @@ reporting something, and the other defences still stand.
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import math
 import time
@@ -34,12 +35,47 @@ class RateLimit:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address: the first X-Forwarded-For hop behind our own proxy, else the peer."""
-    if settings.PACT_BEHIND_PROXY:
-        forwarded = request.headers.get("x-forwarded-for", "")
-        if forwarded.strip():
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address, as the outermost of our own proxies saw it, else the peer's.
+
+    Behind PACT_TRUSTED_PROXY_COUNT proxies of our own (PACT_BEHIND_PROXY), each appends the
+    address it was reached from to X-Forwarded-For, so the client is that many entries from
+    the right. Whatever stands left of it was sent by the client and proves nothing: trusting
+    it would let anyone dodge every per-address limit, or lock out an address of their choice.
+    A header too short to have passed all our proxies, or malformed, is not trusted either.
+    """
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not settings.PACT_BEHIND_PROXY:
+        return peer
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    proxies = settings.PACT_TRUSTED_PROXY_COUNT
+    if len(hops) < proxies:
+        return peer
+    return _address(hops[-proxies]) or peer
+
+
+def _address(text: str) -> str:
+    """``text`` as a normalised IP address ("" when it is none), without a port some proxies add."""
+    text = text.strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return ""
+
+
+def _counted_as(address: str) -> str:
+    # One IPv6 connection is usually given a whole /64, so it is counted as one client, as
+    # django-ratelimit does; an IPv4 address is one client (or many behind one NAT).
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def keyed_digest(text: str, *, length: int = 24) -> str:
@@ -48,7 +84,7 @@ def keyed_digest(text: str, *, length: int = 24) -> str:
 
 
 def _client_key(request: HttpRequest) -> str:
-    return keyed_digest(client_address(request))
+    return keyed_digest(_counted_as(client_address(request)))
 
 
 def client_key(request: HttpRequest) -> str:

@@ -282,8 +282,11 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 # Security. Nothing here exists only in production: the same settings run everywhere, and
 # the HTTPS ones switch on with PACT_HTTPS (behind a TLS-terminating proxy).
 PACT_HTTPS = env_bool("PACT_HTTPS", not DEBUG)
-# Behind our own load balancer, trust its X-Forwarded-Proto and X-Forwarded-For.
+# Behind our own load balancer, trust its X-Forwarded-Proto and X-Forwarded-For: of the
+# latter only the entries our own proxies appended, PACT_TRUSTED_PROXY_COUNT of them counted
+# from the right (core.abuse.client_address; README, "Behind a proxy").
 PACT_BEHIND_PROXY = env_bool("PACT_BEHIND_PROXY")
+PACT_TRUSTED_PROXY_COUNT = max(1, env_int("PACT_TRUSTED_PROXY_COUNT", 1))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PACT_BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("PACT_SSL_REDIRECT", PACT_HTTPS)
 # Load balancers and container health checks probe over plain HTTP inside the network.
