@@ -1,8 +1,16 @@
 import pytest
+import time_machine
 from django.test import override_settings
 from django.urls import reverse
 
-from core.abuse import RateLimit, client_address, rate_limit_exceeded
+from core.abuse import (
+    ERROR_ADDRESS_LIMITED,
+    FormLimit,
+    RateLimit,
+    client_address,
+    form_limit_refusal,
+    rate_limit_exceeded,
+)
 from core.forms import ERROR_HONEYPOT, HoneypotForm
 from core.models import SignInLockout
 
@@ -108,6 +116,86 @@ def test_finding_3_a_forged_forwarded_for_cannot_lock_out_a_chosen_address(clien
 
     assert response.status_code == 302
     assert SignInLockout.objects.get().kind == "address"
+
+
+def test_rate_limit_counts_each_scope_apart(rf):
+    # As django-ratelimit's test_views_counted_separately.
+    one = RateLimit(scope="test-one", limit=1, window_seconds=60)
+    other = RateLimit(scope="test-other", limit=1, window_seconds=60)
+    request = rf.post("/", REMOTE_ADDR="203.0.113.9")
+
+    assert [rate_limit_exceeded(request, one), rate_limit_exceeded(request, one)] == [False, True]
+    assert not rate_limit_exceeded(request, other)
+
+
+def test_rate_limit_starts_again_in_the_next_window(rf):
+    request = rf.post("/", REMOTE_ADDR="203.0.113.9")
+    with time_machine.travel(1_800_000_000, tick=False):
+        assert [rate_limit_exceeded(request, RULE) for _ in range(4)] == [False, False, False, True]
+    with time_machine.travel(1_800_000_000 + RULE.window_seconds, tick=False):
+        assert not rate_limit_exceeded(request, RULE)
+
+
+# Finding 15 of issue 12: one address is often many people (a library, a venue's wifi, a council
+# office), so it gets a generous limit of its own; each person a tighter one.
+FORM = FormLimit(scope="test-form", per_person=2, per_address=5, person_refusal="You have sent 2 test forms.")
+
+
+def _post(rf, *, browser: str | None = None, address: str = "203.0.113.9"):
+    request = rf.post("/form/", REMOTE_ADDR=address)
+    if browser is not None:
+        request.META["CSRF_COOKIE"] = browser
+    return request
+
+
+def test_finding_15_people_sharing_an_address_are_counted_apart(rf):
+    for browser in ("browser-a", "browser-b"):
+        assert [form_limit_refusal(_post(rf, browser=browser), FORM) for _ in range(2)] == [None, None]
+
+    assert form_limit_refusal(_post(rf, browser="browser-c"), FORM) is None
+    assert form_limit_refusal(_post(rf, browser="browser-a"), FORM) == "You have sent 2 test forms."
+
+
+def test_finding_15_the_address_refusal_says_the_connection_is_shared_and_blames_nobody(rf):
+    answers = [form_limit_refusal(_post(rf, browser=f"browser-{n}"), FORM) for n in range(6)]
+
+    assert answers == [None] * 5 + [str(ERROR_ADDRESS_LIMITED)]
+    assert "your internet connection" in answers[-1]
+    assert "everyone using it counts" in answers[-1]
+    assert "You have" not in answers[-1]
+    assert form_limit_refusal(_post(rf, browser="browser-9", address="198.51.100.1"), FORM) is None
+
+
+def test_finding_15_an_email_address_is_one_person_whatever_the_browser(rf):
+    for n in range(2):
+        assert (
+            form_limit_refusal(_post(rf, browser=f"browser-{n}", address=f"198.51.100.{n}"), FORM, email="a@x.org")
+            is None
+        )
+
+    refusal = form_limit_refusal(_post(rf, browser="browser-9", address="192.0.2.1"), FORM, email=" A@X.org ")
+
+    assert refusal == "You have sent 2 test forms."
+
+
+def test_form_limit_counts_a_client_without_a_cookie_by_its_address_at_the_persons_limit(rf):
+    assert [form_limit_refusal(_post(rf), FORM) for _ in range(3)] == [None, None, "You have sent 2 test forms."]
+
+
+def test_form_limit_counts_a_known_person_across_browsers(rf):
+    for n in range(2):
+        assert form_limit_refusal(_post(rf, browser=f"browser-{n}"), FORM, person="log:1") is None
+
+    assert form_limit_refusal(_post(rf, browser="browser-9"), FORM, person="log:1") == "You have sent 2 test forms."
+    assert form_limit_refusal(_post(rf, browser="browser-8"), FORM, person="log:2") is None
+
+
+def test_form_limit_fails_open_when_cache_is_down(rf):
+    # django-ratelimit limits everyone when its cache fails (RATELIMIT_FAIL_OPEN is off by
+    # default); a resident reporting something must never be refused for our outage.
+    unreachable = {"default": {"BACKEND": "core.cache_backend.PactRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    with override_settings(CACHES=unreachable):
+        assert not any(form_limit_refusal(_post(rf, browser="b"), FORM) for _ in range(8))
 
 
 def test_honeypot_filled_is_refused_with_a_message():
