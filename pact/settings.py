@@ -306,10 +306,13 @@ SESSION_COOKIE_AGE = env_int("PACT_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A signed-in session also ends after this long without a request (core.sign_in).
 PACT_SESSION_IDLE_SECONDS = env_int("PACT_SESSION_IDLE_SECONDS", 30 * 60)
-# Staff sign-in lockouts (core.sign_in): this many failed passwords or codes for one account,
-# or from one address, within the window lock it for PACT_SIGN_IN_LOCK_SECONDS. Raise the
-# address limit where many staff share one outgoing address.
+# Staff sign-in lockouts (core.sign_in): this many failed passwords or codes for one account
+# within the window pause it, for PACT_SIGN_IN_ACCOUNT_DELAY_SECONDS at first, doubling with
+# each further pause within a day up to PACT_SIGN_IN_LOCK_SECONDS; this many from one address
+# lock the address for PACT_SIGN_IN_LOCK_SECONDS. Raise the address limit where many staff
+# share one outgoing address.
 PACT_SIGN_IN_ACCOUNT_FAILURES = env_int("PACT_SIGN_IN_ACCOUNT_FAILURES", 5)
+PACT_SIGN_IN_ACCOUNT_DELAY_SECONDS = max(60, env_int("PACT_SIGN_IN_ACCOUNT_DELAY_SECONDS", 60))
 PACT_SIGN_IN_ADDRESS_FAILURES = env_int("PACT_SIGN_IN_ADDRESS_FAILURES", 20)
 PACT_SIGN_IN_FAILURE_WINDOW_SECONDS = env_int("PACT_SIGN_IN_FAILURE_WINDOW_SECONDS", 15 * 60)
 PACT_SIGN_IN_LOCK_SECONDS = max(60, env_int("PACT_SIGN_IN_LOCK_SECONDS", 15 * 60))
