@@ -110,6 +110,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# The cache is a help, never a dependency (core.cache): a Redis that hangs (frozen, swapping,
+# a network that drops packets) must cost a page no more than this, in seconds, before it is
+# built from the database; after a failure each process leaves Redis alone for
+# PACT_CACHE_RETRY_SECONDS, so the pages after it do not wait at all.
+PACT_CACHE_TIMEOUT_SECONDS = float(env_str("PACT_CACHE_TIMEOUT_SECONDS", "0.25"))
+PACT_CACHE_RETRY_SECONDS = float(env_str("PACT_CACHE_RETRY_SECONDS", "5"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -117,6 +123,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pact",
             "TIMEOUT": 300,
+            "OPTIONS": {
+                "socket_connect_timeout": PACT_CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": PACT_CACHE_TIMEOUT_SECONDS,
+            },
         }
     }
 else:

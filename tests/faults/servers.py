@@ -141,6 +141,16 @@ class RedisServer:
         if self.process is not None:
             _stop(self.process, kill=True)
 
+    def freeze(self) -> None:
+        """SIGSTOP: the server still holds its port, and the kernel takes connections for it,
+        but it answers nothing, as when it hangs, swaps or sits behind a network dropping packets."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
     def log(self) -> str:
         return _tail(self.log_path)
 
