@@ -327,6 +327,8 @@ PACT_SIGN_IN_ADDRESS_FAILURES = env_int("PACT_SIGN_IN_ADDRESS_FAILURES", 20)
 PACT_SIGN_IN_FAILURE_WINDOW_SECONDS = env_int("PACT_SIGN_IN_FAILURE_WINDOW_SECONDS", 15 * 60)
 PACT_SIGN_IN_LOCK_SECONDS = max(60, env_int("PACT_SIGN_IN_LOCK_SECONDS", 15 * 60))
 X_FRAME_OPTIONS = "DENY"
+# While the database is unreachable pages and /healthz answer 503 with this Retry-After, in seconds.
+PACT_RETRY_AFTER_SECONDS = env_int("PACT_RETRY_AFTER_SECONDS", 30)
 # Request bodies: anything bigger, or with more fields, is refused with 400 before a view sees
 # it. A text field at its limit (2,000 characters; 5,000 for feedback and news) of 4-byte
 # characters is at most 60 KB percent-encoded, so 1 MiB holds a survey of over 15 such

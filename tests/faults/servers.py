@@ -413,6 +413,10 @@ class PostgresCluster:
             "restart",
         )  # fmt: skip
 
+    def stop(self) -> None:
+        """A fast shutdown, and the server stays down: sessions ended, new connections refused."""
+        self._run("pg_ctl", "-D", str(self.directory / "data"), "-m", "fast", "-w", "-t", "60", "stop")
+
     def destroy(self) -> None:
         data = self.directory / "data"
         if (data / "postmaster.pid").exists():
