@@ -73,7 +73,8 @@ def web(transactional_db, own_postgres, tmp_path):
 
 
 class Residents:
-    """Threads raising concerns as fast as the site answers, each post with its own marker."""
+    """Threads raising concerns as fast as the site answers, each post with its own marker, from
+    its own browser and address."""
 
     def __init__(self, web: WebServer):
         self.web = web
@@ -129,6 +130,9 @@ class Residents:
                 outcome = Outcome(marker, None, False, time.monotonic())
             with self.lock:
                 self.outcomes.append(outcome)
+            # The next post comes from another resident's browser: one person may send only a
+            # few concerns an hour (core.abuse.FormLimit), and this is many residents at once.
+            session = None
 
 
 def _saved_markers(database_url: str) -> set[str]:
