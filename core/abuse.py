@@ -1,13 +1,16 @@
 """Protection of the public forms against automated abuse, without a third-party service.
 
 Every public form has Django's CSRF protection, a honeypot field (core.forms.HoneypotForm)
-and a rate limit per client. Clients are counted by a keyed hash of their address, so no
-address is stored. The limit fails open: a Redis outage must not stop a resident from
-reporting something, and the other defences still stand.
+and rate limits: a generous one per client address, which a library, a venue's wifi or a
+council office shares among many people, and a tighter one per person (their browser, and
+the email address they give). Clients are counted by keyed hashes, so no address is
+stored. The limits fail open: a Redis outage must not stop a resident from reporting
+something, and the other defences still stand.
 """
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import math
 import time
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from redis.exceptions import NoScriptError, RedisError
 
 logger = logging.getLogger(__name__)
@@ -34,12 +38,47 @@ class RateLimit:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address: the first X-Forwarded-For hop behind our own proxy, else the peer."""
-    if settings.PACT_BEHIND_PROXY:
-        forwarded = request.headers.get("x-forwarded-for", "")
-        if forwarded.strip():
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address, as the outermost of our own proxies saw it, else the peer's.
+
+    Behind PACT_TRUSTED_PROXY_COUNT proxies of our own (PACT_BEHIND_PROXY), each appends the
+    address it was reached from to X-Forwarded-For, so the client is that many entries from
+    the right. Whatever stands left of it was sent by the client and proves nothing: trusting
+    it would let anyone dodge every per-address limit, or lock out an address of their choice.
+    A header too short to have passed all our proxies, or malformed, is not trusted either.
+    """
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not settings.PACT_BEHIND_PROXY:
+        return peer
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    proxies = settings.PACT_TRUSTED_PROXY_COUNT
+    if len(hops) < proxies:
+        return peer
+    return _address(hops[-proxies]) or peer
+
+
+def _address(text: str) -> str:
+    """``text`` as a normalised IP address ("" when it is none), without a port some proxies add."""
+    text = text.strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return ""
+
+
+def _counted_as(address: str) -> str:
+    # One IPv6 connection is usually given a whole /64, so it is counted as one client, as
+    # django-ratelimit does; an IPv4 address is one client (or many behind one NAT).
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def keyed_digest(text: str, *, length: int = 24) -> str:
@@ -48,7 +87,7 @@ def keyed_digest(text: str, *, length: int = 24) -> str:
 
 
 def _client_key(request: HttpRequest) -> str:
-    return keyed_digest(client_address(request))
+    return keyed_digest(_counted_as(client_address(request)))
 
 
 def client_key(request: HttpRequest) -> str:
@@ -58,15 +97,76 @@ def client_key(request: HttpRequest) -> str:
 
 def rate_limit_exceeded(request: HttpRequest, rule: RateLimit) -> bool:
     """Count one attempt by this client under ``rule``; True once it is over the limit."""
+    return _count(rule, _client_key(request)) > rule.limit
+
+
+def _count(rule: RateLimit, key: str) -> int:
+    """Count one attempt under ``key`` in the current window of ``rule``; 0 when it cannot be counted."""
     window = int(time.time() // rule.window_seconds)
-    key = f"ratelimit:{rule.scope}:{_client_key(request)}:{window}"
+    cache_key = f"ratelimit:{rule.scope}:{key}:{window}"
     try:
-        if cache.add(key, 1, timeout=rule.window_seconds + 5):
-            return False
-        return cache.incr(key) > rule.limit
+        if cache.add(cache_key, 1, timeout=rule.window_seconds + 5):
+            return 1
+        return cache.incr(cache_key)
     except (RedisError, ConnectionError, OSError, ValueError):
         logger.warning("rate limit for %s not counted: cache unreachable", rule.scope)
-        return False
+        return 0
+
+
+# Refused for the address, which may be shared: it says so, and blames nobody.
+ERROR_ADDRESS_LIMITED = _(
+    "A lot of forms have been sent from your internet connection in the last hour. If you share it, "
+    "at a library, a venue or an office for example, everyone using it counts. Try again later. "
+    "To report something now, call 101, or 999 in an emergency."
+)
+
+
+@dataclass(frozen=True)
+class FormLimit:
+    """The limits of one public form, per ``window_seconds``.
+
+    ``per_address`` is generous, as many people may share one address; ``per_person`` is
+    tighter, counted per browser and per email address given. ``person_refusal`` says what
+    the person did ("you have sent 5 concerns…"); an address refusal says what it is.
+    """
+
+    scope: str
+    per_person: int
+    per_address: int
+    person_refusal: str
+    window_seconds: int = 3600
+
+
+def form_limit_refusal(request: HttpRequest, rule: FormLimit, *, email: str = "", person: str = "") -> str | None:
+    """Count one complete submission of a public form; the refusal to show when it is over a limit.
+
+    The person is their browser (its CSRF cookie, a random secret every accepted post must
+    match), plus ``email`` when they gave one and ``person`` when the form already knows them
+    (a private link). A client that keeps no cookie is counted by its address at the
+    person's limit: it has nothing else to be told apart by. None: go ahead.
+    """
+    window = rule.window_seconds
+    people = [_person_key(request)]
+    if email.strip():
+        people.append(keyed_digest("email:" + email.strip().casefold()))
+    if person:
+        people.append(keyed_digest("person:" + person))
+    person_rule = RateLimit(scope=f"{rule.scope}:person", limit=rule.per_person, window_seconds=window)
+    address_rule = RateLimit(scope=f"{rule.scope}:address", limit=rule.per_address, window_seconds=window)
+    over_person = max(_count(person_rule, key) for key in people) > rule.per_person
+    over_address = _count(address_rule, _client_key(request)) > rule.per_address
+    if over_person:
+        return str(rule.person_refusal)
+    if over_address:
+        return str(ERROR_ADDRESS_LIMITED)
+    return None
+
+
+def _person_key(request: HttpRequest) -> str:
+    browser = request.META.get("CSRF_COOKIE")
+    if browser:
+        return keyed_digest("browser:" + browser)
+    return _client_key(request)
 
 
 # Staff sign-in: every POST of the sign-in and second-factor forms counts, before any

@@ -1,8 +1,11 @@
-"""Keep personal data out of the logs.
+"""Keep personal data and secret links out of the logs.
 
 Code logs ids, never personal data, but a library's message or a traceback may still carry
-an email address (an SMTP refusal names its recipient) or a resident's postcode (a search).
-This filter, on every handler, masks both before a line is written.
+an email address (an SMTP refusal names its recipient) or a resident's postcode (a search),
+and Django's warnings and gunicorn's access log carry the path of each request, where the
+private links of incident logs and subscriptions keep their secret token. This filter, on
+every handler of Django's logging and of gunicorn's (core.gunicorn_logging), masks all three
+before a line is written.
 """
 
 import logging
@@ -13,8 +16,14 @@ EMAIL = re.compile(r"[^\s<>()\[\]'\",;:/=?&]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)(?:\s|\+|%20)*([0-9][A-Z]{2})\b", re.IGNORECASE)
 
 
+# A secret token such as the private links carry (secrets.token_urlsafe(32): 43 URL-safe
+# characters), or any like it: a run of 32 or more with both small and capital letters, which a
+# random token has all but certainly and slugs, hex digests, task ids and ward codes never do.
+TOKEN = re.compile(r"(?<![\w-])(?=[\w-]*[a-z])(?=[\w-]*[A-Z])[\w-]{32,}(?![\w-])", re.ASCII)
+
+
 def mask(text: str) -> str:
-    return POSTCODE.sub(r"\1 ***", EMAIL.sub("<email>", text))
+    return POSTCODE.sub(r"\1 ***", EMAIL.sub("<email>", TOKEN.sub("[token]", text)))
 
 
 class MaskPersonalData(logging.Filter):

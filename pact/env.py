@@ -81,3 +81,19 @@ def email_config(url: str) -> dict[str, object]:
             EMAIL_TIMEOUT=int(query.get("timeout", ["10"])[0]),
         )
     return config
+
+
+def production_email_refusal(*, email_backend: str, debug: bool, https: bool) -> str | None:
+    """Why the site must not start with this email set-up, or None.
+
+    A public site (served over HTTPS, without DEBUG) must not write its emails to the console:
+    they would land in the logs whole, with the private links of incident logs and
+    subscriptions in them. A trial on plain HTTP, or with DEBUG, may.
+    """
+    if debug or not https or email_backend != _EMAIL_BACKENDS["console"]:
+        return None
+    return (
+        "EMAIL_URL=console: writes every email, with the secret links in them, into the logs. "
+        "Set EMAIL_URL to the mail server (smtp+tls://user:password@host:587), or to file:///path "
+        "for a trial; the console is allowed only with DEBUG or PACT_HTTPS=false."
+    )

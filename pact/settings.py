@@ -112,6 +112,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# The cache is a help, never a dependency (core.cache): a Redis that hangs (frozen, swapping,
+# a network that drops packets) must cost a page no more than this, in seconds, before it is
+# built from the database; after a failure each process leaves Redis alone for
+# PACT_CACHE_RETRY_SECONDS, so the pages after it do not wait at all.
+PACT_CACHE_TIMEOUT_SECONDS = float(env_str("PACT_CACHE_TIMEOUT_SECONDS", "0.25"))
+PACT_CACHE_RETRY_SECONDS = float(env_str("PACT_CACHE_RETRY_SECONDS", "5"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -119,6 +125,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pact",
             "TIMEOUT": 300,
+            "OPTIONS": {
+                "socket_connect_timeout": PACT_CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": PACT_CACHE_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -284,8 +294,11 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 # Security. Nothing here exists only in production: the same settings run everywhere, and
 # the HTTPS ones switch on with PACT_HTTPS (behind a TLS-terminating proxy).
 PACT_HTTPS = env_bool("PACT_HTTPS", not DEBUG)
-# Behind our own load balancer, trust its X-Forwarded-Proto and X-Forwarded-For.
+# Behind our own load balancer, trust its X-Forwarded-Proto and X-Forwarded-For: of the
+# latter only the entries our own proxies appended, PACT_TRUSTED_PROXY_COUNT of them counted
+# from the right (core.abuse.client_address; README, "Behind a proxy").
 PACT_BEHIND_PROXY = env_bool("PACT_BEHIND_PROXY")
+PACT_TRUSTED_PROXY_COUNT = max(1, env_int("PACT_TRUSTED_PROXY_COUNT", 1))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PACT_BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("PACT_SSL_REDIRECT", PACT_HTTPS)
 # Load balancers and container health checks probe over plain HTTP inside the network.
@@ -305,10 +318,13 @@ SESSION_COOKIE_AGE = env_int("PACT_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A signed-in session also ends after this long without a request (core.sign_in).
 PACT_SESSION_IDLE_SECONDS = env_int("PACT_SESSION_IDLE_SECONDS", 30 * 60)
-# Staff sign-in lockouts (core.sign_in): this many failed passwords or codes for one account,
-# or from one address, within the window lock it for PACT_SIGN_IN_LOCK_SECONDS. Raise the
-# address limit where many staff share one outgoing address.
+# Staff sign-in lockouts (core.sign_in): this many failed passwords or codes for one account
+# within the window pause it, for PACT_SIGN_IN_ACCOUNT_DELAY_SECONDS at first, doubling with
+# each further pause within a day up to PACT_SIGN_IN_LOCK_SECONDS; this many from one address
+# lock the address for PACT_SIGN_IN_LOCK_SECONDS. Raise the address limit where many staff
+# share one outgoing address.
 PACT_SIGN_IN_ACCOUNT_FAILURES = env_int("PACT_SIGN_IN_ACCOUNT_FAILURES", 5)
+PACT_SIGN_IN_ACCOUNT_DELAY_SECONDS = max(60, env_int("PACT_SIGN_IN_ACCOUNT_DELAY_SECONDS", 60))
 PACT_SIGN_IN_ADDRESS_FAILURES = env_int("PACT_SIGN_IN_ADDRESS_FAILURES", 20)
 PACT_SIGN_IN_FAILURE_WINDOW_SECONDS = env_int("PACT_SIGN_IN_FAILURE_WINDOW_SECONDS", 15 * 60)
 PACT_SIGN_IN_LOCK_SECONDS = max(60, env_int("PACT_SIGN_IN_LOCK_SECONDS", 15 * 60))
@@ -320,6 +336,8 @@ PACT_TOTP_ENCRYPTION_KEY_FALLBACKS = env_list("PACT_TOTP_ENCRYPTION_KEY_FALLBACK
 # How long a two-factor set-up link an administrator issues stays usable (core.two_factor).
 PACT_ENROLMENT_LINK_SECONDS = env_int("PACT_ENROLMENT_LINK_SECONDS", 3 * 24 * 3600)
 X_FRAME_OPTIONS = "DENY"
+# While the database is unreachable pages and /healthz answer 503 with this Retry-After, in seconds.
+PACT_RETRY_AFTER_SECONDS = env_int("PACT_RETRY_AFTER_SECONDS", 30)
 # Request bodies: anything bigger, or with more fields, is refused with 400 before a view sees
 # it. A text field at its limit (2,000 characters; 5,000 for feedback and news) of 4-byte
 # characters is at most 60 KB percent-encoded, so 1 MiB holds a survey of over 15 such

@@ -44,3 +44,6 @@ urlpatterns = [
     path("api/", include("wards.policeuk.urls")),
     path("api/", include("priorities.policeuk")),
 ]
+
+# A database outage is answered 503 with Retry-After, any other failure 500; the same page.
+handler500 = "core.views.errors.server_error"

@@ -24,8 +24,8 @@ class SignInView(auth_views.LoginView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if rate_limit_exceeded(request, SIGN_IN_RATE):
             return self._refused(str(ERROR_RATE_LIMITED))
-        if sign_in_locked(username=request.POST.get("username", ""), request=request):
-            return self._refused(locked_message())
+        if until := sign_in_locked(username=request.POST.get("username", ""), request=request):
+            return self._refused(locked_message(until))
         return super().post(request, *args, **kwargs)
 
     def _refused(self, message: str) -> HttpResponse:
@@ -36,8 +36,9 @@ class SignInView(auth_views.LoginView):
     def form_invalid(self, form) -> HttpResponse:
         if form.has_error(NON_FIELD_ERRORS):
             username = form.data.get("username", "")
-            if sign_in_failure_record(username=username, request=self.request, stage=SignInFailure.Stage.PASSWORD):
-                return self._refused(locked_message())
+            stage = SignInFailure.Stage.PASSWORD
+            if until := sign_in_failure_record(username=username, request=self.request, stage=stage):
+                return self._refused(locked_message(until))
         return super().form_invalid(form)
 
     def form_valid(self, form) -> HttpResponse:

@@ -7,6 +7,8 @@ issued, opened in the same session (core.two_factor). Every POST is rate-limited
 before any code is checked, and wrong codes count towards the same lockouts as wrong passwords.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
@@ -69,8 +71,8 @@ def _guard(request: HttpRequest) -> HttpResponse | None:
     """Refuse a code POST over the rate limit or under a lockout, before the code is looked at."""
     if rate_limit_exceeded(request, SIGN_IN_RATE):
         return _refused(request, str(ERROR_RATE_LIMITED), status=429)
-    if sign_in_locked(username=request.user.get_username(), request=request):
-        return _signed_out_locked(request)
+    if until := sign_in_locked(username=request.user.get_username(), request=request):
+        return _signed_out_locked(request, until)
     return None
 
 
@@ -78,17 +80,17 @@ def _refused(request: HttpRequest, message: str, *, status: int) -> HttpResponse
     return render(request, "staff/two_factor/refused.html", {"message": message}, status=status)
 
 
-def _signed_out_locked(request: HttpRequest) -> HttpResponse:
+def _signed_out_locked(request: HttpRequest, until: datetime.datetime) -> HttpResponse:
     # Locked out half-way: the password has to be given again, and that is locked too.
     logout(request)
-    messages.error(request, locked_message())
+    messages.error(request, locked_message(until))
     return redirect("staff:login")
 
 
 def _wrong_code(request: HttpRequest) -> HttpResponse | None:
     stage = SignInFailure.Stage.CODE
-    if sign_in_failure_record(username=request.user.get_username(), request=request, stage=stage):
-        return _signed_out_locked(request)
+    if until := sign_in_failure_record(username=request.user.get_username(), request=request, stage=stage):
+        return _signed_out_locked(request, until)
     return None
 
 

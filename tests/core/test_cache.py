@@ -1,3 +1,10 @@
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+
 import pytest
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -106,3 +113,86 @@ def test_public_page_caches_any_address_without_a_cache_key_warning(counted_view
     second = counted_view(rf.get(path))
 
     assert second.content == first.content == b"render 1"
+
+
+# Finding 13 of issue 12: a frozen Redis (alive, but answering nothing) had no socket timeout,
+# so every page waited on it for as long as the operating system let a read hang.
+
+
+class SilentRedis:
+    """A server that takes connections and reads what is sent but never answers: a frozen Redis,
+    as its clients see it."""
+
+    def __init__(self):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.connections = 0
+        self._held: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.socket.getsockname()[1]}/0"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _address = self.socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            self._held.append(connection)
+
+    def close(self) -> None:
+        self.socket.close()
+        for connection in self._held:
+            connection.close()
+
+
+@pytest.fixture
+def frozen_redis(settings):
+    server = SilentRedis()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache_backend.PactRedisCache",
+            "LOCATION": server.url,
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+        }
+    }
+    yield server
+    server.close()
+
+
+def test_finding_13_a_frozen_redis_is_asked_once_then_left_to_rest(counted_view, rf, frozen_redis):
+    responses = [counted_view(rf.get("/wards/E05000001/")) for _ in range(3)]
+    public_cache_bump()
+
+    assert [response.status_code for response in responses] == [200, 200, 200]
+    assert counted_view.calls == ["/wards/E05000001/"] * 3
+    assert frozen_redis.connections == 1
+
+
+def test_finding_13_a_resting_redis_is_asked_again_after_the_retry_period(counted_view, rf, frozen_redis, settings):
+    settings.PACT_CACHE_RETRY_SECONDS = 0
+    counted_view(rf.get("/wards/E05000001/"))
+    counted_view(rf.get("/wards/E05000001/"))
+
+    assert frozen_redis.connections == 2
+
+
+def test_finding_13_the_cache_gives_up_on_a_redis_within_a_second():
+    # The settings as a server reads them, with Redis configured.
+    code = "from django.conf import settings; print(json.dumps(settings.CACHES['default']['OPTIONS']))"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "pact.settings", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import json, django; django.setup(); {code}"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    options = json.loads(result.stdout)
+
+    assert 0 < options["socket_connect_timeout"] <= 1
+    assert 0 < options["socket_timeout"] <= 1

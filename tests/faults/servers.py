@@ -141,6 +141,16 @@ class RedisServer:
         if self.process is not None:
             _stop(self.process, kill=True)
 
+    def freeze(self) -> None:
+        """SIGSTOP: the server still holds its port, and the kernel takes connections for it,
+        but it answers nothing, as when it hangs, swaps or sits behind a network dropping packets."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
     def log(self) -> str:
         return _tail(self.log_path)
 
@@ -402,6 +412,10 @@ class PostgresCluster:
             "pg_ctl", "-D", data, "-l", str(self.log_path), "-o", self._options(), "-m", "fast", "-w", "-t", "60",
             "restart",
         )  # fmt: skip
+
+    def stop(self) -> None:
+        """A fast shutdown, and the server stays down: sessions ended, new connections refused."""
+        self._run("pg_ctl", "-D", str(self.directory / "data"), "-m", "fast", "-w", "-t", "60", "stop")
 
     def destroy(self) -> None:
         data = self.directory / "data"

@@ -73,7 +73,8 @@ def web(transactional_db, own_postgres, tmp_path):
 
 
 class Residents:
-    """Threads raising concerns as fast as the site answers, each post with its own marker."""
+    """Threads raising concerns as fast as the site answers, each post with its own marker, from
+    its own browser and address."""
 
     def __init__(self, web: WebServer):
         self.web = web
@@ -129,6 +130,9 @@ class Residents:
                 outcome = Outcome(marker, None, False, time.monotonic())
             with self.lock:
                 self.outcomes.append(outcome)
+            # The next post comes from another resident's browser: one person may send only a
+            # few concerns an hour (core.abuse.FormLimit), and this is many residents at once.
+            session = None
 
 
 def _saved_markers(database_url: str) -> set[str]:
@@ -161,3 +165,19 @@ def test_postgres_restart_under_load_loses_no_acknowledged_post_and_recovers(web
     assert not unanswered, f"no answer at all (a hang or a dropped connection): {unanswered}\n{web.log()}"
     unclean = [(o.marker, o.status) for o in residents.failed() if o.status not in {500, 503} or not o.error_page]
     assert not unclean, f"failed without the error page: {unclean}\n{web.log()}"
+
+
+def test_finding_14_postgres_stopped_answers_503_with_retry_after_and_the_error_page(web, own_postgres):
+    form = web.url + reverse("priorities:concern_new", args=["E05000001"])
+    assert requests.get(form, timeout=REQUEST_SECONDS).status_code == 200, web.log()
+
+    own_postgres.stop()
+    page = requests.get(form, timeout=REQUEST_SECONDS)
+    health = requests.get(web.url + "/healthz", timeout=REQUEST_SECONDS)
+
+    assert page.status_code == 503, (page.status_code, web.log())
+    assert page.headers["Retry-After"] == "30"
+    assert ERROR_PAGE in page.text
+    assert health.status_code == 503
+    assert health.headers["Retry-After"] == "30"
+    assert health.json() == {"status": "error", "database": "unavailable", "redis": "not used"}

@@ -274,7 +274,7 @@ def test_survey_honeypot_refuses(client, survey):
 
 
 def test_survey_answers_are_rate_limited(client, survey, monkeypatch):
-    monkeypatch.setattr("feedback.views.surveys.public.rate_limit_exceeded", lambda request, rule: True)
+    monkeypatch.setattr("feedback.views.surveys.public.form_limit_refusal", lambda request, rule: ERROR_RATE_LIMITED)
     response = _answer(client, survey)
     assert response.status_code == 429
     assert str(ERROR_RATE_LIMITED) in response.content.decode()

@@ -141,3 +141,14 @@ def test_access_logs_leave_out_client_addresses_and_query_strings(compose, docke
         assert "%(U)s" in command
         for field in ("%(h)s", "%(r)s", "%(q)s", "%(a)s"):
             assert field not in command
+
+
+def test_finding_3_compose_trusts_only_its_own_proxy_for_client_addresses(compose):
+    web = compose["services"]["web"]
+    env = web["environment"]
+
+    assert env["PACT_BEHIND_PROXY"].removeprefix("${PACT_BEHIND_PROXY:-").removesuffix("}") == "false"
+    assert env["PACT_TRUSTED_PROXY_COUNT"].removeprefix("${PACT_TRUSTED_PROXY_COUNT:-").removesuffix("}") == "1"
+    # Reachable only through the proxy on this host, so no client can skip it (and its header).
+    assert web["ports"] == ["127.0.0.1:8000:8000"]
+    assert not any("ports" in compose["services"][name] for name in ("worker", "beat", "postgres", "redis"))

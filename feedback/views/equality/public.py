@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.abuse import RateLimit, rate_limit_exceeded
+from core.abuse import FormLimit, form_limit_refusal
 from core.meetings import MeetingFacts, PanelFacts, meeting_facts, panel_facts
 from feedback.errors import FeedbackError
 from feedback.forms.equality import AboutYouForm
@@ -24,8 +24,9 @@ from feedback.repeat import RepeatToken
 from feedback.selectors.equality import equality_already_answered
 from feedback.services.equality import equality_answer, meeting_answer_window_error
 
-ANSWER_LIMIT = RateLimit(scope="equality", limit=10, window_seconds=3600)
 ERROR_RATE_LIMITED = _("You have sent these questions 10 times in the last hour. Wait an hour and try again.")
+# Generous per address: answered by everyone at a meeting, on the venue's wifi.
+ANSWER_LIMIT = FormLimit(scope="equality", per_person=10, per_address=200, person_refusal=ERROR_RATE_LIMITED)
 MESSAGE_ANSWERED = _("Thank you: your answers have been sent")
 TOKEN = RepeatToken(cookie="pact_about_you", salt="feedback.equality.repeat")
 
@@ -57,8 +58,8 @@ def _panel(pk: int) -> PanelFacts:
 
 def _answer(request: HttpRequest, form: AboutYouForm, subject: _Subject, token: str) -> int:
     """Record valid answers; the HTTP status of the page to show again when they are refused."""
-    if rate_limit_exceeded(request, ANSWER_LIMIT):
-        form.add_error(None, ERROR_RATE_LIMITED)
+    if refusal := form_limit_refusal(request, ANSWER_LIMIT):
+        form.add_error(None, refusal)
         return 429
     try:
         equality_answer(

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.abuse import RateLimit, rate_limit_exceeded
+from core.abuse import FormLimit, form_limit_refusal
 from core.cache import public_page
 from feedback.errors import FeedbackError
 from feedback.forms.equality import EqualityForm
@@ -20,8 +20,10 @@ from feedback.selectors import feedback as selectors
 from feedback.services.equality import equality_record
 from feedback.services.feedback import feedback_give
 
-GIVE_LIMIT = RateLimit(scope="feedback", limit=5, window_seconds=3600)
-ERROR_RATE_LIMITED = _("You have sent 5 forms in the last hour. Wait an hour, or call 101.")
+ERROR_RATE_LIMITED = _(
+    "You have sent 5 forms in the last hour, the most we take from one person. Wait an hour, or call 101."
+)
+GIVE_LIMIT = FormLimit(scope="feedback", per_person=5, per_address=50, person_refusal=ERROR_RATE_LIMITED)
 _REFERENCE = re.compile(r"^FB-[A-Z0-9]{6}$")
 KINDS = {
     "service": Feedback.Kind.SERVICE,
@@ -61,8 +63,8 @@ def give(request: HttpRequest, kind: str) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid() and equality.is_valid():
         # Only complete submissions count towards the limit: a person correcting mistakes is not refused.
-        if rate_limit_exceeded(request, GIVE_LIMIT):
-            form.add_error(None, ERROR_RATE_LIMITED)
+        if refusal := form_limit_refusal(request, GIVE_LIMIT, email=form.cleaned_data.get("contact_email", "")):
+            form.add_error(None, refusal)
             status = 429
         else:
             try:

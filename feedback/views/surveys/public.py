@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.abuse import RateLimit, rate_limit_exceeded
+from core.abuse import FormLimit, form_limit_refusal
 from core.roles import is_administrator, is_staff_member
 from feedback.errors import FeedbackError
 from feedback.forms.surveys import SurveyAnswerForm
@@ -20,8 +20,9 @@ from feedback.repeat import RepeatToken
 from feedback.selectors import surveys as selectors
 from feedback.services.surveys import survey_answer, survey_is_open
 
-ANSWER_LIMIT = RateLimit(scope="survey", limit=10, window_seconds=3600)
 ERROR_RATE_LIMITED = _("You have sent 10 survey answers in the last hour. Wait an hour and try again.")
+# Generous per address: a consultation is often answered by a whole meeting on its venue's wifi.
+ANSWER_LIMIT = FormLimit(scope="survey", per_person=10, per_address=200, person_refusal=ERROR_RATE_LIMITED)
 MESSAGE_ANSWERED = _("Thank you: your answers have been sent")
 TOKEN = RepeatToken(cookie="pact_survey", salt="feedback.surveys.repeat")
 
@@ -49,8 +50,8 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
     form = SurveyAnswerForm(request.POST or None, survey=survey)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if rate_limit_exceeded(request, ANSWER_LIMIT):
-            form.add_error(None, ERROR_RATE_LIMITED)
+        if refusal := form_limit_refusal(request, ANSWER_LIMIT):
+            form.add_error(None, refusal)
             status = 429
         else:
             try:

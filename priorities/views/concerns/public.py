@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.abuse import RateLimit, rate_limit_exceeded
+from core.abuse import FormLimit, form_limit_refusal
 from core.cache import public_page
 from priorities.errors import PactError
 from priorities.forms.concerns import ConcernRaiseForm
@@ -19,8 +19,11 @@ from priorities.selectors import concerns as selectors
 from priorities.services.concerns import concern_raise
 from wards.models import Ward
 
-RAISE_LIMIT = RateLimit(scope="concern", limit=5, window_seconds=3600)
-ERROR_RATE_LIMITED = _("You have sent 5 concerns in the last hour. Wait an hour, or call 101.")
+ERROR_RATE_LIMITED = _(
+    "You have sent 5 concerns in the last hour, the most we take from one person. "
+    "Wait an hour before sending another, or call 101."
+)
+RAISE_LIMIT = FormLimit(scope="concern", per_person=5, per_address=50, person_refusal=ERROR_RATE_LIMITED)
 CONCERNS_PER_PAGE = 20
 _WARD_CODE = re.compile(r"^E05[0-9]{6}$", re.IGNORECASE)
 _REFERENCE = re.compile(r"^PACT-[A-Z0-9]{6}$")
@@ -40,8 +43,8 @@ def concern_new(request: HttpRequest, code: str) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         # Only complete submissions count towards the limit: a person correcting mistakes is not refused.
-        if rate_limit_exceeded(request, RAISE_LIMIT):
-            form.add_error(None, ERROR_RATE_LIMITED)
+        if refusal := form_limit_refusal(request, RAISE_LIMIT, email=form.cleaned_data.get("contact_email", "")):
+            form.add_error(None, refusal)
             status = 429
         else:
             try:

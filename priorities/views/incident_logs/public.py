@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from core.abuse import RateLimit, rate_limit_exceeded
+from core.abuse import FormLimit, form_limit_refusal
 from priorities.errors import PactError
 from priorities.forms.information import IncidentLogEntryForm, IncidentLogStartForm
 from priorities.models import IncidentLog
@@ -22,10 +22,10 @@ from priorities.selectors import concerns as concern_selectors
 from priorities.selectors import incident_logs as selectors
 from priorities.services import incident_logs as services
 
-START_LIMIT = RateLimit(scope="incident-log-start", limit=5, window_seconds=3600)
-ENTRY_LIMIT = RateLimit(scope="incident-log-entry", limit=30, window_seconds=3600)
 ERROR_START_LIMITED = _("You have started 5 logs in the last hour. Wait an hour before starting another.")
 ERROR_ENTRY_LIMITED = _("You have added 30 entries in the last hour. Wait an hour before adding more.")
+START_LIMIT = FormLimit(scope="incident-log-start", per_person=5, per_address=50, person_refusal=ERROR_START_LIMITED)
+ENTRY_LIMIT = FormLimit(scope="incident-log-entry", per_person=30, per_address=300, person_refusal=ERROR_ENTRY_LIMITED)
 _REFERENCE = re.compile(r"^PACT-[A-Z0-9]{6}$")
 
 
@@ -53,8 +53,8 @@ def incident_log_start(request: HttpRequest, reference: str) -> HttpResponse:
     form = IncidentLogStartForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if rate_limit_exceeded(request, START_LIMIT):
-            form.add_error(None, ERROR_START_LIMITED)
+        if refusal := form_limit_refusal(request, START_LIMIT, email=form.cleaned_data["email"]):
+            form.add_error(None, refusal)
             status = 429
         else:
             try:
@@ -80,8 +80,8 @@ def incident_log(request: HttpRequest, token: str) -> HttpResponse:
     form = IncidentLogEntryForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if rate_limit_exceeded(request, ENTRY_LIMIT):
-            form.add_error(None, ERROR_ENTRY_LIMITED)
+        if refusal := form_limit_refusal(request, ENTRY_LIMIT, person=f"incident-log:{log.pk}"):
+            form.add_error(None, refusal)
             status = 429
         else:
             try:

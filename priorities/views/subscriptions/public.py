@@ -13,15 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.abuse import RateLimit, rate_limit_exceeded
+from core.abuse import FormLimit, form_limit_refusal
 from priorities.errors import PactError
 from priorities.forms.subscriptions import SubscribeForm
 from priorities.models import Subscription
 from priorities.selectors import subscriptions as selectors
 from priorities.services.subscriptions import subscription_confirm, subscription_start, subscription_unsubscribe
 
-SUBSCRIBE_LIMIT = RateLimit(scope="subscribe", limit=10, window_seconds=3600)
-ERROR_RATE_LIMITED = _("You have asked for 10 subscriptions in the last hour. Wait an hour and try again.")
+ERROR_RATE_LIMITED = _(
+    "You have asked for 10 subscriptions in the last hour, the most we take from one person. "
+    "Wait an hour and try again."
+)
+SUBSCRIBE_LIMIT = FormLimit(scope="subscribe", per_person=10, per_address=100, person_refusal=ERROR_RATE_LIMITED)
 
 
 def _get_ward(code: str):
@@ -49,8 +52,8 @@ def _subscribe(request: HttpRequest, *, place, done_url: str, place_url: str, **
     form = SubscribeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if rate_limit_exceeded(request, SUBSCRIBE_LIMIT):
-            form.add_error(None, ERROR_RATE_LIMITED)
+        if refusal := form_limit_refusal(request, SUBSCRIBE_LIMIT, email=form.cleaned_data["email"]):
+            form.add_error(None, refusal)
             status = 429
         else:
             try:
