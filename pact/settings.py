@@ -263,6 +263,10 @@ PACT_RETENTION_DAYS = {
     "information": env_int("PACT_RETENTION_INFORMATION_DAYS", 365),
     # Residents' incident logs, from their last entry.
     "incident_log": env_int("PACT_RETENTION_INCIDENT_LOG_DAYS", 365),
+    # An address never confirmed (its count of emails, emails held for it), from its last email.
+    "unconfirmed_address": env_int("PACT_RETENTION_UNCONFIRMED_ADDRESS_DAYS", 7),
+    # That an address was confirmed, from when it was.
+    "confirmed_address": env_int("PACT_RETENTION_CONFIRMED_ADDRESS_DAYS", 365),
 }
 # Response-time target per kind of feedback, in calendar days (a complaint's 10 working days ≈ 14).
 PACT_FEEDBACK_RESPONSE_DAYS = {
@@ -275,6 +279,9 @@ PACT_FEEDBACK_RESPONSE_DAYS = {
 PACT_SEND_EMAIL_AT_ONCE = env_bool("PACT_SEND_EMAIL_AT_ONCE", True)
 # Equality monitoring is reported only for groups of at least this many people.
 PACT_EQUALITY_MINIMUM = env_int("PACT_EQUALITY_MINIMUM", 10)
+# Emails asked for by typing an address into a public form (confirmation requests,
+# acknowledgements, links) that one address gets in a day at most, across the whole site.
+PACT_EMAIL_ASKED_PER_DAY = env_int("PACT_EMAIL_ASKED_PER_DAY", 5)
 # How many emails one run of the outbox dispatcher sends at most.
 PACT_EMAIL_BATCH_SIZE = env_int("PACT_EMAIL_BATCH_SIZE", 200)
 

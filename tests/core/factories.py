@@ -47,3 +47,11 @@ def confirmed_second_factor(user):
         factor.confirmed_at = timezone.now()
         factor.save(update_fields=["confirmed_at"])
     return factor
+
+
+def confirmed_address(email: str) -> None:
+    """Record that ``email`` was confirmed by its owner, as the link in a confirmation request
+    does: emails to it are then sent rather than held (core.recipients)."""
+    from core.recipients import recipient_confirmed
+
+    recipient_confirmed(email=email)
