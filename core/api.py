@@ -2,7 +2,8 @@
 
 Everything here is public, read-only and anonymous: no session, no CSRF token, JSON only.
 Each response is kept whole in the cache under the public version (core.cache), keyed by its
-full address, so a repeated request costs no query and any public change is seen at once.
+path and the query parameters the endpoint reads (others are ignored), so a repeated request
+costs no query and any public change is seen at once.
 The apps' endpoints live in wards/api/ and priorities/api/; this module holds the pagination,
 errors, rate limit and caching they share.
 """
@@ -18,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import parse_etags, quote_etag
+from django.utils.http import parse_etags, quote_etag, urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from drf_spectacular.generators import SchemaGenerator
@@ -105,13 +106,18 @@ class JsonOnlyNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def query_dict(request: Request) -> dict[str, str]:
-    """The query parameters as a plain dict (the last of repeated ones).
+PAGE_PARAMETERS = ("page_size", "page")
 
-    Not the QueryDict itself: DRF reads that as an HTML form, where an empty value means "not
-    given", and the API refuses an empty value as its description says.
+
+def recognised_query(request: Request, names: tuple[str, ...]) -> dict[str, str]:
+    """The query parameters called ``names`` (the last of repeated ones), in that order; every
+    other parameter is ignored, so it can neither fill the cache nor reach a response.
+
+    A plain dict, not the QueryDict itself: DRF reads that as an HTML form, where an empty
+    value means "not given", and the API refuses an empty value as its description says.
     """
-    return request.query_params.dict()
+    given = request.query_params
+    return {name: given[name] for name in names if name in given}
 
 
 class _PageParameters(serializers.Serializer):
@@ -124,7 +130,8 @@ class ApiPagination(BasePagination):
     naming the parameter; a page past the last is a 404 saying how many there are."""
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list:
-        params = _PageParameters(data=query_dict(request))
+        query = view.query if view is not None else recognised_query(request, PAGE_PARAMETERS)
+        params = _PageParameters(data=query)
         params.is_valid(raise_exception=True)
         number, size = params.validated_data["page"], params.validated_data["page_size"]
         paginator = Paginator(queryset, size)
@@ -134,14 +141,14 @@ class ApiPagination(BasePagination):
         self.page = paginator.page(number)
         self.page_size = size
         self.request = request
+        self.query = {name: value for name, value in query.items() if name != "page"}
         return list(self.page)
 
     def _link(self, number: int | None) -> str | None:
         if number is None:
             return None
-        query = self.request.query_params.copy()
-        query["page"] = str(number)
-        return self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
+        query = urlencode({**self.query, "page": str(number)})
+        return self.request.build_absolute_uri(f"{self.request.path}?{query}")
 
     def get_paginated_response(self, data: list) -> Response:
         page = self.page
@@ -247,19 +254,29 @@ class PublicApiView(GenericAPIView):
     schema = ApiSchema()
     http_method_names = ["get", "head", "options"]
 
+    query: dict[str, str]
+
     def build(self, request: Request, **kwargs: Any) -> Any:
         raise NotImplementedError
+
+    def query_names(self) -> tuple[str, ...]:
+        """The query parameters this endpoint reads, in the order its links write them."""
+        return ()
 
     def _cached_body(self, request: Request, kwargs: dict[str, Any]) -> dict[str, Any]:
         def make() -> dict[str, Any]:
             body = JSONRenderer().render(self.build(request, **kwargs))
             return {"body": body, "etag": _etag(body)}
 
-        # Hashed: an address may be long or hold characters a cache key must not.
-        key = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        # Built from the parameters the endpoint reads, never the raw address: otherwise anyone
+        # could fill the cache with copies by adding parameters of their own. The host stays in
+        # (links in the body are absolute; ALLOWED_HOSTS bounds it). Hashed, as a key must be short.
+        address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(self.query)}"
+        key = hashlib.sha256(address.encode()).hexdigest()
         return public_fragment("api", key, make)
 
     def get(self, request: Request, **kwargs: Any) -> HttpResponse:
+        self.query = recognised_query(request, self.query_names())
         kept = self._cached_body(request, kwargs)
         wanted = parse_etags(request.headers.get("if-none-match", ""))
         if "*" in wanted or kept["etag"] in wanted:
@@ -280,10 +297,14 @@ class PublicApiListView(ListModelMixin, PublicApiView):
     def items(self, **filters: Any) -> QuerySet:
         raise NotImplementedError
 
+    def query_names(self) -> tuple[str, ...]:
+        filters = tuple(self.filters_class().fields) if self.filters_class is not None else ()
+        return (*filters, *PAGE_PARAMETERS)
+
     def build(self, request: Request, **kwargs: Any) -> Any:
         filters: dict[str, Any] = {}
         if self.filters_class is not None:
-            params = self.filters_class(data=query_dict(request))
+            params = self.filters_class(data=self.query)
             params.is_valid(raise_exception=True)
             filters = {key: value for key, value in params.validated_data.items() if value is not None}
         page = self.paginate_queryset(self.items(**filters))

@@ -31,22 +31,40 @@ def email_render(template: str, context: dict[str, Any]) -> tuple[str, str, str]
 
 
 def email_queue(
-    *, key: str, to: str, template: str, context: dict[str, Any], headers: dict[str, str] | None = None
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+    held_for: str = "",
 ) -> OutboundEmail | None:
-    """Queue one email under ``key``; None when an email with that key was queued before."""
+    """Queue one email under ``key``; None when an email with that key was queued before.
+
+    ``held_for`` (a recipient hash, see core.recipients) queues it held: it waits, unsent,
+    until that address is confirmed.
+    """
     if OutboundEmail.objects.filter(key=key).exists():
         return None
     subject, text, html = email_render(template, context)
     email = OutboundEmail(key=key, to=to, subject=subject[:200], body_text=text, body_html=html, headers=headers or {})
+    if held_for:
+        email.status, email.recipient_hash = OutboundEmail.Status.HELD, held_for
     try:
         with transaction.atomic():
             email.save()
     except IntegrityError:
         # Queued by a concurrent run between the check and the insert: once is enough.
         return None
+    if not held_for:
+        email_dispatch_soon()
+    return email
+
+
+def email_dispatch_soon() -> None:
+    """Ask for a dispatch once the transaction commits, when PACT_SEND_EMAIL_AT_ONCE is on."""
     if settings.PACT_SEND_EMAIL_AT_ONCE:
         transaction.on_commit(_dispatch_soon)
-    return email
 
 
 def _dispatch_soon() -> None:

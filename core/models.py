@@ -50,6 +50,8 @@ class OutboundEmail(models.Model):
     """
 
     class Status(models.TextChoices):
+        # Held: to a resident's address not confirmed yet; released when it is (core.recipients).
+        HELD = "held", "Held until the address is confirmed"
         PENDING = "pending", "Pending"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
@@ -61,6 +63,9 @@ class OutboundEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    recipient_hash = models.CharField(
+        max_length=64, blank=True, help_text="Of a held email: the keyed hash of its address, to release it by."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True, help_text="Never personal data.")
@@ -70,15 +75,42 @@ class OutboundEmail(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbound_email_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbound_email_status_idx"),
+            models.Index(fields=["recipient_hash"], condition=Q(status="held"), name="outbound_email_held_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False), name="outbound_email_sent_has_time"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | ~Q(recipient_hash=""), name="outbound_email_held_has_recipient"
             ),
         ]
 
     def __str__(self) -> str:
         return self.key
+
+
+class EmailRecipient(models.Model):
+    """A resident's address, known only by a keyed hash (core.recipients.recipient_hash): whether
+    it was ever confirmed, and how many emails asked for from outside it was sent on ``day``.
+
+    Every address typed into a public form gets at most PACT_EMAIL_ASKED_PER_DAY such emails a
+    day, and one never confirmed gets nothing but a request to confirm it.
+    """
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    day = models.DateField(help_text="The day (UK time) that emails_on_day counts.")
+    emails_on_day = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(address_hash=""), name="email_recipient_hash_not_blank")]
+
+    def __str__(self) -> str:
+        return self.address_hash[:12]
 
 
 class SecondFactor(models.Model):

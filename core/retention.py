@@ -17,10 +17,12 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import OutboundEmail, SignInFailure, SignInLockout
+from core.models import EmailRecipient, OutboundEmail, SignInFailure, SignInLockout
 from core.personal_data import PersonalDataSource, register_personal_data, retention_cutoff
+from core.recipients import recipient_hash
 from core.roles import AnyUser
 
 
@@ -51,12 +53,17 @@ def outbound_email_erase(email: str, *, by: AnyUser) -> int:
 
 
 def outbound_email_expire(now: datetime) -> int:
-    """Delete sent and failed emails older than PACT_RETENTION_OUTBOUND_EMAIL_DAYS."""
+    """Delete sent and failed emails older than PACT_RETENTION_OUTBOUND_EMAIL_DAYS, and emails
+    held for an address nobody confirmed within PACT_RETENTION_UNCONFIRMED_ADDRESS_DAYS."""
     cutoff = retention_cutoff("outbound_email", now)
     done = OutboundEmail.objects.filter(status__in=(OutboundEmail.Status.SENT, OutboundEmail.Status.FAILED))
     old = done.alias(finished=Coalesce("sent_at", "claimed_at", "created_at")).filter(finished__lt=cutoff)
     deleted, _per_model = old.delete()
-    return deleted
+    held = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.HELD, created_at__lt=retention_cutoff("unconfirmed_address", now)
+    )
+    never_released, _per_model = held.delete()
+    return deleted + never_released
 
 
 OUTBOUND_EMAIL = PersonalDataSource(
@@ -65,11 +72,62 @@ OUTBOUND_EMAIL = PersonalDataSource(
     description=_(
         "Emails PACT queued for or sent to this address: acknowledgements, replies, confirmations, "
         "monthly updates and news of meetings. Sent and failed emails are deleted after "
-        "PACT_RETENTION_OUTBOUND_EMAIL_DAYS."
+        "PACT_RETENTION_OUTBOUND_EMAIL_DAYS; emails held for an address never confirmed after "
+        "PACT_RETENTION_UNCONFIRMED_ADDRESS_DAYS."
     ),
     export=outbound_email_export,
     erase=outbound_email_erase,
     expire=outbound_email_expire,
+)
+
+
+# Residents' addresses as keyed hashes (core.recipients): confirmed or not, and today's count.
+
+
+def _recipient_of(email: str) -> QuerySet[EmailRecipient]:
+    return EmailRecipient.objects.filter(address_hash=recipient_hash(email))
+
+
+def email_recipient_export(email: str) -> list[dict[str, Any]]:
+    """Whether the address was confirmed, and the emails counted against its daily cap."""
+    return [
+        {
+            "confirmed": row.confirmed_at.isoformat() if row.confirmed_at else None,
+            "emails_counted_on": row.day.isoformat(),
+            "emails_counted": row.emails_on_day,
+        }
+        for row in _recipient_of(email)
+    ]
+
+
+def email_recipient_erase(email: str, *, by: AnyUser) -> int:
+    deleted, _per_model = _recipient_of(email).delete()
+    return deleted
+
+
+def email_recipient_expire(now: datetime) -> int:
+    """Forget an address never confirmed once it has had no email for
+    PACT_RETENTION_UNCONFIRMED_ADDRESS_DAYS, and that one was confirmed
+    PACT_RETENTION_CONFIRMED_ADDRESS_DAYS after it was (it is then asked again)."""
+    last_day = timezone.localdate(retention_cutoff("unconfirmed_address", now))
+    unconfirmed = Q(confirmed_at__isnull=True, day__lt=last_day)
+    confirmed = Q(confirmed_at__lt=retention_cutoff("confirmed_address", now))
+    deleted, _per_model = EmailRecipient.objects.filter(unconfirmed | confirmed).delete()
+    return deleted
+
+
+EMAIL_RECIPIENT = PersonalDataSource(
+    name="pact.email_recipient",
+    label=_("Email address confirmation"),
+    description=_(
+        "A keyed hash of the address (never the address): whether it was confirmed, and how many emails "
+        "asked for from public forms it got on its last day of email (at most PACT_EMAIL_ASKED_PER_DAY). "
+        "Forgotten PACT_RETENTION_UNCONFIRMED_ADDRESS_DAYS after its last email if never confirmed, "
+        "PACT_RETENTION_CONFIRMED_ADDRESS_DAYS after it was confirmed."
+    ),
+    export=email_recipient_export,
+    erase=email_recipient_erase,
+    expire=email_recipient_expire,
 )
 
 
@@ -117,4 +175,5 @@ SIGN_IN = PersonalDataSource(
 def register() -> None:
     """Declare pact's sources (called from PactConfig.ready())."""
     register_personal_data(OUTBOUND_EMAIL)
+    register_personal_data(EMAIL_RECIPIENT)
     register_personal_data(SIGN_IN)

@@ -2,16 +2,19 @@
 
 Django's SecurityMiddleware already sends HSTS (under PACT_HTTPS), X-Content-Type-Options,
 Referrer-Policy and Cross-Origin-Opener-Policy, and XFrameOptionsMiddleware sends
-X-Frame-Options. This adds:
+X-Frame-Options. Here:
 
-- Content-Security-Policy with no 'unsafe-inline' anywhere: every script and stylesheet is a
-  file of our own (static/js/govuk-supported.js exists for that reason), images may also come
-  from the configured map tile server (MAP_TILE_URL) and data: URIs (Leaflet's empty tile).
+- Content-Security-Policy, by django-csp from settings.CONTENT_SECURITY_POLICY (no
+  'unsafe-inline' anywhere: every script and stylesheet is a file of our own, and
+  static/js/govuk-supported.js exists for that reason). Our subclass of its middleware adds
+  what depends on the request and the tile setting: images from the configured map tile
+  server (MAP_TILE_URL), and under /admin/ only the hash of the admin's one inline style.
 - Permissions-Policy turning off the powerful browser features PACT never uses.
 - Cross-Origin-Resource-Policy: same-origin, except the open data under /api/, which any site
   may use (the police.uk-compatible API also sends Access-Control-Allow-Origin: *).
 
-A view that needs something else sets the header itself; it is then left alone.
+A view that needs something else sets the header itself (or uses django-csp's decorators);
+it is then left alone.
 """
 
 import base64
@@ -19,10 +22,13 @@ import hashlib
 import re
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
@@ -60,24 +66,17 @@ def tile_source(tile_url: str) -> str | None:
 
 
 @cache
-def content_security_policy(*, tile_url: str, admin: bool) -> str:
-    """The policy for a page; cached per tile server and area, as both come from settings."""
-    images = ["'self'", "data:"]
+def policy_additions(*, tile_url: str, admin: bool) -> dict[str, tuple[str, ...]]:
+    """The sources a page adds to the settings' policy; cached per tile server and area, as both
+    come from settings."""
+    additions: dict[str, tuple[str, ...]] = {}
     tiles = tile_source(tile_url)
     if tiles:
-        images.append(tiles)
-    styles = ["'self'", *(admin_style_hashes() if admin else ())]
-    directives = {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": styles,
-        "img-src": images,
-        "object-src": ["'none'"],
-        "base-uri": ["'none'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-    }
-    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+        additions["img-src"] = (tiles,)
+    hashes = admin_style_hashes() if admin else ()
+    if hashes:
+        additions["style-src"] = hashes
+    return additions
 
 
 def admin_style_hashes() -> tuple[str, ...]:
@@ -97,18 +96,38 @@ def admin_style_hashes() -> tuple[str, ...]:
     return tuple(f"'sha256-{base64.b64encode(digest).decode()}'" for digest in digests)
 
 
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, adding the tile server and the admin's style hash to its policy."""
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only:
+            return parts
+        additions = policy_additions(tile_url=settings.MAP_TILE_URL or "", admin=request.path.startswith(ADMIN_PREFIX))
+        if additions:
+            update = dict(parts.update or {})
+            for directive, sources in additions.items():
+                update[directive] = (*_as_tuple(update.get(directive)), *sources)
+            parts.update = update
+        return parts
+
+
+def _as_tuple(sources: Any) -> tuple[str, ...]:
+    if sources is None:
+        return ()
+    return tuple(sources) if isinstance(sources, list | tuple | set) else (sources,)
+
+
 class SecurityHeadersMiddleware:
-    """Adds Content-Security-Policy, Permissions-Policy and Cross-Origin-Resource-Policy."""
+    """Adds Permissions-Policy and Cross-Origin-Resource-Policy."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        policy = content_security_policy(
-            tile_url=settings.MAP_TILE_URL or "", admin=request.path.startswith(ADMIN_PREFIX)
-        )
-        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         open_data = request.path.startswith(OPEN_DATA_PREFIX)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "cross-origin" if open_data else "same-origin")

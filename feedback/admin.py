@@ -8,39 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import AuditedAdmin
-from core.audit import audit_record
-from core.roles import is_administrator
+from core.admin import AdministratorInline, AuditedAdmin
 from feedback.models import Survey, SurveyChoice, SurveyQuestion
-
-
-class _AuditedInlines(AuditedAdmin):
-    """Audits what the inline rows change too, not only the object of the page."""
-
-    def save_formset(self, request, form, formset, change) -> None:
-        super().save_formset(request, form, formset, change)
-        changes = [(obj, "created", {"str": str(obj)}) for obj in formset.new_objects]
-        changes += [(obj, "changed", {"fields": fields}) for obj, fields in formset.changed_objects]
-        changes += [(obj, "deleted", {"str": str(obj)}) for obj in formset.deleted_objects]
-        for obj, verb, data in changes:
-            audit_record(actor=request.user, action=f"{obj._meta.label_lower}.{verb}", target=obj, data=data)
-
-
-class _AdministratorInline(admin.TabularInline):
-    """Inline rows are open to administrators by role, like the pages they sit on."""
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return is_administrator(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return is_administrator(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return is_administrator(request.user)
-
 
 ERROR_MAXIMUM_REQUIRED = _("Enter how many choices a person may choose, 1 or more")
 
@@ -63,7 +32,7 @@ class SurveyQuestionPageForm(SurveyQuestionForm):
         fields = ["survey", *SurveyQuestionForm.Meta.fields]
 
 
-class SurveyQuestionInline(_AdministratorInline):
+class SurveyQuestionInline(AdministratorInline):
     model = SurveyQuestion
     form = SurveyQuestionForm
     extra = 1
@@ -71,14 +40,14 @@ class SurveyQuestionInline(_AdministratorInline):
     show_change_link = True
 
 
-class SurveyChoiceInline(_AdministratorInline):
+class SurveyChoiceInline(AdministratorInline):
     model = SurveyChoice
     extra = 3
     fields = ["position", "text"]
 
 
 @admin.register(Survey)
-class SurveyAdmin(_AuditedInlines):
+class SurveyAdmin(AuditedAdmin):
     list_display = ["title", "opens_at", "closes_at"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -87,7 +56,7 @@ class SurveyAdmin(_AuditedInlines):
 
 
 @admin.register(SurveyQuestion)
-class SurveyQuestionAdmin(_AuditedInlines):
+class SurveyQuestionAdmin(AuditedAdmin):
     list_display = ["text", "survey", "position", "kind"]
     list_filter = ["kind"]
     list_select_related = ["survey"]

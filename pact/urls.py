@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from core import api
-from core.views import personal_data, sign_in, two_factor
+from core.views import personal_data, recipients, sign_in, two_factor
 from pact.views import public, staff
 from priorities.api.urls import urlpatterns as priorities_api
 from wards.api.urls import urlpatterns as wards_api
@@ -31,6 +31,7 @@ urlpatterns = [
     path("accessibility/", public.accessibility, name="accessibility"),
     path("privacy/", public.privacy, name="privacy"),
     path("healthz", public.healthz, name="healthz"),
+    path("email/confirm/<str:token>/", recipients.address_confirm, name="address_confirm"),
     path("staff/", include(staff_patterns)),
     path("admin/", admin.site.urls),
     path("api/", api.api_docs, name="api_docs"),

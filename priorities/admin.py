@@ -5,11 +5,11 @@ so the admin shows those read-only, for looking things up."""
 from django.contrib import admin
 from django.db.models import URLField
 
-from core.admin import AuditedAdmin
+from core.admin import AdministratorInline, AuditedAdmin
 from priorities import models
 
 
-class PanelMemberInline(admin.TabularInline):
+class PanelMemberInline(AdministratorInline):
     model = models.PanelMember
     extra = 1
     fields = ["name", "organisation", "kind", "role", "user", "started_on", "ended_on"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.emails import email_queue
+from core.recipients import EmailRefused, email_queue_for_resident
 from core.roles import AnyUser, Role, has_role, is_administrator
 from core.scopes import managed_ward_ids_for, team_id_for
 from feedback.errors import FeedbackError
@@ -29,6 +30,9 @@ ERROR_STATUS_INVALID = _("Choose a status from the list")
 ERROR_CONTACT_REQUIRED = _("Give a name and an email address or phone number to get a reply")
 ERROR_OFFICER_NOT_IN_TEAM = _("%(officer)s is not an officer of the %(team)s team")
 ERROR_OFFICER_UNKNOWN = _("There is no officer with shoulder number %(number)s")
+# What waits for a resident's address until they confirm it (core.recipients).
+PURPOSE_ACKNOWLEDGE = _("a copy of the reference of what you sent us, and any reply")
+PURPOSE_REPLY = _("our reply to what you sent us")
 
 # Unambiguous when read aloud or written down: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -99,12 +103,17 @@ def feedback_give(
     with transaction.atomic():
         _insert_with_reference(feedback)
         if feedback.contact_email:
-            email_queue(
-                key=f"feedback-acknowledge-{feedback.reference}",
-                to=feedback.contact_email,
-                template="feedback_acknowledge",
-                context={"feedback": feedback},
-            )
+            # Held until the address is confirmed; over the address's daily cap nothing is kept.
+            try:
+                email_queue_for_resident(
+                    key=f"feedback-acknowledge-{feedback.reference}",
+                    to=feedback.contact_email,
+                    template="feedback_acknowledge",
+                    context={"feedback": feedback},
+                    purpose=str(PURPOSE_ACKNOWLEDGE),
+                )
+            except EmailRefused as refused:
+                raise FeedbackError(str(refused)) from refused
         _compliment_pass_on(feedback)
     return feedback
 
@@ -257,11 +266,14 @@ def feedback_reply(*, actor: User, feedback: Feedback, text: str) -> FeedbackNot
         if feedback.status in (Feedback.Status.RECEIVED, Feedback.Status.ACKNOWLEDGED):
             _set_status(feedback, Feedback.Status.RESPONDED)
             feedback.save()
-        email_queue(
+        # Staff reply: never refused, but held until the person has confirmed their address.
+        email_queue_for_resident(
             key=f"feedback-reply-{note.pk}",
             to=feedback.contact_email,
             template="feedback_reply",
             context={"feedback": feedback, "text": text},
+            purpose=str(PURPOSE_REPLY),
+            counted=False,
         )
         audit_record(
             actor=actor,

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
-from core.emails import email_queue
 from core.personal_data import PersonalDataSource, retention_cutoff
+from core.recipients import EmailRefused, email_queue_for_resident
 from core.roles import AnyUser
 from priorities.errors import PactError
 from priorities.models import Concern, IncidentLog, IncidentLogEntry
@@ -37,6 +37,7 @@ ERROR_EFFECT_TOO_LONG = _("How it affected you must be 1000 characters or fewer"
 ERROR_WHERE_TOO_LONG = _("Where it happened must be 200 characters or fewer")
 ERROR_IN_FUTURE = _("The date and time it happened must be in the past")
 ERROR_NOT_TEAM = _("Only the ward's neighbourhood officers can turn off a resident's log")
+PURPOSE_LINK = _("the private link to the incident log you started")
 
 WHAT_MAX_LENGTH = 2000
 EFFECT_MAX_LENGTH = 1000
@@ -57,7 +58,8 @@ def incident_log_link(token: str) -> str:
 def incident_log_start(*, concern: Concern, email: str = "") -> tuple[IncidentLog, str]:
     """Start a log against ``concern``; return it and its token (which is never stored).
 
-    With an email address, the link is emailed once; the address is not kept.
+    With an email address, the link is emailed once (held until the address is confirmed,
+    core.recipients); the address is not kept. Over the address's daily cap nothing is kept.
     """
     if concern.status == Concern.Status.MERGED:
         raise PactError(ERROR_CONCERN_CLOSED)
@@ -66,7 +68,16 @@ def incident_log_start(*, concern: Concern, email: str = "") -> tuple[IncidentLo
         log = IncidentLog.objects.create(concern=concern, token_hash=incident_log_token_hash(token))
         if email:
             context = {"concern": concern, "url": incident_log_link(token)}
-            email_queue(key=f"incident-log:{log.pk}", to=email, template="incident_log_link", context=context)
+            try:
+                email_queue_for_resident(
+                    key=f"incident-log:{log.pk}",
+                    to=email,
+                    template="incident_log_link",
+                    context=context,
+                    purpose=str(PURPOSE_LINK),
+                )
+            except EmailRefused as refused:
+                raise PactError(str(refused)) from refused
     return log, token
 
 

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.emails import email_queue, email_render
+from core.emails import email_render
 from core.models import OutboundEmail
+from core.recipients import EmailRefused, email_queue_confirmation, recipient_confirmed
 from priorities.errors import PactError
 from priorities.models import Event, MonthlyUpdate, Subscription
 from priorities.selectors.subscriptions import meeting_recipients, update_recipients
@@ -69,6 +70,9 @@ def subscription_start(
     and its confirmation re-sent, at most CONFIRMATIONS_MAX times. An address already
     confirmed gets nothing more; the caller shows the same page either way, so the form
     never reveals who is subscribed. Returns the pending subscription, or None.
+
+    Confirmation emails count against the address's daily cap across the site
+    (core.recipients): over it, nothing is kept and PactError says so.
     """
     if (team is None) == (ward is None):
         raise PactError(ERROR_PLACE)
@@ -80,7 +84,10 @@ def subscription_start(
         subscription = _subscription_pending(email=email, team=team, ward=ward, choices=choices)
         if subscription is None:
             return None
-        _confirmation_queue(subscription)
+        try:
+            _confirmation_queue(subscription)
+        except EmailRefused as refused:
+            raise PactError(str(refused)) from refused
     return subscription
 
 
@@ -117,7 +124,7 @@ def _confirmation_queue(subscription: Subscription) -> OutboundEmail | None:
         # Unconfirmed subscriptions are deleted after this many days (retention).
         "valid_days": settings.PACT_RETENTION_DAYS["unconfirmed_subscription"],
     }
-    return email_queue(
+    return email_queue_confirmation(
         key=f"{prefix}{sent + 1}", to=subscription.email, template="subscription_confirm", context=context
     )
 
@@ -140,7 +147,10 @@ def subscription_confirm(*, token: str) -> Subscription:
         raise PactError(ERROR_LINK_NOT_VALID)
     if subscription.confirmed_at is None:
         now = timezone.now()
-        Subscription.objects.filter(pk=subscription.pk, confirmed_at__isnull=True).update(confirmed_at=now)
+        with transaction.atomic():
+            Subscription.objects.filter(pk=subscription.pk, confirmed_at__isnull=True).update(confirmed_at=now)
+            # The link reached the address's owner: the address is confirmed for every email.
+            recipient_confirmed(email=subscription.email)
         subscription.confirmed_at = now
         logger.info("subscription %s confirmed", subscription.pk)
     return subscription

@@ -22,6 +22,13 @@
     return properties.url || (properties.code ? "/wards/" + encodeURIComponent(properties.code) + "/" : null);
   }
 
+  // Leaflet reads a string tooltip as HTML; names are data, so they go in as a text node.
+  function textLabel(text) {
+    var label = document.createElement("span");
+    label.textContent = text;
+    return label;
+  }
+
   function drawMap(container, geojson) {
     var highlighted = (container.getAttribute("data-highlight") || "").split(" ").filter(Boolean);
     var canvas = document.createElement("div");
@@ -53,7 +60,7 @@
       },
       onEachFeature: function (feature, shape) {
         var properties = feature.properties || {};
-        if (properties.name) shape.bindTooltip(properties.name + (properties.team ? " (" + properties.team + ")" : ""));
+        if (properties.name) shape.bindTooltip(textLabel(properties.name + (properties.team ? " (" + properties.team + ")" : "")));
         var url = wardUrl(properties);
         if (url && url !== window.location.pathname) {
           shape.on("click", function () { window.location.assign(url); });

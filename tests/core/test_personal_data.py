@@ -256,7 +256,9 @@ def test_search_shows_what_every_source_holds(client, admin_user, held):
     assert "Speeding on the High Street." in content
     assert "Email subscriptions (1)" in content
     assert "Feedback, compliments, complaints and suggestions (1)" in content
-    assert "Emails sent (2)" in content  # the acknowledgement and the reply
+    # The request to confirm the address, and the acknowledgement and the reply held until it is.
+    assert "Emails sent (3)" in content
+    assert "Email address confirmation (1)" in content
     assert "never linked to an email address" in content
     assert "other@example.org" not in content
 
@@ -300,8 +302,9 @@ def test_search_results_run_a_fixed_number_of_queries(client, admin_user, ward_a
 
     # 1 session, 2 user, 3 roles, 4 outbox, 5 concerns with ward and category, 6 subscriptions
     # with team and ward, 7 partner information reports sent with agency, ward and category,
-    # 8 feedback with ward and staff note count, 9 its replies, 10 audit event
-    with django_assert_num_queries(10):
+    # 8 feedback with ward and staff note count, 9 its replies, 10 the address's confirmation,
+    # 11 audit event
+    with django_assert_num_queries(11):
         response = client.post(SEARCH, {"email": EMAIL})
 
     assert response.status_code == 200
@@ -325,7 +328,8 @@ def test_export_downloads_json_for_every_source_and_is_audited(client, admin_use
     assert sources["feedback.contact"]["items"][0]["replies"][0]["text"] == "Dear Sam, we are looking into it."
     assert sources["priorities.concerns"]["items"][0]["description"] == "Speeding on the High Street."
     assert sources["priorities.subscriptions"]["count"] == 1
-    assert sources["pact.outbound_email"]["count"] == 2
+    assert sources["pact.outbound_email"]["count"] == 3
+    assert sources["pact.email_recipient"]["items"][0]["confirmed"] is None
     assert sources["feedback.surveys"]["items"] == []
     assert "never linked to an email address" in sources["feedback.surveys"]["description"]
     assert "other@example.org" not in response.content.decode()
@@ -379,7 +383,13 @@ def test_erase_refuses_without_a_source(client, admin_user, held):
 
 def test_erase_removes_the_chosen_sources_and_keeps_statistics(client, admin_user, held):
     client.force_login(admin_user)
-    sources = ["feedback.contact", "priorities.concerns", "priorities.subscriptions", "pact.outbound_email"]
+    sources = [
+        "feedback.contact",
+        "priorities.concerns",
+        "priorities.subscriptions",
+        "pact.outbound_email",
+        "pact.email_recipient",
+    ]
 
     response = client.post(ERASE, {"email": EMAIL, "confirm_email": "SAM.resident@example.org", "sources": sources})
 
@@ -420,7 +430,7 @@ def test_erase_is_audited_with_sources_counts_and_the_address_hashed(client, adm
     assert event.actor == admin_user
     assert event.data == {
         "address_hash": address_hash(EMAIL),
-        "counts": {"pact.outbound_email": 2, "feedback.contact": 1},
+        "counts": {"pact.outbound_email": 3, "feedback.contact": 1},
     }
 
 

@@ -9,6 +9,7 @@ from feedback.errors import FeedbackError
 from feedback.forms import feedback as forms
 from feedback.models import Feedback
 from feedback.services import feedback as services
+from tests.core.factories import confirmed_address
 from tests.wards.factories import OfficerFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,7 @@ def test_compliment_naming_an_officer_is_emailed_to_them_without_the_persons_det
         contact_name="Ann Resident",
         contact_email="ann@example.com",
     )
+    confirmed_address("ann@example.com")
     response = client.post(_url("compliment", ward_a.team), answers)
     assert response.status_code == 302
     feedback = Feedback.objects.get()

@@ -1,12 +1,18 @@
+import re
+
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from core.forms import ERROR_HONEYPOT
 from core.models import OutboundEmail
+from core.recipients import ERROR_TOO_MANY_EMAILS
+from core.services import outbox_dispatch
 from feedback.forms import feedback as forms
 from feedback.models import EqualityResponse, Feedback
 from feedback.views.feedback.public import ERROR_RATE_LIMITED
+from tests.core.factories import confirmed_address
 from tests.wards.factories import PostcodeFactory
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +173,7 @@ def test_feedback_contact_details_are_dropped_when_no_reply_is_wanted(client):
 
 
 def test_feedback_with_an_email_is_acknowledged_and_a_complaint_names_the_iopc(client):
+    confirmed_address(EMAIL)
     response = client.post(_url("complaint"), _answers(wants_reply="yes", contact_name="Ann", contact_email=EMAIL))
     feedback = Feedback.objects.get()
     email = OutboundEmail.objects.get()
@@ -211,3 +218,34 @@ def test_feedback_form_needs_csrf():
 def test_feedback_sent_page_unknown_reference_is_not_found(client):
     assert client.get(reverse("feedback:sent", args=["FB-ZZZZZZ"])).status_code == 404
     assert client.get(reverse("feedback:sent", args=["nonsense"])).status_code == 404
+
+
+def _confirm_path(request: OutboundEmail) -> str:
+    return re.search(r"https?://[^/\s]+(/email/confirm/[^/\s]+/)", request.body_text).group(1)
+
+
+def test_finding_6_feedback_to_an_address_never_confirmed_sends_only_a_confirmation_request(client):
+    response = client.post(_url("complaint"), _answers(wants_reply="yes", contact_name="Ann", contact_email=EMAIL))
+    reference = Feedback.objects.get().reference
+
+    outbox_dispatch()
+
+    (request,) = mail.outbox
+    assert request.subject == "Confirm your email address for PACT"
+    assert reference not in request.body
+    assert "a link to confirm it instead" in client.get(response.url).content.decode()
+    client.post(_confirm_path(OutboundEmail.objects.get(key__startswith="address-confirm:")))
+    outbox_dispatch()
+    assert reference in mail.outbox[1].subject
+
+
+def test_finding_6_feedback_past_the_addresss_daily_emails_is_refused_and_kept_in_the_form(client, settings):
+    settings.PACT_EMAIL_ASKED_PER_DAY = 0
+
+    response = client.post(_url("complaint"), _answers(wants_reply="yes", contact_name="Ann", contact_email=EMAIL))
+
+    assert response.status_code == 200
+    assert str(ERROR_TOO_MANY_EMAILS) in response.content.decode()
+    assert "The officer was rude to me at the station." in response.content.decode()
+    assert not Feedback.objects.exists()
+    assert not OutboundEmail.objects.exists()

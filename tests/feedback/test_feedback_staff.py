@@ -12,7 +12,7 @@ from feedback.errors import FeedbackError
 from feedback.models import Feedback, FeedbackNote
 from feedback.services import feedback as services
 from feedback.tasks import feedback_due_remind_task
-from tests.core.factories import UserFactory
+from tests.core.factories import UserFactory, confirmed_address
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +138,7 @@ def test_feedback_note_is_added_and_audited(client, officer, ward_a):
 
 
 def test_feedback_reply_is_emailed_kept_and_audited(client, officer, ward_a):
+    confirmed_address(EMAIL)
     item = _give(ward=ward_a, wants_reply=True, contact_name="Ann", contact_email=EMAIL)
     OutboundEmail.objects.all().delete()
     client.force_login(officer)

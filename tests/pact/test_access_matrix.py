@@ -23,6 +23,7 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core.recipients import recipient_confirm_token
 from tests.pact.access_matrix import (
     ADMINISTRATOR,
     CHAIR,
@@ -173,6 +174,8 @@ MATRIX: dict[str, Entry] = {
     "accessibility": Entry(PUBLIC),
     "privacy": Entry(PUBLIC),
     "healthz": Entry(PUBLIC),
+    # A resident confirms their email address from the link in a confirmation request.
+    "address_confirm": Entry(PUBLIC_FORM, lambda world, ward: [recipient_confirm_token("resident@example.org")]),
     # Staff sign-in and the second factor: reached before the second factor, and without a role.
     "staff:login": Entry(PUBLIC_FORM),
     "staff:logout": Entry(public(get=NOT_ALLOWED, post=OK)),

@@ -205,7 +205,8 @@ def _set(*labels: str) -> frozenset[str]:
     return frozenset(labels)
 
 
-EMAILS = _set("pact.OutboundEmail")
+# An email to a resident's address may also count it (core.recipients).
+EMAILS = _set("pact.OutboundEmail", "pact.EmailRecipient")
 TARGETS = [
     Target(
         "concern",
@@ -218,7 +219,7 @@ TARGETS = [
             f"feedback-{kind}",
             lambda world, kind=kind: reverse("feedback:give", args=[kind]) + f"?team={world['ward'].team_id}",
             creates=_set("feedback.Feedback"),
-            may_create=_set("feedback.EqualityResponse", "pact.OutboundEmail"),
+            may_create=_set("feedback.EqualityResponse") | EMAILS,
         )
         for kind in ("service", "compliment", "complaint", "suggestion")
     ),
@@ -231,14 +232,18 @@ TARGETS = [
     Target(
         "ward-subscription",
         lambda world: reverse("priorities:ward_subscribe", args=[world["ward"].code]),
-        may_create=_set("priorities.Subscription", "pact.OutboundEmail"),
+        may_create=_set("priorities.Subscription") | EMAILS,
     ),
     Target(
         "team-subscription",
         lambda world: reverse("priorities:team_subscribe", args=[world["ward"].team.slug]),
-        may_create=_set("priorities.Subscription", "pact.OutboundEmail"),
+        may_create=_set("priorities.Subscription") | EMAILS,
     ),
-    Target("subscription-confirm", lambda world: reverse("priorities:subscription_confirm", args=[SUBSCRIPTION_TOKEN])),
+    Target(
+        "subscription-confirm",
+        lambda world: reverse("priorities:subscription_confirm", args=[SUBSCRIPTION_TOKEN]),
+        may_create=_set("pact.EmailRecipient"),
+    ),
     Target(
         "meeting-about-you",
         lambda world: reverse("feedback:meeting_about_you", args=[world["meeting"].uid]),

@@ -15,6 +15,7 @@ from core.models import OutboundEmail
 from feedback.models import Feedback
 from priorities.models import Concern
 from priorities.services.subscriptions import update_emails_queue
+from tests.core.factories import confirmed_address
 from tests.priorities.factories import CategoryFactory, EventFactory, NewsItemFactory, SubscriptionFactory
 from tests.priorities.test_updates_services import make_priority, progress, publish, team_with_wards
 
@@ -57,6 +58,7 @@ def test_a_residents_concern_is_escaped_on_public_and_staff_pages(client, ward_a
 
 
 def test_feedback_is_escaped_in_the_staff_pages_and_the_emails(client, ward_a, officer):
+    confirmed_address("resident@example.org")
     response = client.post(
         reverse("feedback:give", args=["suggestion"]) + f"?team={ward_a.team_id}",
         {"description": MARKUP, "wants_reply": "yes", "contact_name": MARKUP, "contact_email": "resident@example.org"},

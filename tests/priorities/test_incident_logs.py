@@ -7,13 +7,17 @@ import hashlib
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent, OutboundEmail
+from core.recipients import ERROR_TOO_MANY_EMAILS
+from core.services import outbox_dispatch
 from priorities.errors import PactError
 from priorities.models import IncidentLog, IncidentLogEntry
 from priorities.services import incident_logs as services
+from tests.core.factories import confirmed_address
 from tests.priorities.factories import ConcernFactory, IncidentLogEntryFactory, IncidentLogFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +58,7 @@ def test_confirmation_page_offers_a_log(client, concern):
 
 
 def test_start_log_stores_only_the_hash_and_emails_the_link(client, concern):
+    confirmed_address("me@example.org")
     start = client.get(reverse("priorities:incident_log_start", args=[concern.reference]))
     response = client.post(
         reverse("priorities:incident_log_start", args=[concern.reference]), {"email": "me@example.org"}
@@ -297,3 +302,30 @@ def test_concern_staff_page_logs_cost_two_queries_whatever_their_number(client, 
 
     # The logs' query ran before too; only the entries' prefetch is added once there are logs.
     assert len(three) == len(none) + 1
+
+
+def test_finding_6_the_link_to_an_address_never_confirmed_waits_for_confirmation(client, concern):
+    response = client.post(
+        reverse("priorities:incident_log_start", args=[concern.reference]), {"email": "me@example.org"}
+    )
+    token = _token_from(response)
+
+    outbox_dispatch()
+
+    (request,) = mail.outbox
+    assert request.subject == "Confirm your email address for PACT"
+    assert token not in request.body
+    assert OutboundEmail.objects.get(key__startswith="incident-log:").status == "held"
+    assert "a link to confirm it instead" in client.get(response.url).content.decode()
+
+
+def test_finding_6_past_the_addresss_daily_emails_no_log_is_started_and_the_resident_is_told(client, concern, settings):
+    settings.PACT_EMAIL_ASKED_PER_DAY = 0
+
+    response = client.post(
+        reverse("priorities:incident_log_start", args=[concern.reference]), {"email": "me@example.org"}
+    )
+
+    assert response.status_code == 200
+    assert str(ERROR_TOO_MANY_EMAILS) in response.content.decode()
+    assert not IncidentLog.objects.exists()

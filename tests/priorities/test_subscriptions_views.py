@@ -5,11 +5,13 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import OutboundEmail
+from core.recipients import ERROR_TOO_MANY_EMAILS, email_queue_for_resident
 from priorities.forms.subscriptions import ERROR_EMAIL_INVALID, ERROR_EMAIL_REQUIRED
 from priorities.models import Subscription
 from priorities.services.subscriptions import ERROR_LINK_NOT_VALID, ERROR_NOTHING_CHOSEN
 from priorities.views.subscriptions.public import ERROR_RATE_LIMITED, SUBSCRIBE_LIMIT
 from tests.priorities.factories import SubscriptionFactory
+from tests.wards.factories import WardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +217,28 @@ def test_subscription_pages_show_no_address(client, ward_a):
 
     for url in pages:
         assert not re.search(r"private\.person", client.get(url).content.decode())
+
+
+def test_finding_6_an_address_gets_five_confirmation_requests_a_day_then_a_clear_refusal(client):
+    wards = WardFactory.create_batch(6)
+    for ward in wards[:5]:
+        assert client.post(_ward_url(ward), _answers()).status_code == 302
+
+    refused = client.post(_ward_url(wards[5]), _answers(email="Resident+sixth@Example.org"))
+
+    assert refused.status_code == 200
+    assert str(ERROR_TOO_MANY_EMAILS) in refused.content.decode()
+    assert OutboundEmail.objects.filter(key__startswith="subscription-confirm:").count() == 5
+    assert not Subscription.objects.filter(ward=wards[5]).exists()
+
+
+def test_finding_6_confirming_a_subscription_confirms_the_address_for_what_waits(client, ward_a):
+    client.post(_ward_url(ward_a), _answers())
+    email_queue_for_resident(
+        key="waiting", to=EMAIL, template="address_confirm", context={}, purpose="an acknowledgement"
+    )
+    assert OutboundEmail.objects.get(key="waiting").status == "held"
+
+    client.post(_confirm_url(Subscription.objects.get()))
+
+    assert OutboundEmail.objects.get(key="waiting").status == "pending"

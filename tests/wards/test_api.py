@@ -277,6 +277,29 @@ def test_a_repeated_request_is_served_from_the_cache_without_queries(client, dja
     assert again["ETag"] == first["ETag"]
 
 
+def test_finding_11_unknown_query_parameters_neither_fill_the_cache_nor_reach_a_response(
+    client, django_assert_num_queries
+):
+    WardFactory.create_batch(3)
+    first = client.get("/api/v1/wards/?page_size=2")
+
+    # An outsider adding parameters of their own gets the entry already kept: no new one, no query.
+    with django_assert_num_queries(0):
+        again = client.get("/api/v1/wards/?page_size=2&cachebuster=1&page_size=2&x=%00")
+    body = json.loads(again.content)
+
+    assert again.content == first.content
+    assert body["next"] == "http://testserver/api/v1/wards/?page_size=2&page=2"
+
+
+def test_finding_11_the_links_of_a_list_carry_only_its_own_parameters(client):
+    WardFactory.create_batch(3)
+
+    body = _get(client, "/api/v1/wards/?utm_source=x&page_size=2")
+
+    assert body["next"] == "http://testserver/api/v1/wards/?page_size=2&page=2"
+
+
 def test_a_public_change_is_seen_at_once(client):
     ward = WardFactory(name="Allington")
     _get(client, "/api/v1/wards/")

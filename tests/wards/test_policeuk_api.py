@@ -278,6 +278,20 @@ def test_neighbourhood_second_request_costs_no_query(client, ward, django_assert
 
 
 @pytest.mark.parametrize("suffix", ["", "/boundary", "/people", "/events", "/priorities"])
+def test_neighbourhood_methods_are_cached_by_ward_whatever_the_query_string(
+    client, ward, suffix, django_assert_num_queries
+):
+    # Keyed by the method and the checked ward code only (issue 12, finding 11): added
+    # parameters reach neither the key nor the answer.
+    first = client.get(f"/api/kent/{ward.code}{suffix}")
+
+    with django_assert_num_queries(0):
+        again = client.get(f"/api/kent/{ward.code}{suffix}?cachebuster=1&q=x")
+
+    assert again.content == first.content
+
+
+@pytest.mark.parametrize("suffix", ["", "/boundary", "/people", "/events", "/priorities"])
 def test_unknown_neighbourhood_is_not_found(client, suffix):
     assert_not_found(client.get(f"/api/kent/E05999999{suffix}"))
 

@@ -5,8 +5,6 @@ Paper forms: the meeting's chair, the officers of its wards' teams and administr
 The report and its CSV are for administrators, who see every district.
 """
 
-import csv
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import staff_view
+from core.csv_export import csv_writer
 from core.meetings import MeetingFacts, meeting_facts
 from core.roles import Role
 from feedback.errors import FeedbackError
@@ -84,5 +83,5 @@ def report_export(request: HttpRequest) -> HttpResponse:
     equality_report_exported(actor=request.user, group=group.key)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="equality-{group.key}.csv"'
-    csv.writer(response).writerows(equality_csv_rows(tables))
+    csv_writer(response).writerows(equality_csv_rows(tables))
     return response

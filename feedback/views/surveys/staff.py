@@ -6,8 +6,6 @@ No personal data is held with a response, so the export holds none: its district
 date and the answers, one column per question.
 """
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.access import staff_view
+from core.csv_export import csv_writer
 from core.intake import concern_intake
 from core.roles import Role
 from core.scopes import ward_ids_for
@@ -53,7 +52,7 @@ def survey_export(request: HttpRequest, slug: str) -> HttpResponse:
     questions = list(survey.questions.all())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{survey.slug}-responses.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["Response", "Answered on", "District", "Ward", *(question.text for question in questions)])
     for item in selectors.responses_for_export(survey=survey):
         by_question = {answer.question_id: answer for answer in item.answers.all()}

@@ -6,7 +6,6 @@ Open to every staff role (priorities are public) for the districts their work ti
 Asking for another district is refused (403).
 """
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.access import staff_view
+from core.csv_export import csv_lines
 from core.roles import Role
 from priorities.selectors import reports as selectors
 from priorities.views.reports.forms import PartnershipReportForm
@@ -41,8 +41,6 @@ CSV_HEADER = [
     "Days without progress",
     "Lead officer",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _report_form(request: HttpRequest) -> tuple[PartnershipReportForm, frozenset[int] | None]:
@@ -83,21 +81,11 @@ def partnership_report(request: HttpRequest) -> HttpResponse:
     return render(request, "priorities/staff/reports/partnership.html", context, status=status)
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _csv_lines(rows: Iterator[selectors.ReportRow]) -> Iterator[str]:
-    class _Line:
-        def write(self, value: str) -> str:
-            return value
-
-    writer = csv.writer(_Line())
-    yield writer.writerow(CSV_HEADER)
+def _csv_rows(rows: Iterator[selectors.ReportRow]) -> Iterator[list[Any]]:
+    yield CSV_HEADER
     for row in rows:
         priority = row.priority
-        values = [
+        yield [
             priority.ward.district.name,
             priority.ward.name,
             priority.ward.code,
@@ -112,7 +100,6 @@ def _csv_lines(rows: Iterator[selectors.ReportRow]) -> Iterator[str]:
             row.days_without_progress,
             str(priority.lead_officer) if priority.lead_officer else "",
         ]
-        yield writer.writerow([_cell(value) for value in values])
 
 
 @require_GET
@@ -126,7 +113,7 @@ def partnership_report_csv(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     priorities = selectors.partnership_priorities(district_ids=allowed, filters=filters, today=today)
     # Streamed in chunks: a force-wide export is never held in memory whole.
-    lines = _csv_lines(selectors.report_rows(priorities.iterator(chunk_size=500), today))
+    lines = csv_lines(_csv_rows(selectors.report_rows(priorities.iterator(chunk_size=500), today)))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     district = form.cleaned_data.get("district")
     name = district.code if district else ("kent-and-medway" if allowed is None else "your-districts")
