@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.roles import AnyUser, is_administrator
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Event, EventAttendance, Panel, PanelMember
 from priorities.scopes import can_manage_ward, can_run_ward, chaired_panel_ids
 from priorities.selectors.events import members_active_on
@@ -68,34 +68,34 @@ def _check_may_run(actor: AnyUser, wards: Iterable[Ward], panel: Panel | None) -
     """The actor must run every ward; a chair (not an officer of those wards) only their own panel's meetings."""
     wards = list(wards)
     if not all(can_run_ward(actor, ward) for ward in wards):
-        raise PactError(ERROR_NOT_YOUR_WARD)
+        raise PrioritiesError(ERROR_NOT_YOUR_WARD)
     if panel is None or is_administrator(actor):
         return
     if not all(can_manage_ward(actor, ward) for ward in wards) and panel.pk not in chaired_panel_ids(actor):
-        raise PactError(ERROR_NOT_YOUR_PANEL)
+        raise PrioritiesError(ERROR_NOT_YOUR_PANEL)
 
 
 def _check_times(starts_at: datetime.datetime, ends_at: datetime.datetime, *, future: bool) -> None:
     if ends_at <= starts_at:
-        raise PactError(ERROR_END_BEFORE_START)
+        raise PrioritiesError(ERROR_END_BEFORE_START)
     if future and starts_at <= timezone.now():
-        raise PactError(ERROR_START_PAST)
+        raise PrioritiesError(ERROR_START_PAST)
 
 
 def _check_shape(*, kind: str, wards: Sequence[Ward], panel: Panel | None, joining_url: str) -> None:
     """The rules of the event itself: wards, the panel of a PACT meeting, the link of an online one."""
     if not wards:
-        raise PactError(ERROR_NO_WARDS)
+        raise PrioritiesError(ERROR_NO_WARDS)
     if kind == Event.Kind.PACT_MEETING:
         if panel is None:
-            raise PactError(ERROR_PANEL_REQUIRED)
+            raise PrioritiesError(ERROR_PANEL_REQUIRED)
         served = set(panel.wards.values_list("pk", flat=True))
         if not {ward.pk for ward in wards} <= served:
-            raise PactError(ERROR_PANEL_WARDS)
+            raise PrioritiesError(ERROR_PANEL_WARDS)
     elif panel is not None:
-        raise PactError(ERROR_PANEL_NOT_MEETING)
+        raise PrioritiesError(ERROR_PANEL_NOT_MEETING)
     if kind == Event.Kind.ONLINE_MEETING and not joining_url:
-        raise PactError(ERROR_LINK_REQUIRED)
+        raise PrioritiesError(ERROR_LINK_REQUIRED)
 
 
 def _load_event(event_id: int) -> Event:
@@ -130,7 +130,7 @@ def event_schedule(
     wards = list(Ward.objects.filter(pk__in=ward_ids))
     panel = Panel.objects.filter(pk=panel_id).first() if panel_id else None
     if len(wards) != len(set(ward_ids)):
-        raise PactError(ERROR_NOT_YOUR_WARD)
+        raise PrioritiesError(ERROR_NOT_YOUR_WARD)
     _check_may_run(actor, wards, panel)
     _check_times(starts_at, ends_at, future=True)
     return event_schedule_unchecked(
@@ -213,7 +213,7 @@ def event_update_unchecked(*, actor: AnyUser | None, event_id: int, **changes: A
     with transaction.atomic():
         event = _load_event(event_id)
         if event.status != Event.Status.SCHEDULED:
-            raise PactError(ERROR_NOT_SCHEDULED)
+            raise PrioritiesError(ERROR_NOT_SCHEDULED)
         before = _snapshot(event)
         for field, value in changes.items():
             setattr(event, field, value.strip() if isinstance(value, str) else value)
@@ -238,11 +238,11 @@ def event_cancel_unchecked(*, actor: AnyUser | None, event_id: int, reason: str)
     """Cancel a scheduled event (management commands only): a reason is required."""
     reason = reason.strip()
     if not reason:
-        raise PactError(ERROR_REASON_REQUIRED)
+        raise PrioritiesError(ERROR_REASON_REQUIRED)
     with transaction.atomic():
         event = _load_event(event_id)
         if event.status != Event.Status.SCHEDULED:
-            raise PactError(ERROR_NOT_SCHEDULED)
+            raise PrioritiesError(ERROR_NOT_SCHEDULED)
         before = _snapshot(event)
         event.status = Event.Status.CANCELLED
         event.cancellation_reason = reason
@@ -277,7 +277,7 @@ def event_move_unchecked(
     with transaction.atomic():
         old = _load_event(event_id)
         if old.status != Event.Status.SCHEDULED:
-            raise PactError(ERROR_NOT_SCHEDULED)
+            raise PrioritiesError(ERROR_NOT_SCHEDULED)
         before = _snapshot(old)
         wards = list(old.wards.all())
         new = Event(
@@ -330,10 +330,10 @@ def _attending_members(event: Event, member_ids: Sequence[int]) -> list[PanelMem
     if not member_ids:
         return []
     if event.panel_id is None:
-        raise PactError(ERROR_NOT_MEMBERS)
+        raise PrioritiesError(ERROR_NOT_MEMBERS)
     members = list(members_active_on(event.panel_id, timezone.localdate(event.starts_at)).filter(pk__in=member_ids))
     if len(members) != len(set(member_ids)):
-        raise PactError(ERROR_NOT_MEMBERS)
+        raise PrioritiesError(ERROR_NOT_MEMBERS)
     return members
 
 
@@ -347,13 +347,13 @@ def event_record_held_unchecked(
 ) -> Event:
     """Record an event as held (management commands only); the event's rules still apply."""
     if residents_attending is not None and residents_attending < 0:
-        raise PactError(ERROR_RESIDENTS_NEGATIVE)
+        raise PrioritiesError(ERROR_RESIDENTS_NEGATIVE)
     with transaction.atomic():
         event = _load_event(event_id)
         if event.status not in (Event.Status.SCHEDULED, Event.Status.HELD):
-            raise PactError(ERROR_CANNOT_HOLD)
+            raise PrioritiesError(ERROR_CANNOT_HOLD)
         if event.starts_at > timezone.now():
-            raise PactError(ERROR_NOT_STARTED)
+            raise PrioritiesError(ERROR_NOT_STARTED)
         before = _snapshot(event) | {"attendance": sorted(event.attendance.values_list("member_id", flat=True))}
         members = _attending_members(event, member_ids)
         event.status, event.residents_attending, event.minutes = Event.Status.HELD, residents_attending, minutes.strip()
@@ -371,6 +371,6 @@ def event_may_change(*, actor: AnyUser, event: Event) -> bool:
     """Whether the actor may change the event: they run every ward of it (and chair its panel, if a chair)."""
     try:
         _check_may_change(actor, event)
-    except PactError:
+    except PrioritiesError:
         return False
     return True

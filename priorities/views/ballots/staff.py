@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_view
 from core.roles import Role
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.forms.ballots import BallotOpenForm, CastingVoteForm, HandsForm, VoteForm
 from priorities.forms.priorities import PriorityForm, ResolveForm
 from priorities.models import Ballot, BallotOption, Event, Priority
@@ -70,7 +70,7 @@ def ballot_open(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             ballot = services.ballot_open(
                 actor=request.user, meeting=meeting, ward=form.cleaned_data["ward"], method=form.cleaned_data["method"]
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Ballot opened for %(ward)s") % {"ward": ballot.ward.name})
@@ -134,7 +134,7 @@ def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
             services.ballot_vote_record(
                 actor=request.user, ballot=ballot, member=member, options=form.cleaned_data["options"]
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Vote of %(member)s recorded") % {"member": member.name})
@@ -155,7 +155,7 @@ def ballot_hands(request: HttpRequest, pk: int) -> HttpResponse:
                 people_voting=form.cleaned_data["people_voting"],
                 counts=form.counts(),
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Show of hands recorded"))
@@ -175,7 +175,7 @@ def ballot_casting_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.ballot_casting_vote(actor=request.user, ballot=ballot, options=form.cleaned_data["options"])
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Casting vote recorded"))
@@ -190,7 +190,7 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.ballot_close(actor=request.user, ballot=ballot)
-        except PactError as refused:
+        except PrioritiesError as refused:
             error = str(refused)
         else:
             messages.success(request, _("Ballot closed: the ward's priorities are updated"))
@@ -221,7 +221,7 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             priority_services.priority_update(actor=request.user, priority=priority, **form.cleaned_data)
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Priority updated"))
@@ -238,7 +238,7 @@ def priority_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             priority_services.priority_resolve(
                 actor=request.user, priority=priority, outcome=form.cleaned_data["outcome"]
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Priority marked as resolved"))
