@@ -1,8 +1,7 @@
-"""Staff ballot and priority pages: open a ballot, record votes, the casting vote, close; edit and resolve priorities.
+"""Staff ballot pages: open a ballot, record votes or a show of hands, the casting vote, close.
 
-Ballots are run by the chair of a panel serving the ward (core.roles.can_chair_ward);
+Ballots are run by the chair of a panel serving the ward (priorities.scopes.can_chair_ward);
 officers do not run them. A ballot of a ward one does not chair is not found (404).
-Priorities are kept up by the ward's officers and chair (core.roles.can_run_ward).
 """
 
 from django.contrib import messages
@@ -16,17 +15,14 @@ from core.access import staff_view
 from core.roles import Role
 from priorities.errors import PrioritiesError
 from priorities.forms.ballots import BallotOpenForm, CastingVoteForm, HandsForm, VoteForm
-from priorities.forms.priorities import PriorityForm, ResolveForm
-from priorities.models import Ballot, BallotOption, Event, Priority
-from priorities.scopes import can_chair_ward, can_run_ward
+from priorities.models import Ballot, BallotOption, Event
+from priorities.scopes import can_chair_ward
 from priorities.selectors import ballots as selectors
 from priorities.selectors import priorities as priority_selectors
 from priorities.services import ballots as services
-from priorities.services import priorities as priority_services
 from wards.crime import crime_beside
 
 BALLOT_ROLES = (Role.CHAIR, Role.ADMINISTRATOR)
-PRIORITY_ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
 MEETINGS_PER_PAGE = 20
 
 
@@ -45,13 +41,6 @@ def _get_meeting_for_user(request: HttpRequest, pk: int) -> tuple[Event, list]:
         raise Http404("No meeting with that number")
     held = set(meeting.ballots.values_list("ward_id", flat=True))
     return meeting, [ward for ward in wards if ward.pk not in held]
-
-
-def _get_priority_for_user(request: HttpRequest, pk: int) -> Priority:
-    priority = priority_selectors.priority_for_staff(pk).first()
-    if priority is None or not can_run_ward(request.user, priority.ward):
-        raise Http404("No priority with that number")
-    return priority
 
 
 @staff_view(roles=BALLOT_ROLES)
@@ -196,51 +185,3 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Ballot closed: the ward's priorities are updated"))
             return redirect("priorities:staff_ballot", pk=ballot.pk)
     return render(request, "priorities/ballots/staff/close.html", {"ballot": ballot, "error": error})
-
-
-def _priority_form(priority: Priority, data=None) -> PriorityForm:
-    initial = {
-        "title": priority.title,
-        "lead_officer": priority.lead_officer_id,
-        "plan_priority": priority.plan_priority_id,
-        "partners": list(priority.partners.values_list("pk", flat=True)),
-    }
-    return PriorityForm(
-        data,
-        initial=initial,
-        officers=priority_selectors.lead_officer_choices(priority.ward),
-        partners=priority_selectors.partner_choices(priority.ward),
-        plan_priorities=priority_selectors.plan_priority_choices(priority),
-    )
-
-
-@staff_view(roles=PRIORITY_ROLES)
-def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = _get_priority_for_user(request, pk)
-    form = _priority_form(priority, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            priority_services.priority_update(actor=request.user, priority=priority, **form.cleaned_data)
-        except PrioritiesError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Priority updated"))
-            return redirect("priorities:priority_detail", pk=priority.pk)
-    return render(request, "priorities/priorities/staff/edit.html", {"priority": priority, "form": form})
-
-
-@staff_view(roles=PRIORITY_ROLES)
-def priority_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = _get_priority_for_user(request, pk)
-    form = ResolveForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            priority_services.priority_resolve(
-                actor=request.user, priority=priority, outcome=form.cleaned_data["outcome"]
-            )
-        except PrioritiesError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Priority marked as resolved"))
-            return redirect("priorities:priority_detail", pk=priority.pk)
-    return render(request, "priorities/priorities/staff/resolve.html", {"priority": priority, "form": form})
