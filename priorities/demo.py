@@ -30,6 +30,7 @@ from priorities.models import (
     PlanPriority,
     ProgressEntry,
 )
+from priorities.selectors.ballots import ballot_tally
 from priorities.services import ballots, concerns, events, priorities, progress
 from wards.models import NeighbourhoodTeam, Officer, Ward
 
@@ -241,7 +242,7 @@ def _vote(loader: User, meeting: Event, ward, chair: User) -> Ballot:
     options = list(ballot.options.all())
     for member in meeting.panel.members.order_by("pk"):
         ballots.ballot_vote_record(actor=loader, ballot=ballot, member=member, options=rng.sample(options, 3))
-    tie = ballots.ballot_tally(ballot).tie
+    tie = ballot_tally(ballot).tie
     if tie is not None:
         tied = [option for option in options if option.pk in tie.options]
         ballots.ballot_casting_vote(actor=chair, ballot=ballot, options=rng.sample(tied, len(tie.places)))

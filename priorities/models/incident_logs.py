@@ -1,5 +1,7 @@
 """Residents' logs of repeated incidents, kept against their concern."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -36,6 +38,11 @@ class IncidentLog(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        """The hash a link's token is stored and looked up as (SHA-256, hex)."""
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class IncidentLogEntry(models.Model):

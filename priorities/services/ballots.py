@@ -6,22 +6,19 @@ that lost are closed, winning concerns become new priorities. A closed ballot ne
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
+from priorities.ballot_counting import PLACES, Tally, places_label, tally
 from priorities.errors import PrioritiesError
 from priorities.models import Ballot, BallotOption, Concern, Event, EventAttendance, PanelMember, Priority, Vote
 from priorities.scopes import can_chair_ward
+from priorities.selectors.ballots import ballot_votes
 from wards.models import Ward
-
-PLACES = 3
-ORDINALS = {1: _("first"), 2: _("second"), 3: _("third")}
 
 ERROR_NOT_CHAIR = _("Only the chair of a panel serving this ward can run its ballots")
 ERROR_NOT_MEETING = _("Ballots are held at PACT meetings only")
@@ -55,67 +52,6 @@ ERROR_TIE_UNDECIDED = _(
 ERROR_NO_VOTES = _("Record the votes before closing the ballot")
 
 CLOSED_OUTCOME = "Not re-selected at the PACT meeting on {date}"
-
-
-# The tally: plain data in, result out, so every case of ties can be tested on its own.
-
-
-@dataclass(frozen=True)
-class Tie:
-    """Options with equal votes competing for fewer places than there are of them."""
-
-    options: tuple[int, ...]
-    places: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Each winning option's place (1–3), and the undecided tie, if any."""
-
-    positions: dict[int, int] = field(default_factory=dict)
-    tie: Tie | None = None
-    casting_used: frozenset[int] = frozenset()
-
-
-def tally(votes: Mapping[int, int], casting: frozenset[int] | set[int] = frozenset(), places: int = PLACES) -> Tally:
-    """Place the options by votes: the most votes first; options without votes never win.
-
-    Options with equal votes that all fit in the places left share them in the given order.
-    Where they do not fit, ``casting`` (the chair's choice) must name exactly as many of them
-    as there are places left; otherwise the result carries the undecided tie.
-    """
-    groups: dict[int, list[int]] = {}
-    for option, count in sorted(votes.items(), key=lambda item: -item[1]):
-        if count > 0:
-            groups.setdefault(count, []).append(option)
-    winners: list[int] = []
-    used: frozenset[int] = frozenset()
-    for group in groups.values():
-        left = places - len(winners)
-        if left <= 0:
-            break
-        if len(group) <= left:
-            winners.extend(group)
-            continue
-        chosen = [option for option in group if option in casting]
-        if len(chosen) != left:
-            tie = Tie(options=tuple(group), places=tuple(range(len(winners) + 1, places + 1)))
-            return Tally(positions=_places(winners), tie=tie)
-        winners.extend(chosen)
-        used = frozenset(chosen)
-    return Tally(positions=_places(winners), casting_used=used)
-
-
-def _places(winners: list[int]) -> dict[int, int]:
-    return {option: place for place, option in enumerate(winners, start=1)}
-
-
-def places_label(places: Sequence[int]) -> str:
-    """'third place', 'second and third places'."""
-    names = [str(ORDINALS[place]) for place in places]
-    if len(names) == 1:
-        return f"{names[0]} place"
-    return f"{', '.join(names[:-1])} and {names[-1]} places"
 
 
 def _join(titles: Sequence[str]) -> str:
@@ -305,20 +241,6 @@ def ballot_hands_record(*, actor: User, ballot: Ballot, people_voting: int, coun
 
 
 # Counting, the casting vote and closing
-
-
-def ballot_votes(ballot: Ballot) -> dict[int, int]:
-    """Votes per option id, in the options' order (show of hands counts, or members' choices)."""
-    options = BallotOption.objects.filter(ballot=ballot).order_by("pk")
-    if ballot.method == Ballot.Method.SHOW_OF_HANDS:
-        return {option.pk: option.hands or 0 for option in options}
-    return dict(options.annotate(chosen=Count("choices")).values_list("pk", "chosen"))
-
-
-def ballot_tally(ballot: Ballot) -> Tally:
-    """The ballot's current tally, applying the chair's casting vote where it settles a tie."""
-    casting = frozenset(ballot.options.filter(casting_vote=True).values_list("pk", flat=True))
-    return tally(ballot_votes(ballot), casting)
 
 
 def ballot_casting_vote(*, actor: User, ballot: Ballot, options: Sequence[BallotOption]) -> Ballot:

@@ -7,7 +7,6 @@ good. The ward's team sees the logs with the concern; they are never public.
 """
 
 import datetime
-import hashlib
 import secrets
 from typing import Any
 
@@ -45,11 +44,6 @@ WHERE_MAX_LENGTH = 200
 TOKEN_BYTES = 32
 
 
-def incident_log_token_hash(token: str) -> str:
-    """The hash a link's token is stored and looked up as."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def incident_log_link(token: str) -> str:
     """The full private link of a log, for the page that shows it and the email."""
     return settings.PACT_SITE_URL + reverse("priorities:incident_log", args=[token])
@@ -65,7 +59,7 @@ def incident_log_start(*, concern: Concern, email: str = "") -> tuple[IncidentLo
         raise PrioritiesError(ERROR_CONCERN_CLOSED)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
-        log = IncidentLog.objects.create(concern=concern, token_hash=incident_log_token_hash(token))
+        log = IncidentLog.objects.create(concern=concern, token_hash=IncidentLog.hash_token(token))
         if email:
             context = {"concern": concern, "url": incident_log_link(token)}
             try:

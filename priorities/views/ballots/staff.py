@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_view
 from core.roles import Role
+from priorities.ballot_counting import places_label
 from priorities.errors import PrioritiesError
 from priorities.forms.ballots import BallotOpenForm, CastingVoteForm, HandsForm, VoteForm
 from priorities.models import Ballot, BallotOption, Event
@@ -85,7 +86,7 @@ def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpRespons
         "members": list(selectors.members_present(ballot)),
         "votes": list(selectors.votes_recorded(ballot)),
         "tie": tie,
-        "tie_places": services.places_label(tie.places) if tie else "",
+        "tie_places": places_label(tie.places) if tie else "",
         "current": list(priority_selectors.current_priorities(ballot.ward)),
     }
     if ballot.status == Ballot.Status.OPEN:
