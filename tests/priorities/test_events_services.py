@@ -114,11 +114,12 @@ def test_event_schedule_chair_refused_for_ward_outside_their_panel(chair, ward_a
         _schedule(chair, [ward_b])
 
 
-def test_event_schedule_unchecked_allows_past_events_for_demo_data(ward_a):
+def test_event_schedule_by_the_system_allows_past_events_for_demo_data(ward_a):
     past = NOW - datetime.timedelta(days=30)
 
-    event = services.event_schedule_unchecked(
+    event = services.event_schedule(
         actor=None,
+        system=True,
         kind=Event.Kind.SURGERY,
         title="Old surgery",
         ward_ids=[ward_a.pk],
@@ -128,6 +129,38 @@ def test_event_schedule_unchecked_allows_past_events_for_demo_data(ward_a):
 
     assert event.pk
     assert AuditEvent.objects.get(action="priorities.event.scheduled").actor_label == "system"
+
+
+def test_event_schedule_without_an_actor_is_refused_unless_by_the_system(ward_a):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_WARD)):
+        _schedule(None, [ward_a])
+
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "arguments"),
+    [
+        ("update", {"venue": "Church hall"}),
+        ("cancel", {"reason": "The hall is flooded"}),
+        ("move", {"starts_at": NEXT_WEEK, "ends_at": NEXT_WEEK + datetime.timedelta(hours=1)}),
+        ("record_held", {}),
+    ],
+)
+def test_event_change_without_an_actor_is_refused_unless_by_the_system(ward_a, change, arguments):
+    started = NOW - datetime.timedelta(hours=1)
+    event = EventFactory(wards=[ward_a], starts_at=started, ends_at=started + datetime.timedelta(hours=2))
+    service = getattr(services, f"event_{change}")
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_WARD)):
+        service(actor=None, event_id=event.pk, **arguments)
+    event.refresh_from_db()
+    assert (event.status, event.sequence) == (Event.Status.SCHEDULED, 0)
+
+    service(actor=None, event_id=event.pk, system=True, **arguments)
+    event.refresh_from_db()
+    assert event.sequence == 1
+    assert AuditEvent.objects.get(action__startswith="priorities.event.").actor_label == "system"
 
 
 def test_event_update_bumps_sequence_and_audits(officer, ward_a):
