@@ -30,6 +30,7 @@ from priorities.models import (
     PlanPriority,
     ProgressEntry,
 )
+from priorities.selectors.ballots import ballot_tally
 from priorities.services import ballots, concerns, events, priorities, progress
 from wards.models import NeighbourhoodTeam, Officer, Ward
 
@@ -205,8 +206,8 @@ def _chair_user(team: NeighbourhoodTeam, first: bool) -> User:
 def _schedule(loader: User, panel: Panel, team: NeighbourhoodTeam, months: int) -> Event:
     starts_at = _meeting_time(months)
     ward = team.wards.order_by("name").first()
-    return events.event_schedule_unchecked(
-        actor=loader, kind=Event.Kind.PACT_MEETING, title=f"{team.name} PACT meeting",
+    return events.event_schedule(
+        actor=loader, system=True, kind=Event.Kind.PACT_MEETING, title=f"{team.name} PACT meeting",
         ward_ids=list(team.wards.values_list("pk", flat=True)), panel_id=panel.pk,
         starts_at=starts_at, ends_at=starts_at + datetime.timedelta(minutes=90),
         venue=f"{ward.name} Community Hall (demo venue)", address=f"Fictional address in {ward.name}",
@@ -216,8 +217,8 @@ def _schedule(loader: User, panel: Panel, team: NeighbourhoodTeam, months: int) 
 
 def _hold(loader: User, meeting: Event, panel: Panel) -> None:
     rng = _rng(str(panel.name), "held")
-    events.event_record_held_unchecked(
-        actor=loader, event_id=meeting.pk, member_ids=list(panel.members.values_list("pk", flat=True)),
+    events.event_record_held(
+        actor=loader, system=True, event_id=meeting.pk, member_ids=list(panel.members.values_list("pk", flat=True)),
         residents_attending=rng.randint(8, 30),
         minutes="The panel heard residents' concerns and the team's report, then voted on the priorities.",
     )  # fmt: skip
@@ -241,7 +242,7 @@ def _vote(loader: User, meeting: Event, ward, chair: User) -> Ballot:
     options = list(ballot.options.all())
     for member in meeting.panel.members.order_by("pk"):
         ballots.ballot_vote_record(actor=loader, ballot=ballot, member=member, options=rng.sample(options, 3))
-    tie = ballots.ballot_tally(ballot).tie
+    tie = ballot_tally(ballot).tie
     if tie is not None:
         tied = [option for option in options if option.pk in tie.options]
         ballots.ballot_casting_vote(actor=chair, ballot=ballot, options=rng.sample(tied, len(tie.places)))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.intake import ConcernIntake, ConcernIntakeError, concern_intake
 from core.roles import AnyUser
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Category
 from priorities.services.concerns import concern_record
 from wards.models import Ward
@@ -23,7 +23,7 @@ def _raise_concern(*, actor: AnyUser, ward: Ward, category_slug: str, descriptio
         raise ConcernIntakeError(str(ERROR_CATEGORY_REQUIRED))
     try:
         concern = concern_record(actor=actor, ward=ward, category=category, description=description, source=source)
-    except PactError as error:
+    except PrioritiesError as error:
         raise ConcernIntakeError(str(error)) from error
     return concern.reference
 

@@ -5,10 +5,10 @@ from priorities.views import (
     incident_logs,
     information,
     news,
+    priorities,
     progress,
     subscriptions,
     updates,
-    workspace,
 )
 from priorities.views.reports import urlpatterns as report_urlpatterns
 
@@ -18,7 +18,7 @@ urlpatterns = [
     *events.urlpatterns,
     *concerns.urlpatterns,
     *ballots.urlpatterns,
-    *workspace.urlpatterns,
+    *priorities.urlpatterns,
     *progress.urlpatterns,
     *news.urlpatterns,
     *updates.urlpatterns,

@@ -8,9 +8,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.roles import AnyUser, is_administrator
+from priorities.ballot_counting import Tally, Tie, places_label, tally
 from priorities.models import Ballot, BallotOption, Event, PanelMember, Vote
 from priorities.scopes import chaired_panel_ids
-from priorities.services.ballots import Tie, places_label, tally
 
 
 def meetings_for_ballots(user: AnyUser) -> QuerySet[Event]:
@@ -39,12 +39,28 @@ def ballot_for_page(pk: int) -> QuerySet[Ballot]:
     )
 
 
-def ballot_options_counted(ballot: Ballot) -> list[BallotOption]:
-    """The options with their votes so far as ``count`` (members' choices or the show of hands)."""
+def _options_counted(ballot: Ballot) -> QuerySet[BallotOption]:
+    """The ballot's options in order, each with its votes so far as ``count``: how many members
+    chose it, or its show-of-hands count. The one place votes per option are counted."""
     count = Count("choices") if ballot.method == Ballot.Method.MEMBERS else Coalesce("hands", 0)
-    return list(
-        BallotOption.objects.filter(ballot=ballot).select_related("category").annotate(count=count).order_by("pk")
-    )
+    return BallotOption.objects.filter(ballot=ballot).annotate(count=count).order_by("pk")
+
+
+def ballot_options_counted(ballot: Ballot) -> list[BallotOption]:
+    """The options with their category and their votes so far as ``count``, for the chair's page."""
+    return list(_options_counted(ballot).select_related("category"))
+
+
+def ballot_votes(ballot: Ballot) -> dict[int, int]:
+    """Votes so far per option id, in the options' order, for counting (see ballot_counting.tally)."""
+    # django-stubs does not carry the ``count`` annotation through the helper's return type.
+    return dict(_options_counted(ballot).values_list("pk", "count"))  # type: ignore[misc]
+
+
+def ballot_tally(ballot: Ballot) -> Tally:
+    """The ballot's current tally, applying the chair's casting vote where it settles a tie."""
+    casting = frozenset(ballot.options.filter(casting_vote=True).values_list("pk", flat=True))
+    return tally(ballot_votes(ballot), casting)
 
 
 def current_tie(options: list[BallotOption]) -> Tie | None:

@@ -3,7 +3,6 @@
 from django.db.models import Count, Max, Prefetch, QuerySet
 
 from priorities.models import IncidentLog, IncidentLogEntry
-from priorities.services.incident_logs import incident_log_token_hash
 
 WORKSPACE_LIMIT = 10
 
@@ -12,7 +11,7 @@ def incident_log_for_token(*, token: str) -> IncidentLog | None:
     """The log a private link opens (revoked ones too: the page says the link is off), or None."""
     if not token or len(token) > 100:
         return None
-    return IncidentLog.objects.select_related("concern__ward").filter(token_hash=incident_log_token_hash(token)).first()
+    return IncidentLog.objects.select_related("concern__ward").filter(token_hash=IncidentLog.hash_token(token)).first()
 
 
 def incident_log_for_staff(*, reference: str, pk: int) -> IncidentLog | None:

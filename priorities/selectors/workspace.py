@@ -8,6 +8,7 @@ from django.utils import timezone
 from core.roles import AnyUser
 from priorities.models import Ballot, Concern, Event, Priority
 from priorities.scopes import ward_ids_for
+from priorities.selectors.evidence import WorkspaceInformation, workspace_information_for
 from priorities.selectors.progress import PriorityProgress, active_priorities_with_progress
 from wards.crime import WorkspaceCrime, workspace_crime
 from wards.models import Ward
@@ -26,6 +27,8 @@ class Workspace:
     priorities: list[PriorityProgress]
     # Their wards' police.uk crime categories, highest counts and biggest rises first.
     crime: WorkspaceCrime
+    # Partner information, residents' incident logs and local evidence (None for a chair).
+    information: WorkspaceInformation | None
 
 
 def _in_wards(queryset: QuerySet, ward_ids: set[int] | None, field: str = "ward_id__in") -> QuerySet:
@@ -36,7 +39,8 @@ def workspace_for(user: AnyUser) -> Workspace:
     """The user's wards (with how many active priorities and concerns awaiting moderation
     each has), their next events, their open ballots, past meetings not yet recorded, and
     their active priorities with how long since their last progress, and their wards' crime
-    categories ranked (see wards.crime.workspace_crime)."""
+    categories ranked (see wards.crime.workspace_crime), and for officers and administrators
+    the information partners and residents gave (see evidence.workspace_information_for)."""
     ward_ids = ward_ids_for(user)
     now = timezone.now()
     wards = _in_wards(Ward.objects.select_related("district").defer("boundary"), ward_ids, "pk__in").annotate(
@@ -59,4 +63,5 @@ def workspace_for(user: AnyUser) -> Workspace:
         # As with the wards: administrators would get the whole force, which helps nobody.
         priorities=active_priorities_with_progress(ward_ids) if ward_ids else [],
         crime=workspace_crime(ward_list),
+        information=workspace_information_for(user),
     )

@@ -6,22 +6,19 @@ that lost are closed, winning concerns become new priorities. A closed ballot ne
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
-from priorities.errors import PactError
+from priorities.ballot_counting import PLACES, Tally, places_label, tally
+from priorities.errors import PrioritiesError
 from priorities.models import Ballot, BallotOption, Concern, Event, EventAttendance, PanelMember, Priority, Vote
 from priorities.scopes import can_chair_ward
+from priorities.selectors.ballots import ballot_votes
 from wards.models import Ward
-
-PLACES = 3
-ORDINALS = {1: _("first"), 2: _("second"), 3: _("third")}
 
 ERROR_NOT_CHAIR = _("Only the chair of a panel serving this ward can run its ballots")
 ERROR_NOT_MEETING = _("Ballots are held at PACT meetings only")
@@ -57,67 +54,6 @@ ERROR_NO_VOTES = _("Record the votes before closing the ballot")
 CLOSED_OUTCOME = "Not re-selected at the PACT meeting on {date}"
 
 
-# The tally: plain data in, result out, so every case of ties can be tested on its own.
-
-
-@dataclass(frozen=True)
-class Tie:
-    """Options with equal votes competing for fewer places than there are of them."""
-
-    options: tuple[int, ...]
-    places: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Each winning option's place (1–3), and the undecided tie, if any."""
-
-    positions: dict[int, int] = field(default_factory=dict)
-    tie: Tie | None = None
-    casting_used: frozenset[int] = frozenset()
-
-
-def tally(votes: Mapping[int, int], casting: frozenset[int] | set[int] = frozenset(), places: int = PLACES) -> Tally:
-    """Place the options by votes: the most votes first; options without votes never win.
-
-    Options with equal votes that all fit in the places left share them in the given order.
-    Where they do not fit, ``casting`` (the chair's choice) must name exactly as many of them
-    as there are places left; otherwise the result carries the undecided tie.
-    """
-    groups: dict[int, list[int]] = {}
-    for option, count in sorted(votes.items(), key=lambda item: -item[1]):
-        if count > 0:
-            groups.setdefault(count, []).append(option)
-    winners: list[int] = []
-    used: frozenset[int] = frozenset()
-    for group in groups.values():
-        left = places - len(winners)
-        if left <= 0:
-            break
-        if len(group) <= left:
-            winners.extend(group)
-            continue
-        chosen = [option for option in group if option in casting]
-        if len(chosen) != left:
-            tie = Tie(options=tuple(group), places=tuple(range(len(winners) + 1, places + 1)))
-            return Tally(positions=_places(winners), tie=tie)
-        winners.extend(chosen)
-        used = frozenset(chosen)
-    return Tally(positions=_places(winners), casting_used=used)
-
-
-def _places(winners: list[int]) -> dict[int, int]:
-    return {option: place for place, option in enumerate(winners, start=1)}
-
-
-def places_label(places: Sequence[int]) -> str:
-    """'third place', 'second and third places'."""
-    names = [str(ORDINALS[place]) for place in places]
-    if len(names) == 1:
-        return f"{names[0]} place"
-    return f"{', '.join(names[:-1])} and {names[-1]} places"
-
-
 def _join(titles: Sequence[str]) -> str:
     quoted = [f"‘{title}’" for title in titles]
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
@@ -128,21 +64,21 @@ def _join(titles: Sequence[str]) -> str:
 
 def _check_chair(actor: User, ward: Ward) -> None:
     if not can_chair_ward(actor, ward):
-        raise PactError(ERROR_NOT_CHAIR)
+        raise PrioritiesError(ERROR_NOT_CHAIR)
 
 
 def _check_meeting(meeting: Event, ward: Ward) -> None:
     panel = meeting.panel
     if meeting.kind != Event.Kind.PACT_MEETING or panel is None:
-        raise PactError(ERROR_NOT_MEETING)
+        raise PrioritiesError(ERROR_NOT_MEETING)
     if meeting.status != Event.Status.HELD:
-        raise PactError(ERROR_NOT_HELD)
+        raise PrioritiesError(ERROR_NOT_HELD)
     if not panel.wards.filter(pk=ward.pk).exists() or not meeting.wards.filter(pk=ward.pk).exists():
-        raise PactError(ERROR_WARD_NOT_SERVED)
+        raise PrioritiesError(ERROR_WARD_NOT_SERVED)
     if Ballot.objects.filter(meeting=meeting, ward=ward).exists():
-        raise PactError(ERROR_BALLOT_EXISTS)
+        raise PrioritiesError(ERROR_BALLOT_EXISTS)
     if Ballot.objects.filter(ward=ward, status=Ballot.Status.OPEN).exists():
-        raise PactError(ERROR_BALLOT_OPEN_FOR_WARD)
+        raise PrioritiesError(ERROR_BALLOT_OPEN_FOR_WARD)
 
 
 def option_title(text: str) -> str:
@@ -182,12 +118,12 @@ def ballot_open(*, actor: User, meeting: Event, ward: Ward, method: str) -> Ball
         ballot.full_clean(validate_constraints=False)
         options = _options_for(ballot)
         if not options:
-            raise PactError(ERROR_NO_OPTIONS)
+            raise PrioritiesError(ERROR_NO_OPTIONS)
         try:
             with transaction.atomic():
                 ballot.save()
         except IntegrityError as error:
-            raise PactError(ERROR_BALLOT_EXISTS) from error
+            raise PrioritiesError(ERROR_BALLOT_EXISTS) from error
         BallotOption.objects.bulk_create(options)
         audit_record(
             actor=actor,
@@ -205,29 +141,29 @@ def _lock_open(ballot: Ballot, method: str) -> Ballot:
     """The ballot, locked against a concurrent close, refused unless open and run by ``method``."""
     locked = Ballot.objects.select_for_update().select_related("meeting", "ward").get(pk=ballot.pk)
     if locked.status != Ballot.Status.OPEN:
-        raise PactError(ERROR_CLOSED)
+        raise PrioritiesError(ERROR_CLOSED)
     if locked.method != method:
-        raise PactError(ERROR_WRONG_METHOD)
+        raise PrioritiesError(ERROR_WRONG_METHOD)
     return locked
 
 
 def _check_voter(ballot: Ballot, member: PanelMember) -> None:
     if member.panel_id != ballot.meeting.panel_id:
-        raise PactError(ERROR_NOT_MEMBER)
+        raise PrioritiesError(ERROR_NOT_MEMBER)
     day = timezone.localdate(ballot.meeting.starts_at)
     if member.started_on > day or (member.ended_on is not None and member.ended_on < day):
-        raise PactError(ERROR_NOT_ACTIVE_MEMBER)
+        raise PrioritiesError(ERROR_NOT_ACTIVE_MEMBER)
     if not EventAttendance.objects.filter(event=ballot.meeting_id, member=member).exists():
-        raise PactError(ERROR_NOT_PRESENT)
+        raise PrioritiesError(ERROR_NOT_PRESENT)
 
 
 def _check_choices(ballot: Ballot, options: Sequence[BallotOption]) -> None:
     if not 1 <= len(options) <= PLACES:
-        raise PactError(ERROR_CHOICE_COUNT)
+        raise PrioritiesError(ERROR_CHOICE_COUNT)
     if len({option.pk for option in options}) != len(options):
-        raise PactError(ERROR_CHOICE_REPEATED)
+        raise PrioritiesError(ERROR_CHOICE_REPEATED)
     if any(option.ballot_id != ballot.pk for option in options):
-        raise PactError(ERROR_CHOICE_NOT_IN_BALLOT)
+        raise PrioritiesError(ERROR_CHOICE_NOT_IN_BALLOT)
 
 
 def ballot_vote_record(*, actor: User, ballot: Ballot, member: PanelMember, options: Sequence[BallotOption]) -> Vote:
@@ -249,7 +185,7 @@ def ballot_vote_record(*, actor: User, ballot: Ballot, member: PanelMember, opti
             with transaction.atomic():
                 vote.save()
         except IntegrityError as error:
-            raise PactError(ERROR_ALREADY_VOTED) from error
+            raise PrioritiesError(ERROR_ALREADY_VOTED) from error
         vote.choices.bulk_create(
             [vote.choices.model(vote=vote, option=option, rank=rank) for rank, option in enumerate(options, start=1)]
         )
@@ -264,16 +200,16 @@ def ballot_vote_record(*, actor: User, ballot: Ballot, member: PanelMember, opti
 
 def _check_hands(options: list[BallotOption], people_voting: int, counts: Mapping[int, int]) -> None:
     if people_voting < 1:
-        raise PactError(ERROR_PEOPLE_VOTING)
+        raise PrioritiesError(ERROR_PEOPLE_VOTING)
     if any(option.pk not in counts for option in options):
-        raise PactError(ERROR_HANDS_MISSING)
+        raise PrioritiesError(ERROR_HANDS_MISSING)
     values = [counts[option.pk] for option in options]
     if any(value < 0 for value in values):
-        raise PactError(ERROR_HANDS_NEGATIVE)
+        raise PrioritiesError(ERROR_HANDS_NEGATIVE)
     if any(value > people_voting for value in values):
-        raise PactError(ERROR_HANDS_OVER)
+        raise PrioritiesError(ERROR_HANDS_OVER)
     if sum(values) > people_voting * PLACES:
-        raise PactError(ERROR_HANDS_TOTAL)
+        raise PrioritiesError(ERROR_HANDS_TOTAL)
 
 
 def ballot_hands_record(*, actor: User, ballot: Ballot, people_voting: int, counts: Mapping[int, int]) -> Ballot:
@@ -307,20 +243,6 @@ def ballot_hands_record(*, actor: User, ballot: Ballot, people_voting: int, coun
 # Counting, the casting vote and closing
 
 
-def ballot_votes(ballot: Ballot) -> dict[int, int]:
-    """Votes per option id, in the options' order (show of hands counts, or members' choices)."""
-    options = BallotOption.objects.filter(ballot=ballot).order_by("pk")
-    if ballot.method == Ballot.Method.SHOW_OF_HANDS:
-        return {option.pk: option.hands or 0 for option in options}
-    return dict(options.annotate(chosen=Count("choices")).values_list("pk", "chosen"))
-
-
-def ballot_tally(ballot: Ballot) -> Tally:
-    """The ballot's current tally, applying the chair's casting vote where it settles a tie."""
-    casting = frozenset(ballot.options.filter(casting_vote=True).values_list("pk", flat=True))
-    return tally(ballot_votes(ballot), casting)
-
-
 def ballot_casting_vote(*, actor: User, ballot: Ballot, options: Sequence[BallotOption]) -> Ballot:
     """Record the chair's casting vote: which of the options tied for the last places take them.
 
@@ -331,15 +253,15 @@ def ballot_casting_vote(*, actor: User, ballot: Ballot, options: Sequence[Ballot
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().select_related("ward").get(pk=ballot.pk)
         if ballot.status != Ballot.Status.OPEN:
-            raise PactError(ERROR_CLOSED)
+            raise PrioritiesError(ERROR_CLOSED)
         tie = tally(ballot_votes(ballot)).tie
         if tie is None:
-            raise PactError(ERROR_NO_TIE)
+            raise PrioritiesError(ERROR_NO_TIE)
         chosen = {option.pk for option in options}
         if not chosen <= set(tie.options):
-            raise PactError(ERROR_CASTING_NOT_TIED)
+            raise PrioritiesError(ERROR_CASTING_NOT_TIED)
         if len(chosen) != len(tie.places):
-            raise PactError(str(ERROR_CASTING_COUNT).format(places=len(tie.places)))
+            raise PrioritiesError(str(ERROR_CASTING_COUNT).format(places=len(tie.places)))
         before = list(ballot.options.filter(casting_vote=True).values_list("pk", flat=True))
         ballot.options.exclude(pk__in=chosen).update(casting_vote=False)
         ballot.options.filter(pk__in=chosen).update(casting_vote=True)
@@ -362,10 +284,10 @@ def _has_votes(ballot: Ballot) -> bool:
 
 def _check_closable(ballot: Ballot, result: Tally, titles: Mapping[int, str]) -> None:
     if not _has_votes(ballot):
-        raise PactError(ERROR_NO_VOTES)
+        raise PrioritiesError(ERROR_NO_VOTES)
     if result.tie is not None:
         names = _join([titles[pk] for pk in result.tie.options])
-        raise PactError(str(ERROR_TIE_UNDECIDED).format(places=places_label(result.tie.places), options=names))
+        raise PrioritiesError(str(ERROR_TIE_UNDECIDED).format(places=places_label(result.tie.places), options=names))
 
 
 def _record_tally(ballot: Ballot, options: list[BallotOption], votes: Mapping[int, int], result: Tally) -> None:
@@ -431,7 +353,7 @@ def ballot_close(*, actor: User, ballot: Ballot) -> Ballot:
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().select_related("meeting", "ward").get(pk=ballot.pk)
         if ballot.status != Ballot.Status.OPEN:
-            raise PactError(ERROR_CLOSED)
+            raise PrioritiesError(ERROR_CLOSED)
         options = list(ballot.options.select_related("concern").order_by("pk"))
         votes = ballot_votes(ballot)
         result = tally(votes, frozenset(option.pk for option in options if option.casting_vote))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.roles import AnyUser
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Category, Concern, Event, Panel
 from priorities.scopes import can_run_ward
 from wards.models import Ward
@@ -75,17 +75,17 @@ def _insert_with_reference(concern: Concern) -> Concern:
             if not Concern.objects.filter(reference=concern.reference).exists():
                 raise
             concern.pk = None
-    raise PactError(ERROR_NO_REFERENCE)
+    raise PrioritiesError(ERROR_NO_REFERENCE)
 
 
 def _check_text(description: str, location_text: str) -> None:
     # The model's TextField does not enforce its max_length, so the service does.
     if not description.strip():
-        raise PactError(ERROR_DESCRIPTION_REQUIRED)
+        raise PrioritiesError(ERROR_DESCRIPTION_REQUIRED)
     if len(description) > DESCRIPTION_MAX_LENGTH:
-        raise PactError(ERROR_DESCRIPTION_TOO_LONG)
+        raise PrioritiesError(ERROR_DESCRIPTION_TOO_LONG)
     if len(location_text) > LOCATION_MAX_LENGTH:
-        raise PactError(ERROR_LOCATION_TOO_LONG)
+        raise PrioritiesError(ERROR_LOCATION_TOO_LONG)
 
 
 def concern_raise(
@@ -120,12 +120,12 @@ def concern_record(
     """Record a concern raised at a meeting, a surgery, by a partner or in a survey: only staff who
     run the ward."""
     if not can_run_ward(actor, ward):
-        raise PactError(ERROR_NOT_ALLOWED)
+        raise PrioritiesError(ERROR_NOT_ALLOWED)
     if source not in RECORDED_SOURCES:
-        raise PactError(ERROR_STAFF_SOURCE)
+        raise PrioritiesError(ERROR_STAFF_SOURCE)
     _check_text(description, location_text)
     if raised_at_event is not None and not raised_at_event.wards.filter(pk=ward.pk).exists():
-        raise PactError(ERROR_EVENT_OTHER_WARD)
+        raise PrioritiesError(ERROR_EVENT_OTHER_WARD)
     concern = Concern(
         ward=ward,
         category=category,
@@ -145,7 +145,7 @@ def concern_record(
 
 def _check_may_moderate(actor: AnyUser, concern: Concern) -> None:
     if not can_run_ward(actor, concern.ward):
-        raise PactError(ERROR_NOT_ALLOWED)
+        raise PrioritiesError(ERROR_NOT_ALLOWED)
 
 
 def _moderate(
@@ -171,7 +171,7 @@ def concern_accept(*, actor: AnyUser, concern: Concern) -> Concern:
     """Publish a concern awaiting moderation without shortlisting it."""
     _check_may_moderate(actor, concern)
     if concern.status != Concern.Status.RECEIVED:
-        raise PactError(ERROR_ACCEPT_STATE)
+        raise PrioritiesError(ERROR_ACCEPT_STATE)
     return _moderate(actor=actor, concern=concern, verb="accepted", fields={"status": Concern.Status.ACCEPTED})
 
 
@@ -189,11 +189,11 @@ def concern_shortlist(*, actor: AnyUser, concern: Concern, meeting: Event) -> Co
     """Shortlist a concern for a PACT meeting (publishing it); one still open may move to another meeting."""
     _check_may_moderate(actor, concern)
     if concern.status not in _OPEN_STATES:
-        raise PactError(ERROR_SHORTLIST_STATE)
+        raise PrioritiesError(ERROR_SHORTLIST_STATE)
     if concern.status == Concern.Status.SHORTLISTED and concern.shortlisted_for_id == meeting.pk:
-        raise PactError(ERROR_ALREADY_SHORTLISTED)
+        raise PrioritiesError(ERROR_ALREADY_SHORTLISTED)
     if not concern_meeting_is_eligible(concern=concern, meeting=meeting):
-        raise PactError(ERROR_SHORTLIST_MEETING)
+        raise PrioritiesError(ERROR_SHORTLIST_MEETING)
     fields = {"status": Concern.Status.SHORTLISTED, "shortlisted_for": meeting}
     return _moderate(actor=actor, concern=concern, verb="shortlisted", fields=fields, extra={"meeting": meeting.pk})
 
@@ -202,12 +202,12 @@ def concern_reject(*, actor: AnyUser, concern: Concern, reason: str) -> Concern:
     """Decide a concern is not taken forward, with a reason (required, at most 300 characters)."""
     _check_may_moderate(actor, concern)
     if concern.status not in _OPEN_STATES:
-        raise PactError(ERROR_REJECT_STATE)
+        raise PrioritiesError(ERROR_REJECT_STATE)
     reason = (reason or "").strip()
     if not reason:
-        raise PactError(ERROR_REASON_REQUIRED)
+        raise PrioritiesError(ERROR_REASON_REQUIRED)
     if len(reason) > REASON_MAX_LENGTH:
-        raise PactError(ERROR_REASON_TOO_LONG)
+        raise PrioritiesError(ERROR_REASON_TOO_LONG)
     fields = {"status": Concern.Status.REJECTED, "rejection_reason": reason, "shortlisted_for": None}
     return _moderate(actor=actor, concern=concern, verb="rejected", fields=fields, extra={"reason": reason})
 
@@ -220,11 +220,11 @@ def concern_merge(*, actor: AnyUser, concern: Concern, into: Concern) -> Concern
     """
     _check_may_moderate(actor, concern)
     if concern.status not in _OPEN_STATES:
-        raise PactError(ERROR_MERGE_STATE)
+        raise PrioritiesError(ERROR_MERGE_STATE)
     if into.pk == concern.pk:
-        raise PactError(ERROR_MERGE_SELF)
+        raise PrioritiesError(ERROR_MERGE_SELF)
     if into.ward_id != concern.ward_id or into.status in (Concern.Status.MERGED, Concern.Status.REJECTED):
-        raise PactError(ERROR_MERGE_TARGET)
+        raise PrioritiesError(ERROR_MERGE_TARGET)
     with transaction.atomic():
         moved = list(Concern.objects.filter(merged_into=concern).values_list("reference", flat=True))
         Concern.objects.filter(merged_into=concern).update(merged_into=into)

@@ -1,10 +1,9 @@
 """Writes of meetings, surgeries, street briefings and online meetings.
 
-Each service a person uses (``event_schedule``, ``event_update``, ``event_cancel``,
-``event_move``, ``event_record_held``) checks that the actor may run every ward of the
-event, then calls its ``*_unchecked`` twin. The twins apply every rule of the event itself
-but no permission check: they are for management commands (demo data, imports) only, where
-``actor=None`` records the change in the audit trail as made by the system.
+Each service checks that the actor may run every ward of the event and that new times are
+in the future, and applies every rule of the event itself. Management commands (demo data,
+imports) pass ``system=True``: no permission check and past times allowed, the event's own
+rules still hold, and the change is audited as made by ``actor`` (None: the system).
 """
 
 import datetime
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.roles import AnyUser, is_administrator
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Event, EventAttendance, Panel, PanelMember
 from priorities.scopes import can_manage_ward, can_run_ward, chaired_panel_ids
 from priorities.selectors.events import members_active_on
@@ -64,38 +63,38 @@ def _snapshot(event: Event) -> dict[str, Any]:
     return data
 
 
-def _check_may_run(actor: AnyUser, wards: Iterable[Ward], panel: Panel | None) -> None:
+def _check_may_run(actor: AnyUser | None, wards: Iterable[Ward], panel: Panel | None) -> None:
     """The actor must run every ward; a chair (not an officer of those wards) only their own panel's meetings."""
     wards = list(wards)
-    if not all(can_run_ward(actor, ward) for ward in wards):
-        raise PactError(ERROR_NOT_YOUR_WARD)
+    if actor is None or not all(can_run_ward(actor, ward) for ward in wards):
+        raise PrioritiesError(ERROR_NOT_YOUR_WARD)
     if panel is None or is_administrator(actor):
         return
     if not all(can_manage_ward(actor, ward) for ward in wards) and panel.pk not in chaired_panel_ids(actor):
-        raise PactError(ERROR_NOT_YOUR_PANEL)
+        raise PrioritiesError(ERROR_NOT_YOUR_PANEL)
 
 
 def _check_times(starts_at: datetime.datetime, ends_at: datetime.datetime, *, future: bool) -> None:
     if ends_at <= starts_at:
-        raise PactError(ERROR_END_BEFORE_START)
+        raise PrioritiesError(ERROR_END_BEFORE_START)
     if future and starts_at <= timezone.now():
-        raise PactError(ERROR_START_PAST)
+        raise PrioritiesError(ERROR_START_PAST)
 
 
 def _check_shape(*, kind: str, wards: Sequence[Ward], panel: Panel | None, joining_url: str) -> None:
     """The rules of the event itself: wards, the panel of a PACT meeting, the link of an online one."""
     if not wards:
-        raise PactError(ERROR_NO_WARDS)
+        raise PrioritiesError(ERROR_NO_WARDS)
     if kind == Event.Kind.PACT_MEETING:
         if panel is None:
-            raise PactError(ERROR_PANEL_REQUIRED)
+            raise PrioritiesError(ERROR_PANEL_REQUIRED)
         served = set(panel.wards.values_list("pk", flat=True))
         if not {ward.pk for ward in wards} <= served:
-            raise PactError(ERROR_PANEL_WARDS)
+            raise PrioritiesError(ERROR_PANEL_WARDS)
     elif panel is not None:
-        raise PactError(ERROR_PANEL_NOT_MEETING)
+        raise PrioritiesError(ERROR_PANEL_NOT_MEETING)
     if kind == Event.Kind.ONLINE_MEETING and not joining_url:
-        raise PactError(ERROR_LINK_REQUIRED)
+        raise PrioritiesError(ERROR_LINK_REQUIRED)
 
 
 def _load_event(event_id: int) -> Event:
@@ -104,51 +103,17 @@ def _load_event(event_id: int) -> Event:
     return Event.objects.select_for_update(of=("self",)).select_related("panel").get(pk=event_id)
 
 
-def _check_may_change(actor: AnyUser, event: Event) -> None:
+def _check_may_change(actor: AnyUser | None, event: Event) -> None:
     _check_may_run(actor, event.wards.all(), event.panel)
 
 
+def _check_may_change_event(actor: AnyUser | None, event_id: int) -> Event:
+    event = Event.objects.select_related("panel").get(pk=event_id)
+    _check_may_change(actor, event)
+    return event
+
+
 def event_schedule(
-    *,
-    actor: AnyUser,
-    kind: str,
-    title: str,
-    ward_ids: Sequence[int],
-    starts_at: datetime.datetime,
-    ends_at: datetime.datetime,
-    panel_id: int | None = None,
-    venue: str = "",
-    address: str = "",
-    joining_url: str = "",
-    accessibility_notes: str = "",
-) -> Event:
-    """Schedule an event for wards the actor runs, starting in the future.
-
-    Every chosen ward must be one the actor may run (core.roles.can_run_ward); a PACT
-    meeting's panel must serve all its wards, and a chair only schedules for their panel.
-    """
-    wards = list(Ward.objects.filter(pk__in=ward_ids))
-    panel = Panel.objects.filter(pk=panel_id).first() if panel_id else None
-    if len(wards) != len(set(ward_ids)):
-        raise PactError(ERROR_NOT_YOUR_WARD)
-    _check_may_run(actor, wards, panel)
-    _check_times(starts_at, ends_at, future=True)
-    return event_schedule_unchecked(
-        actor=actor,
-        kind=kind,
-        title=title,
-        ward_ids=ward_ids,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        panel_id=panel_id,
-        venue=venue,
-        address=address,
-        joining_url=joining_url,
-        accessibility_notes=accessibility_notes,
-    )
-
-
-def event_schedule_unchecked(
     *,
     actor: AnyUser | None,
     kind: str,
@@ -161,14 +126,23 @@ def event_schedule_unchecked(
     address: str = "",
     joining_url: str = "",
     accessibility_notes: str = "",
+    system: bool = False,
 ) -> Event:
-    """Create an event, past or future, without a permission check (management commands only).
+    """Schedule an event for wards the actor runs, starting in the future.
 
-    The event's own rules still hold: wards given, a PACT meeting's panel serves them all,
-    an online meeting has a link, the end is after the start.
+    Every chosen ward must be one the actor may run (core.roles.can_run_ward); a PACT
+    meeting's panel must serve all its wards, and a chair only schedules for their panel.
+    With ``system=True`` (management commands) there is no permission check and the event
+    may be in the past; its own rules still hold: wards given, a PACT meeting's panel serves
+    them all, an online meeting has a link, the end is after the start.
     """
     wards = list(Ward.objects.filter(pk__in=ward_ids))
     panel = Panel.objects.filter(pk=panel_id).first() if panel_id else None
+    if not system:
+        if len(wards) != len(set(ward_ids)):
+            raise PrioritiesError(ERROR_NOT_YOUR_WARD)
+        _check_may_run(actor, wards, panel)
+        _check_times(starts_at, ends_at, future=True)
     _check_shape(kind=kind, wards=wards, panel=panel, joining_url=joining_url)
     _check_times(starts_at, ends_at, future=False)
     event = Event(
@@ -192,28 +166,25 @@ def event_schedule_unchecked(
     return event
 
 
-def event_update(*, actor: AnyUser, event_id: int, **changes: Any) -> Event:
-    """Change a scheduled event's title, times, venue, address, link or accessibility notes.
+def event_update(*, actor: AnyUser | None, event_id: int, system: bool = False, **changes: Any) -> Event:
+    """Change a scheduled event's title, times, venue, address, link or accessibility notes
+    (keys of EDITABLE_FIELDS), raising its SEQUENCE.
 
-    Only someone who may run every ward of the event may; new times must start in the future.
+    Only someone who may run every ward of the event may; new times must start in the future
+    (with ``system=True``: no permission check, past times allowed).
     """
-    event = Event.objects.select_related("panel").get(pk=event_id)
-    _check_may_change(actor, event)
-    starts_at, ends_at = changes.get("starts_at", event.starts_at), changes.get("ends_at", event.ends_at)
-    if (starts_at, ends_at) != (event.starts_at, event.ends_at):
-        _check_times(starts_at, ends_at, future=True)
-    return event_update_unchecked(actor=actor, event_id=event_id, **changes)
-
-
-def event_update_unchecked(*, actor: AnyUser | None, event_id: int, **changes: Any) -> Event:
-    """Apply ``changes`` (keys of EDITABLE_FIELDS) to a scheduled event and raise its SEQUENCE."""
+    if not system:
+        event = _check_may_change_event(actor, event_id)
+        starts_at, ends_at = changes.get("starts_at", event.starts_at), changes.get("ends_at", event.ends_at)
+        if (starts_at, ends_at) != (event.starts_at, event.ends_at):
+            _check_times(starts_at, ends_at, future=True)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"event_update cannot change {sorted(unknown)}")
     with transaction.atomic():
         event = _load_event(event_id)
         if event.status != Event.Status.SCHEDULED:
-            raise PactError(ERROR_NOT_SCHEDULED)
+            raise PrioritiesError(ERROR_NOT_SCHEDULED)
         before = _snapshot(event)
         for field, value in changes.items():
             setattr(event, field, value.strip() if isinstance(value, str) else value)
@@ -228,21 +199,20 @@ def event_update_unchecked(*, actor: AnyUser | None, event_id: int, **changes: A
     return event
 
 
-def event_cancel(*, actor: AnyUser, event_id: int, reason: str) -> Event:
-    """Cancel a scheduled event, giving the reason residents will read."""
-    _check_may_change(actor, Event.objects.select_related("panel").get(pk=event_id))
-    return event_cancel_unchecked(actor=actor, event_id=event_id, reason=reason)
+def event_cancel(*, actor: AnyUser | None, event_id: int, reason: str, system: bool = False) -> Event:
+    """Cancel a scheduled event, giving the reason residents will read.
 
-
-def event_cancel_unchecked(*, actor: AnyUser | None, event_id: int, reason: str) -> Event:
-    """Cancel a scheduled event (management commands only): a reason is required."""
+    Only someone who may run every ward of the event may (with ``system=True``: anyone).
+    """
+    if not system:
+        _check_may_change_event(actor, event_id)
     reason = reason.strip()
     if not reason:
-        raise PactError(ERROR_REASON_REQUIRED)
+        raise PrioritiesError(ERROR_REASON_REQUIRED)
     with transaction.atomic():
         event = _load_event(event_id)
         if event.status != Event.Status.SCHEDULED:
-            raise PactError(ERROR_NOT_SCHEDULED)
+            raise PrioritiesError(ERROR_NOT_SCHEDULED)
         before = _snapshot(event)
         event.status = Event.Status.CANCELLED
         event.cancellation_reason = reason
@@ -258,26 +228,28 @@ def event_cancel_unchecked(*, actor: AnyUser | None, event_id: int, reason: str)
     return event
 
 
-def event_move(*, actor: AnyUser, event_id: int, starts_at: datetime.datetime, ends_at: datetime.datetime) -> Event:
+def event_move(
+    *,
+    actor: AnyUser | None,
+    event_id: int,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    system: bool = False,
+) -> Event:
     """Move a scheduled event to new times in the future; returns the new event.
 
     The new event copies everything else; the old one becomes "moved" and points to it, so
-    calendars show the old date as cancelled with a note of the new one.
+    calendars show the old date as cancelled with a note of the new one. Only someone who
+    may run every ward of the event may (with ``system=True``: anyone, to any time).
     """
-    _check_may_change(actor, Event.objects.select_related("panel").get(pk=event_id))
-    _check_times(starts_at, ends_at, future=True)
-    return event_move_unchecked(actor=actor, event_id=event_id, starts_at=starts_at, ends_at=ends_at)
-
-
-def event_move_unchecked(
-    *, actor: AnyUser | None, event_id: int, starts_at: datetime.datetime, ends_at: datetime.datetime
-) -> Event:
-    """Move a scheduled event (management commands only); returns the new event."""
+    if not system:
+        _check_may_change_event(actor, event_id)
+        _check_times(starts_at, ends_at, future=True)
     _check_times(starts_at, ends_at, future=False)
     with transaction.atomic():
         old = _load_event(event_id)
         if old.status != Event.Status.SCHEDULED:
-            raise PactError(ERROR_NOT_SCHEDULED)
+            raise PrioritiesError(ERROR_NOT_SCHEDULED)
         before = _snapshot(old)
         wards = list(old.wards.all())
         new = Event(
@@ -307,53 +279,42 @@ def event_move_unchecked(
     return new
 
 
-def event_record_held(
-    *,
-    actor: AnyUser,
-    event_id: int,
-    member_ids: Sequence[int] = (),
-    residents_attending: int | None = None,
-    minutes: str = "",
-) -> Event:
-    """Record that an event took place: who of the panel attended, how many residents, the minutes.
-
-    Only after it started, and only for a scheduled (or already held, to correct it) event.
-    """
-    _check_may_change(actor, Event.objects.select_related("panel").get(pk=event_id))
-    return event_record_held_unchecked(
-        actor=actor, event_id=event_id, member_ids=member_ids, residents_attending=residents_attending, minutes=minutes
-    )
-
-
 def _attending_members(event: Event, member_ids: Sequence[int]) -> list[PanelMember]:
     """The chosen members, each of whom must have been on the event's panel on its date."""
     if not member_ids:
         return []
     if event.panel_id is None:
-        raise PactError(ERROR_NOT_MEMBERS)
+        raise PrioritiesError(ERROR_NOT_MEMBERS)
     members = list(members_active_on(event.panel_id, timezone.localdate(event.starts_at)).filter(pk__in=member_ids))
     if len(members) != len(set(member_ids)):
-        raise PactError(ERROR_NOT_MEMBERS)
+        raise PrioritiesError(ERROR_NOT_MEMBERS)
     return members
 
 
-def event_record_held_unchecked(
+def event_record_held(
     *,
     actor: AnyUser | None,
     event_id: int,
     member_ids: Sequence[int] = (),
     residents_attending: int | None = None,
     minutes: str = "",
+    system: bool = False,
 ) -> Event:
-    """Record an event as held (management commands only); the event's rules still apply."""
+    """Record that an event took place: who of the panel attended, how many residents, the minutes.
+
+    Only after it started, and only for a scheduled (or already held, to correct it) event.
+    Only someone who may run every ward of the event may (with ``system=True``: anyone).
+    """
+    if not system:
+        _check_may_change_event(actor, event_id)
     if residents_attending is not None and residents_attending < 0:
-        raise PactError(ERROR_RESIDENTS_NEGATIVE)
+        raise PrioritiesError(ERROR_RESIDENTS_NEGATIVE)
     with transaction.atomic():
         event = _load_event(event_id)
         if event.status not in (Event.Status.SCHEDULED, Event.Status.HELD):
-            raise PactError(ERROR_CANNOT_HOLD)
+            raise PrioritiesError(ERROR_CANNOT_HOLD)
         if event.starts_at > timezone.now():
-            raise PactError(ERROR_NOT_STARTED)
+            raise PrioritiesError(ERROR_NOT_STARTED)
         before = _snapshot(event) | {"attendance": sorted(event.attendance.values_list("member_id", flat=True))}
         members = _attending_members(event, member_ids)
         event.status, event.residents_attending, event.minutes = Event.Status.HELD, residents_attending, minutes.strip()
@@ -371,6 +332,6 @@ def event_may_change(*, actor: AnyUser, event: Event) -> bool:
     """Whether the actor may change the event: they run every ward of it (and chair its panel, if a chair)."""
     try:
         _check_may_change(actor, event)
-    except PactError:
+    except PrioritiesError:
         return False
     return True

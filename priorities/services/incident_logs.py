@@ -7,7 +7,6 @@ good. The ward's team sees the logs with the concern; they are never public.
 """
 
 import datetime
-import hashlib
 import secrets
 from typing import Any
 
@@ -24,7 +23,7 @@ from core.audit import audit_record
 from core.personal_data import PersonalDataSource, retention_cutoff
 from core.recipients import EmailRefused, email_queue_for_resident
 from core.roles import AnyUser
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Concern, IncidentLog, IncidentLogEntry
 from priorities.scopes import can_manage_ward
 
@@ -45,11 +44,6 @@ WHERE_MAX_LENGTH = 200
 TOKEN_BYTES = 32
 
 
-def incident_log_token_hash(token: str) -> str:
-    """The hash a link's token is stored and looked up as."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def incident_log_link(token: str) -> str:
     """The full private link of a log, for the page that shows it and the email."""
     return settings.PACT_SITE_URL + reverse("priorities:incident_log", args=[token])
@@ -62,10 +56,10 @@ def incident_log_start(*, concern: Concern, email: str = "") -> tuple[IncidentLo
     core.recipients); the address is not kept. Over the address's daily cap nothing is kept.
     """
     if concern.status == Concern.Status.MERGED:
-        raise PactError(ERROR_CONCERN_CLOSED)
+        raise PrioritiesError(ERROR_CONCERN_CLOSED)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
-        log = IncidentLog.objects.create(concern=concern, token_hash=incident_log_token_hash(token))
+        log = IncidentLog.objects.create(concern=concern, token_hash=IncidentLog.hash_token(token))
         if email:
             context = {"concern": concern, "url": incident_log_link(token)}
             try:
@@ -77,23 +71,23 @@ def incident_log_start(*, concern: Concern, email: str = "") -> tuple[IncidentLo
                     purpose=str(PURPOSE_LINK),
                 )
             except EmailRefused as refused:
-                raise PactError(str(refused)) from refused
+                raise PrioritiesError(str(refused)) from refused
     return log, token
 
 
 def _check_entry(happened_at: datetime.datetime, what_happened: str, effect: str, location_text: str) -> None:
     if not what_happened:
-        raise PactError(ERROR_WHAT_REQUIRED)
+        raise PrioritiesError(ERROR_WHAT_REQUIRED)
     if len(what_happened) > WHAT_MAX_LENGTH:
-        raise PactError(ERROR_WHAT_TOO_LONG)
+        raise PrioritiesError(ERROR_WHAT_TOO_LONG)
     if not effect:
-        raise PactError(ERROR_EFFECT_REQUIRED)
+        raise PrioritiesError(ERROR_EFFECT_REQUIRED)
     if len(effect) > EFFECT_MAX_LENGTH:
-        raise PactError(ERROR_EFFECT_TOO_LONG)
+        raise PrioritiesError(ERROR_EFFECT_TOO_LONG)
     if len(location_text) > WHERE_MAX_LENGTH:
-        raise PactError(ERROR_WHERE_TOO_LONG)
+        raise PrioritiesError(ERROR_WHERE_TOO_LONG)
     if happened_at > timezone.now():
-        raise PactError(ERROR_IN_FUTURE)
+        raise PrioritiesError(ERROR_IN_FUTURE)
 
 
 def incident_log_entry_add(
@@ -106,7 +100,7 @@ def incident_log_entry_add(
         # Locked so an entry cannot slip in after a concurrent revocation.
         locked = IncidentLog.objects.select_for_update().get(pk=log.pk)
         if locked.is_revoked:
-            raise PactError(ERROR_REVOKED)
+            raise PrioritiesError(ERROR_REVOKED)
         entry = IncidentLogEntry(
             log=locked,
             happened_at=happened_at,
@@ -132,7 +126,7 @@ def incident_log_revoke(*, log: IncidentLog) -> IncidentLog:
 def incident_log_revoke_by_staff(*, actor: User, log: IncidentLog) -> IncidentLog:
     """The ward's team turns a log's link off (for example, if the resident says it was shared). Audited."""
     if not can_manage_ward(actor, log.concern.ward):
-        raise PactError(ERROR_NOT_TEAM)
+        raise PrioritiesError(ERROR_NOT_TEAM)
     if log.is_revoked:
         return log
     with transaction.atomic():

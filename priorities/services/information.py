@@ -22,7 +22,7 @@ from core.audit import audit_record
 from core.emails import email_queue
 from core.personal_data import PersonalDataSource, retention_cutoff
 from core.roles import AnyUser
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Category, Concern, InformationReport
 from priorities.scopes import can_manage_ward, can_partner_ward, can_see_agency_information, partner_agency_for
 from priorities.services.concerns import concern_record
@@ -51,15 +51,15 @@ PEOPLE_MAX_LENGTH = 1000
 def _check_text(what_happened: str, location_text: str, people_description: str) -> None:
     # TextField does not enforce its max_length, so the service does.
     if not what_happened.strip():
-        raise PactError(ERROR_WHAT_REQUIRED)
+        raise PrioritiesError(ERROR_WHAT_REQUIRED)
     if len(what_happened) > WHAT_MAX_LENGTH:
-        raise PactError(ERROR_WHAT_TOO_LONG)
+        raise PrioritiesError(ERROR_WHAT_TOO_LONG)
     if not location_text.strip():
-        raise PactError(ERROR_WHERE_REQUIRED)
+        raise PrioritiesError(ERROR_WHERE_REQUIRED)
     if len(location_text) > WHERE_MAX_LENGTH:
-        raise PactError(ERROR_WHERE_TOO_LONG)
+        raise PrioritiesError(ERROR_WHERE_TOO_LONG)
     if len(people_description) > PEOPLE_MAX_LENGTH:
-        raise PactError(ERROR_PEOPLE_TOO_LONG)
+        raise PrioritiesError(ERROR_PEOPLE_TOO_LONG)
 
 
 def information_report_submit(
@@ -79,17 +79,17 @@ def information_report_submit(
     """
     agency = partner_agency_for(actor)
     if agency is None:
-        raise PactError(ERROR_NO_AGENCY)
+        raise PrioritiesError(ERROR_NO_AGENCY)
     if not can_partner_ward(actor, ward):
-        raise PactError(ERROR_WARD_NOT_ALLOWED)
+        raise PrioritiesError(ERROR_WARD_NOT_ALLOWED)
     if kind not in InformationReport.Kind.values:
-        raise PactError(ERROR_KIND)
+        raise PrioritiesError(ERROR_KIND)
     what_happened, location_text = what_happened.strip(), location_text.strip()
     people_description = people_description.strip()
     _check_text(what_happened, location_text, people_description)
     now = timezone.now()
     if happened_at > now:
-        raise PactError(ERROR_IN_FUTURE)
+        raise PrioritiesError(ERROR_IN_FUTURE)
     report = InformationReport(
         agency_id=agency.pk,
         submitted_by=actor,
@@ -152,16 +152,16 @@ def information_reports_listed(*, actor: AnyUser, reports: list[InformationRepor
 
 def _check_team(actor: AnyUser, report: InformationReport) -> None:
     if not can_manage_ward(actor, report.ward):
-        raise PactError(ERROR_NOT_TEAM)
+        raise PrioritiesError(ERROR_NOT_TEAM)
     if report.status == InformationReport.Status.CONCERN:
-        raise PactError(ERROR_ALREADY_CONCERN)
+        raise PrioritiesError(ERROR_ALREADY_CONCERN)
 
 
 def information_report_review(*, actor: User, report: InformationReport) -> InformationReport:
     """Mark a new report as reviewed by the ward's team. Audited."""
     _check_team(actor, report)
     if report.status != InformationReport.Status.NEW:
-        raise PactError(ERROR_ALREADY_REVIEWED)
+        raise PrioritiesError(ERROR_ALREADY_REVIEWED)
     report.status = InformationReport.Status.REVIEWED
     report.reviewed_at, report.reviewed_by = timezone.now(), actor
     with transaction.atomic():
@@ -184,7 +184,7 @@ def information_report_to_concern(
         # Locked so two officers cannot turn the same report into two concerns.
         locked = InformationReport.objects.select_for_update().get(pk=report.pk)
         if locked.status == InformationReport.Status.CONCERN:
-            raise PactError(ERROR_ALREADY_CONCERN)
+            raise PrioritiesError(ERROR_ALREADY_CONCERN)
         concern = concern_record(
             actor=actor,
             ward=report.ward,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.roles import AnyUser, Role, has_role, is_administrator
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import NewsItem
 from priorities.scopes import team_id_for
 from wards.models import NeighbourhoodTeam, Ward
@@ -28,15 +28,15 @@ def news_may_manage(*, actor: AnyUser, team: NeighbourhoodTeam) -> bool:
 
 def _check(actor: User, team: NeighbourhoodTeam, ward: Ward | None, kind: str, title: str, body: str) -> None:
     if not news_may_manage(actor=actor, team=team):
-        raise PactError(ERROR_NOT_ALLOWED)
+        raise PrioritiesError(ERROR_NOT_ALLOWED)
     if ward is not None and ward.team_id != team.pk:
-        raise PactError(ERROR_WARD_NOT_IN_TEAM)
+        raise PrioritiesError(ERROR_WARD_NOT_IN_TEAM)
     if kind not in NewsItem.Kind.values:
-        raise PactError(ERROR_KIND)
+        raise PrioritiesError(ERROR_KIND)
     if not title:
-        raise PactError(ERROR_TITLE_REQUIRED)
+        raise PrioritiesError(ERROR_TITLE_REQUIRED)
     if not body:
-        raise PactError(ERROR_BODY_REQUIRED)
+        raise PrioritiesError(ERROR_BODY_REQUIRED)
 
 
 def _snapshot(item: NewsItem) -> dict:
@@ -80,7 +80,7 @@ def news_update(*, actor: User, item: NewsItem, ward: Ward | None, kind: str, ti
 def news_delete(*, actor: User, item: NewsItem) -> None:
     """Remove an item from the public pages. Audited with what it said."""
     if not news_may_manage(actor=actor, team=item.team):
-        raise PactError(ERROR_NOT_ALLOWED)
+        raise PrioritiesError(ERROR_NOT_ALLOWED)
     with transaction.atomic():
         audit_record(actor=actor, action="priorities.news.deleted", target=item, data={"before": _snapshot(item)})
         item.delete()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import PartnerAgency, PlanPriority, Priority
 from priorities.scopes import can_run_ward
 from wards.models import Officer
@@ -24,9 +24,9 @@ ERROR_OUTCOME_REQUIRED = _("Enter what was achieved")
 
 def _check(actor: User, priority: Priority) -> None:
     if not can_run_ward(actor, priority.ward):
-        raise PactError(ERROR_NOT_ALLOWED)
+        raise PrioritiesError(ERROR_NOT_ALLOWED)
     if not priority.is_active:
-        raise PactError(ERROR_NOT_ACTIVE)
+        raise PrioritiesError(ERROR_NOT_ACTIVE)
 
 
 def _snapshot(priority: Priority) -> dict:
@@ -56,17 +56,17 @@ def priority_update(
     _check(actor, priority)
     title = " ".join(title.split())
     if not title:
-        raise PactError(ERROR_TITLE_REQUIRED)
+        raise PrioritiesError(ERROR_TITLE_REQUIRED)
     if lead_officer is not None and lead_officer.team_id != priority.ward.team_id:
-        raise PactError(ERROR_LEAD_NOT_IN_TEAM)
+        raise PrioritiesError(ERROR_LEAD_NOT_IN_TEAM)
     if plan_priority is not None and not plan_priority.is_active and plan_priority.pk != priority.plan_priority_id:
-        raise PactError(ERROR_PLAN_INACTIVE)
+        raise PrioritiesError(ERROR_PLAN_INACTIVE)
     partners = list(partners)
     working_here = set(
         PartnerAgency.wards.through.objects.filter(ward_id=priority.ward_id).values_list("partneragency_id", flat=True)
     )
     if any(agency.pk not in working_here for agency in partners):
-        raise PactError(ERROR_PARTNER_NOT_IN_WARD)
+        raise PrioritiesError(ERROR_PARTNER_NOT_IN_WARD)
     with transaction.atomic():
         before = _snapshot(priority)
         priority.title, priority.lead_officer, priority.plan_priority = title, lead_officer, plan_priority
@@ -87,11 +87,11 @@ def priority_resolve(*, actor: User, priority: Priority, outcome: str) -> Priori
     _check(actor, priority)
     outcome = outcome.strip()
     if not outcome:
-        raise PactError(ERROR_OUTCOME_REQUIRED)
+        raise PrioritiesError(ERROR_OUTCOME_REQUIRED)
     with transaction.atomic():
         priority = Priority.objects.select_for_update().get(pk=priority.pk)
         if not priority.is_active:
-            raise PactError(ERROR_NOT_ACTIVE)
+            raise PrioritiesError(ERROR_NOT_ACTIVE)
         before = {"status": priority.status}
         priority.status, priority.outcome, priority.ended_on = Priority.Status.RESOLVED, outcome, timezone.localdate()
         priority.full_clean(validate_constraints=False)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.emails import email_queue
 from core.roles import AnyUser
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import PartnerAgency, Priority, ProgressEntry
 from priorities.scopes import can_manage_ward, can_partner_ward, partner_agency_for
 from priorities.selectors.progress import stale_priorities
@@ -64,34 +64,34 @@ def _by(
 ) -> tuple[Officer | None, PartnerAgency | None]:
     """Who the entry is by: an officer of the team or an agency named on the priority."""
     if officer is not None and agency is not None:
-        raise PactError(ERROR_BY_BOTH)
+        raise PrioritiesError(ERROR_BY_BOTH)
     if not can_manage_ward(actor, priority.ward):
         # A partner user writes for their own agency only.
         own = partner_agency_for(actor)
         if officer is not None or (agency is not None and agency != own):
-            raise PactError(ERROR_NOT_ALLOWED)
+            raise PrioritiesError(ERROR_NOT_ALLOWED)
         return None, own
     if officer is not None and officer.team_id != priority.ward.team_id:
-        raise PactError(ERROR_OFFICER_NOT_IN_TEAM)
+        raise PrioritiesError(ERROR_OFFICER_NOT_IN_TEAM)
     if agency is not None and not _agency_named(priority, agency):
-        raise PactError(ERROR_AGENCY_NOT_NAMED)
+        raise PrioritiesError(ERROR_AGENCY_NOT_NAMED)
     officer = officer if officer is not None or agency is not None else _own_officer(actor, priority)
     if officer is None and agency is None:
-        raise PactError(ERROR_BY_REQUIRED)
+        raise PrioritiesError(ERROR_BY_REQUIRED)
     return officer, agency
 
 
 def _check_entry(priority: Priority, happened_on: datetime.date, text: str, visibility: str) -> None:
     if not text:
-        raise PactError(ERROR_TEXT_REQUIRED)
+        raise PrioritiesError(ERROR_TEXT_REQUIRED)
     if len(text) > TEXT_MAX_LENGTH:
-        raise PactError(ERROR_TEXT_TOO_LONG)
+        raise PrioritiesError(ERROR_TEXT_TOO_LONG)
     if happened_on > timezone.localdate():
-        raise PactError(ERROR_IN_FUTURE)
+        raise PrioritiesError(ERROR_IN_FUTURE)
     if happened_on < priority.agreed_on:
-        raise PactError(ERROR_BEFORE_AGREED)
+        raise PrioritiesError(ERROR_BEFORE_AGREED)
     if visibility not in ProgressEntry.Visibility.values:
-        raise PactError(ERROR_VISIBILITY)
+        raise PrioritiesError(ERROR_VISIBILITY)
 
 
 def progress_add(
@@ -109,9 +109,9 @@ def progress_add(
     The first entry moves a "current" priority to "in progress". Audited.
     """
     if not progress_may_add(actor=actor, priority=priority):
-        raise PactError(ERROR_NOT_ALLOWED)
+        raise PrioritiesError(ERROR_NOT_ALLOWED)
     if not priority.is_active:
-        raise PactError(ERROR_NOT_ACTIVE)
+        raise PrioritiesError(ERROR_NOT_ACTIVE)
     text = text.strip()
     _check_entry(priority, happened_on, text, visibility)
     officer, agency = _by(actor, priority, officer, agency)
@@ -119,7 +119,7 @@ def progress_add(
         # Locked so a concurrent resolve cannot end the priority under the new entry.
         locked = Priority.objects.select_for_update().get(pk=priority.pk)
         if not locked.is_active:
-            raise PactError(ERROR_NOT_ACTIVE)
+            raise PrioritiesError(ERROR_NOT_ACTIVE)
         entry = ProgressEntry(
             priority=locked,
             happened_on=happened_on,

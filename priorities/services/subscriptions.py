@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from core.emails import email_render
 from core.models import OutboundEmail
 from core.recipients import EmailRefused, email_queue_confirmation, recipient_confirmed
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Event, MonthlyUpdate, Subscription
 from priorities.selectors.subscriptions import meeting_recipients, update_recipients
 from priorities.selectors.updates import content_for_display
@@ -72,12 +72,12 @@ def subscription_start(
     never reveals who is subscribed. Returns the pending subscription, or None.
 
     Confirmation emails count against the address's daily cap across the site
-    (core.recipients): over it, nothing is kept and PactError says so.
+    (core.recipients): over it, nothing is kept and PrioritiesError says so.
     """
     if (team is None) == (ward is None):
-        raise PactError(ERROR_PLACE)
+        raise PrioritiesError(ERROR_PLACE)
     if not (wants_updates or wants_meetings):
-        raise PactError(ERROR_NOTHING_CHOSEN)
+        raise PrioritiesError(ERROR_NOTHING_CHOSEN)
     email = email.strip().lower()
     choices = {"wants_updates": wants_updates, "wants_meetings": wants_meetings}
     with transaction.atomic():
@@ -87,7 +87,7 @@ def subscription_start(
         try:
             _confirmation_queue(subscription)
         except EmailRefused as refused:
-            raise PactError(str(refused)) from refused
+            raise PrioritiesError(str(refused)) from refused
     return subscription
 
 
@@ -132,7 +132,7 @@ def _confirmation_queue(subscription: Subscription) -> OutboundEmail | None:
 def _subscription_by_token(token: str) -> Subscription:
     subscription = Subscription.objects.select_related("team", "ward").filter(token=token).first()
     if subscription is None:
-        raise PactError(ERROR_LINK_NOT_VALID)
+        raise PrioritiesError(ERROR_LINK_NOT_VALID)
     return subscription
 
 
@@ -144,7 +144,7 @@ def subscription_confirm(*, token: str) -> Subscription:
     """
     subscription = _subscription_by_token(token)
     if subscription.unsubscribed_at is not None:
-        raise PactError(ERROR_LINK_NOT_VALID)
+        raise PrioritiesError(ERROR_LINK_NOT_VALID)
     if subscription.confirmed_at is None:
         now = timezone.now()
         with transaction.atomic():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.cache import public_cache_bump
 from core.roles import AnyUser, Role, has_role, is_administrator
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import MonthlyUpdate, MonthlyUpdateRevision
 from priorities.scopes import team_id_for
 from priorities.selectors import updates as selectors
@@ -72,14 +72,14 @@ def monthly_update_create(*, team_id: int, month: datetime.date) -> tuple[Monthl
     Either way its emails are queued (idempotently) when the transaction commits.
     """
     if month.day != 1:
-        raise PactError(ERROR_NOT_FIRST)
+        raise PrioritiesError(ERROR_NOT_FIRST)
     if month >= selectors.now_month():
-        raise PactError(ERROR_NOT_OVER)
+        raise PrioritiesError(ERROR_NOT_OVER)
     existing = MonthlyUpdate.objects.filter(team_id=team_id, month=month).first()
     if existing is None:
         team = NeighbourhoodTeam.objects.filter(pk=team_id).first()
         if team is None:
-            raise PactError(ERROR_NO_TEAM)
+            raise PrioritiesError(ERROR_NO_TEAM)
         try:
             with transaction.atomic():
                 update, created = _create(team, month), True
@@ -109,16 +109,16 @@ def monthly_update_correct(*, actor: User, update: MonthlyUpdate, summary: str, 
     ``update.revision`` with the reason, and the update's revision number goes up by one.
     """
     if not monthly_update_may_correct(actor=actor, update=update):
-        raise PactError(ERROR_NOT_YOUR_TEAM)
+        raise PrioritiesError(ERROR_NOT_YOUR_TEAM)
     summary, reason = summary.strip(), reason.strip()
     if not summary:
-        raise PactError(ERROR_SUMMARY_REQUIRED)
+        raise PrioritiesError(ERROR_SUMMARY_REQUIRED)
     if not reason:
-        raise PactError(ERROR_REASON_REQUIRED)
+        raise PrioritiesError(ERROR_REASON_REQUIRED)
     with transaction.atomic():
         update = MonthlyUpdate.objects.select_for_update().get(pk=update.pk)
         if summary == update.summary:
-            raise PactError(ERROR_UNCHANGED)
+            raise PrioritiesError(ERROR_UNCHANGED)
         before = {"summary": update.summary, "revision": update.revision}
         kept = MonthlyUpdateRevision(
             update=update,

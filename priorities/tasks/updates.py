@@ -14,7 +14,7 @@ __all__ = ["monthly_update_create_task", "monthly_updates_start_task"]
 
 logger = logging.getLogger(__name__)
 
-# Lost connections and deadlocks pass; rule breaks (PactError) never do, so are not retried.
+# Lost connections and deadlocks pass; rule breaks (PrioritiesError) never do, so are not retried.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Ballot, Vote
 from priorities.services import ballots as services
 from tests.priorities.factories import ballot_meeting
@@ -28,7 +28,7 @@ def test_vote_record_concurrent_submissions_leave_one_vote(ward_a, chair):
             barrier.wait()
             services.ballot_vote_record(actor=chair, ballot=ballot, member=member, options=[option])
             outcomes.append("recorded")
-        except PactError as error:
+        except PrioritiesError as error:
             outcomes.append(str(error))
         finally:
             connection.close()

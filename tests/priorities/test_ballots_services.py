@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from core.models import AuditEvent
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Ballot, Concern, Event, Priority, Vote
 from priorities.services import ballots as services
 from tests.priorities.factories import (
@@ -52,12 +52,12 @@ def test_ballot_open_offers_shortlisted_concerns_and_active_priorities(setup, ch
 def test_ballot_open_refuses_chair_of_another_panel(setup, ward_b):
     other = ChairFactory(panel__wards=[ward_b]).user
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_CHAIR)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_CHAIR)):
         _open(setup, other)
 
 
 def test_ballot_open_refuses_officer(setup, officer):
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_CHAIR)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_CHAIR)):
         _open(setup, officer)
 
 
@@ -65,26 +65,26 @@ def test_ballot_open_refuses_meeting_not_held(setup, chair):
     Event.objects.filter(pk=setup.meeting.pk).update(status=Event.Status.SCHEDULED)
     setup.meeting.refresh_from_db()
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_HELD)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_HELD)):
         _open(setup, chair)
 
 
 def test_ballot_open_refuses_second_ballot_at_the_meeting(setup, chair):
     _open(setup, chair)
 
-    with pytest.raises(PactError, match=str(services.ERROR_BALLOT_EXISTS)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_BALLOT_EXISTS)):
         _open(setup, chair)
 
 
 def test_ballot_open_refuses_ward_the_panel_does_not_serve(setup, chair, ward_b):
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_CHAIR)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_CHAIR)):
         services.ballot_open(actor=chair, meeting=setup.meeting, ward=ward_b, method=Ballot.Method.MEMBERS)
 
 
 def test_ballot_open_with_nothing_to_vote_on_is_refused(ward_a, chair):
     setup = ballot_meeting(ward_a, chair_user=chair, concerns=0)
 
-    with pytest.raises(PactError, match="There is nothing to vote on"):
+    with pytest.raises(PrioritiesError, match="There is nothing to vote on"):
         _open(setup, chair)
     assert not Ballot.objects.exists()
 
@@ -106,7 +106,7 @@ def test_vote_record_second_vote_of_member_is_refused(setup, chair):
     ballot = _open(setup, chair)
     _vote(ballot, chair, setup.members[0], 0)
 
-    with pytest.raises(PactError, match=str(services.ERROR_ALREADY_VOTED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_ALREADY_VOTED)):
         _vote(ballot, chair, setup.members[0], 1)
     assert Vote.objects.count() == 1
 
@@ -116,7 +116,7 @@ def test_vote_record_by_non_member_is_refused(setup, chair):
     stranger = PanelMemberFactory()
     EventAttendanceFactory(event=setup.meeting, member=stranger)
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_MEMBER)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_MEMBER)):
         _vote(ballot, chair, stranger, 0)
 
 
@@ -124,7 +124,7 @@ def test_vote_record_by_member_not_present_is_refused(setup, chair):
     ballot = _open(setup, chair)
     absent = PanelMemberFactory(panel=setup.panel)
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_PRESENT)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_PRESENT)):
         _vote(ballot, chair, absent, 0)
 
 
@@ -133,7 +133,7 @@ def test_vote_record_by_member_who_had_left_the_panel_is_refused(setup, chair):
     left = PanelMemberFactory(panel=setup.panel, ended_on=datetime.date(2025, 2, 1))
     EventAttendanceFactory(event=setup.meeting, member=left)
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ACTIVE_MEMBER)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ACTIVE_MEMBER)):
         _vote(ballot, chair, left, 0)
 
 
@@ -141,14 +141,14 @@ def test_vote_record_by_member_who_had_left_the_panel_is_refused(setup, chair):
 def test_vote_record_needs_one_to_three_choices(setup, chair, indexes):
     ballot = _open(setup, chair)
 
-    with pytest.raises(PactError, match=str(services.ERROR_CHOICE_COUNT)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_CHOICE_COUNT)):
         _vote(ballot, chair, setup.members[0], *indexes)
 
 
 def test_vote_record_refuses_repeated_option(setup, chair):
     ballot = _open(setup, chair)
 
-    with pytest.raises(PactError, match=str(services.ERROR_CHOICE_REPEATED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_CHOICE_REPEATED)):
         _vote(ballot, chair, setup.members[0], 1, 1)
 
 
@@ -157,7 +157,7 @@ def test_vote_record_refuses_option_of_another_ballot(setup, chair, ward_b, admi
     other_setup = ballot_meeting(ward_b)
     other = services.ballot_open(actor=admin_user, meeting=other_setup.meeting, ward=ward_b, method="members")
 
-    with pytest.raises(PactError, match=str(services.ERROR_CHOICE_NOT_IN_BALLOT)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_CHOICE_NOT_IN_BALLOT)):
         services.ballot_vote_record(
             actor=chair, ballot=ballot, member=setup.members[0], options=[other.options.first()]
         )
@@ -166,7 +166,7 @@ def test_vote_record_refuses_option_of_another_ballot(setup, chair, ward_b, admi
 def test_vote_record_on_show_of_hands_ballot_is_refused(setup, chair):
     ballot = _open(setup, chair, method=Ballot.Method.SHOW_OF_HANDS)
 
-    with pytest.raises(PactError, match=str(services.ERROR_WRONG_METHOD)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_WRONG_METHOD)):
         _vote(ballot, chair, setup.members[0], 0)
 
 
@@ -175,7 +175,7 @@ def test_vote_record_after_close_is_refused(setup, chair):
     _vote(ballot, chair, setup.members[0], 0)
     services.ballot_close(actor=chair, ballot=ballot)
 
-    with pytest.raises(PactError, match=str(services.ERROR_CLOSED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_CLOSED)):
         _vote(ballot, chair, setup.members[1], 0)
     assert Vote.objects.count() == 1
 
@@ -183,7 +183,7 @@ def test_vote_record_after_close_is_refused(setup, chair):
 def test_vote_record_by_officer_is_refused(setup, chair, officer):
     ballot = _open(setup, chair)
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_CHAIR)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_CHAIR)):
         _vote(ballot, officer, setup.members[0], 0)
 
 
@@ -223,7 +223,7 @@ def test_hands_record_again_while_open_replaces_counts_and_is_audited(setup, cha
 def test_hands_record_refuses_count_above_people_voting(setup, chair):
     ballot = _open(setup, chair, method=Ballot.Method.SHOW_OF_HANDS)
 
-    with pytest.raises(PactError, match=str(services.ERROR_HANDS_OVER)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_HANDS_OVER)):
         _hands(ballot, chair, 5, 6, 0, 0, 0)
 
 
@@ -231,21 +231,21 @@ def test_hands_record_refuses_missing_count(setup, chair):
     ballot = _open(setup, chair, method=Ballot.Method.SHOW_OF_HANDS)
     first = ballot.options.order_by("pk").first()
 
-    with pytest.raises(PactError, match=str(services.ERROR_HANDS_MISSING)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_HANDS_MISSING)):
         services.ballot_hands_record(actor=chair, ballot=ballot, people_voting=5, counts={first.pk: 1})
 
 
 def test_hands_record_refuses_more_than_three_votes_each(setup, chair):
     ballot = _open(setup, chair, method=Ballot.Method.SHOW_OF_HANDS)
 
-    with pytest.raises(PactError, match=str(services.ERROR_HANDS_TOTAL)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_HANDS_TOTAL)):
         _hands(ballot, chair, 2, 2, 2, 2, 1)
 
 
 def test_hands_record_refuses_no_people(setup, chair):
     ballot = _open(setup, chair, method=Ballot.Method.SHOW_OF_HANDS)
 
-    with pytest.raises(PactError, match=str(services.ERROR_PEOPLE_VOTING)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_PEOPLE_VOTING)):
         _hands(ballot, chair, 0, 0, 0, 0, 0)
 
 
@@ -262,7 +262,7 @@ def _tie_for_third(setup, chair):
 def test_close_refused_while_tie_for_third_place_is_undecided(setup, chair):
     ballot = _tie_for_third(setup, chair)
 
-    with pytest.raises(PactError) as refused:
+    with pytest.raises(PrioritiesError) as refused:
         services.ballot_close(actor=chair, ballot=ballot)
 
     assert str(refused.value) == (
@@ -297,14 +297,14 @@ def test_casting_vote_refused_without_a_tie(setup, chair):
     ballot = _open(setup, chair)
     _vote(ballot, chair, setup.members[0], 0, 1, 2)
 
-    with pytest.raises(PactError, match=str(services.ERROR_NO_TIE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NO_TIE)):
         services.ballot_casting_vote(actor=chair, ballot=ballot, options=[ballot.options.first()])
 
 
 def test_casting_vote_refuses_option_not_tied(setup, chair):
     ballot = _tie_for_third(setup, chair)
 
-    with pytest.raises(PactError, match=str(services.ERROR_CASTING_NOT_TIED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_CASTING_NOT_TIED)):
         services.ballot_casting_vote(actor=chair, ballot=ballot, options=[ballot.options.order_by("pk")[0]])
 
 
@@ -312,7 +312,7 @@ def test_casting_vote_must_fill_exactly_the_disputed_places(setup, chair):
     ballot = _tie_for_third(setup, chair)
     options = list(ballot.options.order_by("pk"))
 
-    with pytest.raises(PactError, match="Choose 1 of the tied options"):
+    with pytest.raises(PrioritiesError, match="Choose 1 of the tied options"):
         services.ballot_casting_vote(actor=chair, ballot=ballot, options=options[2:4])
 
 
@@ -324,7 +324,7 @@ def test_casting_vote_three_way_tie_for_two_places(ward_a, chair):
     _vote(ballot, chair, setup.members[3], 1, 2, 3)
     options = list(ballot.options.order_by("pk"))
 
-    with pytest.raises(PactError, match="tie for the second and third places"):
+    with pytest.raises(PrioritiesError, match="tie for the second and third places"):
         services.ballot_close(actor=chair, ballot=ballot)
     services.ballot_casting_vote(actor=chair, ballot=ballot, options=[options[1], options[3]])
     services.ballot_close(actor=chair, ballot=ballot)
@@ -350,7 +350,7 @@ def test_close_with_fewer_than_three_voted_options_leaves_places_empty(setup, ch
 def test_close_before_any_vote_is_refused(setup, chair):
     ballot = _open(setup, chair)
 
-    with pytest.raises(PactError, match=str(services.ERROR_NO_VOTES)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NO_VOTES)):
         services.ballot_close(actor=chair, ballot=ballot)
 
 
@@ -359,7 +359,7 @@ def test_close_twice_is_refused(setup, chair):
     _vote(ballot, chair, setup.members[0], 0)
     services.ballot_close(actor=chair, ballot=ballot)
 
-    with pytest.raises(PactError, match=str(services.ERROR_CLOSED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_CLOSED)):
         services.ballot_close(actor=chair, ballot=ballot)
 
 
@@ -368,9 +368,9 @@ def test_closed_ballot_refuses_hands_and_casting_vote(setup, chair):
     _hands(ballot, chair, 3, 3, 2, 1, 0)
     services.ballot_close(actor=chair, ballot=ballot)
 
-    with pytest.raises(PactError, match=str(services.ERROR_CLOSED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_CLOSED)):
         _hands(ballot, chair, 3, 0, 0, 0, 3)
-    with pytest.raises(PactError, match=str(services.ERROR_CLOSED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_CLOSED)):
         services.ballot_casting_vote(actor=chair, ballot=ballot, options=[])
 
 
@@ -428,5 +428,5 @@ def test_ballot_open_refuses_second_open_ballot_for_ward(ward_a, chair):
     later = MeetingFactory(panel=first.panel, status=Event.Status.HELD)
     ConcernFactory(ward=ward_a, status=Concern.Status.SHORTLISTED, shortlisted_for=later)
 
-    with pytest.raises(PactError, match=str(services.ERROR_BALLOT_OPEN_FOR_WARD)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_BALLOT_OPEN_FOR_WARD)):
         services.ballot_open(actor=chair, meeting=later, ward=ward_a, method="members")

@@ -1,6 +1,6 @@
 """The tally on its own: plain votes in, places and any undecided tie out."""
 
-from priorities.services.ballots import Tie, places_label, tally
+from priorities.ballot_counting import Tie, places_label, tally
 
 
 def test_tally_clear_top_three_take_places_in_order_of_votes():

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from core.models import AuditEvent
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Concern, Event
 from priorities.services import concerns as services
 from tests.priorities.factories import (
@@ -66,7 +66,7 @@ def test_concern_raise_gives_up_when_every_reference_is_taken(ward_a, monkeypatc
     ConcernFactory(reference="PACT-AAAAAA", ward=ward_a)
     monkeypatch.setattr(services, "concern_reference_new", lambda: "PACT-AAAAAA")
 
-    with pytest.raises(PactError, match=str(services.ERROR_NO_REFERENCE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NO_REFERENCE)):
         _raise(ward_a)
 
     assert Concern.objects.count() == 1
@@ -81,7 +81,7 @@ def test_concern_raise_gives_up_when_every_reference_is_taken(ward_a, monkeypatc
     ],
 )
 def test_concern_raise_refuses_bad_text(ward_a, fields, message):
-    with pytest.raises(PactError, match=str(message)):
+    with pytest.raises(PrioritiesError, match=str(message)):
         _raise(ward_a, **fields)
 
     assert not Concern.objects.exists()
@@ -122,19 +122,19 @@ def test_concern_record_by_chair_of_the_wards_panel(chair, ward_a):
 
 @pytest.mark.parametrize("persona", ["other_officer", "partner", "outsider", "chair"])
 def test_concern_record_refuses_staff_without_the_ward(request, ward_a, persona):
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ALLOWED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ALLOWED)):
         _record(request.getfixturevalue(persona), ward_a)
 
     assert not Concern.objects.exists()
 
 
 def test_concern_record_refuses_the_online_source(officer, ward_a):
-    with pytest.raises(PactError, match=str(services.ERROR_STAFF_SOURCE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_STAFF_SOURCE)):
         _record(officer, ward_a, source="online")
 
 
 def test_concern_record_refuses_an_event_of_another_ward(officer, ward_a, ward_b):
-    with pytest.raises(PactError, match=str(services.ERROR_EVENT_OTHER_WARD)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_EVENT_OTHER_WARD)):
         _record(officer, ward_a, raised_at_event=EventFactory(wards=[ward_b]))
 
 
@@ -156,7 +156,7 @@ def test_concern_accept_only_from_awaiting_moderation(officer, ward_a, status):
     extra = {"merged_into": ConcernFactory(ward=ward_a)} if status == "merged" else {}
     concern = ConcernFactory(ward=ward_a, status=status, rejection_reason="Not police business", **extra)
 
-    with pytest.raises(PactError, match=str(services.ERROR_ACCEPT_STATE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_ACCEPT_STATE)):
         services.concern_accept(actor=officer, concern=concern)
 
 
@@ -171,7 +171,7 @@ def test_concern_moderation_refuses_staff_without_the_ward(request, ward_a, pers
         lambda: services.concern_shortlist(actor=actor, concern=concern, meeting=_meeting(ward_a)),
         lambda: services.concern_merge(actor=actor, concern=concern, into=ConcernFactory(ward=ward_a)),
     ):
-        with pytest.raises(PactError, match=str(services.ERROR_NOT_ALLOWED)):
+        with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ALLOWED)):
             moderate()
 
     concern.refresh_from_db()
@@ -200,7 +200,7 @@ def test_concern_shortlist_moves_to_another_meeting_but_not_twice_to_one(officer
     concern = ConcernFactory(ward=ward_a, status=Concern.Status.ACCEPTED)
     services.concern_shortlist(actor=officer, concern=concern, meeting=first)
 
-    with pytest.raises(PactError, match=str(services.ERROR_ALREADY_SHORTLISTED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_ALREADY_SHORTLISTED)):
         services.concern_shortlist(actor=officer, concern=concern, meeting=first)
     services.concern_shortlist(actor=officer, concern=concern, meeting=second)
 
@@ -225,7 +225,7 @@ def _cancelled_meeting(ward):
 def test_concern_shortlist_refuses_other_events(officer, ward_a, make_event):
     concern = ConcernFactory(ward=ward_a)
 
-    with pytest.raises(PactError, match=str(services.ERROR_SHORTLIST_MEETING)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_SHORTLIST_MEETING)):
         services.concern_shortlist(actor=officer, concern=concern, meeting=make_event(ward_a))
 
 
@@ -233,7 +233,7 @@ def test_concern_shortlist_refuses_other_events(officer, ward_a, make_event):
 def test_concern_shortlist_refuses_closed_concerns(officer, ward_a, status):
     concern = ConcernFactory(ward=ward_a, status=status, rejection_reason="Not police business")
 
-    with pytest.raises(PactError, match=str(services.ERROR_SHORTLIST_STATE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_SHORTLIST_STATE)):
         services.concern_shortlist(actor=officer, concern=concern, meeting=_meeting(ward_a))
 
 
@@ -260,7 +260,7 @@ def test_concern_reject_records_the_reason(officer, ward_a):
 def test_concern_reject_needs_a_short_reason(officer, ward_a, reason, message):
     concern = ConcernFactory(ward=ward_a)
 
-    with pytest.raises(PactError, match=str(message)):
+    with pytest.raises(PrioritiesError, match=str(message)):
         services.concern_reject(actor=officer, concern=concern, reason=reason)
 
 
@@ -269,7 +269,7 @@ def test_concern_reject_refuses_closed_concerns(officer, ward_a, status):
     extra = {"merged_into": ConcernFactory(ward=ward_a)} if status == "merged" else {}
     concern = ConcernFactory(ward=ward_a, status=status, rejection_reason="Earlier reason", **extra)
 
-    with pytest.raises(PactError, match=str(services.ERROR_REJECT_STATE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_REJECT_STATE)):
         services.concern_reject(actor=officer, concern=concern, reason="Duplicate")
 
 
@@ -303,7 +303,7 @@ def test_concern_merge_flattens_chains(officer, ward_a):
 def test_concern_merge_refuses_itself(officer, ward_a):
     concern = ConcernFactory(ward=ward_a)
 
-    with pytest.raises(PactError, match=str(services.ERROR_MERGE_SELF)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_MERGE_SELF)):
         services.concern_merge(actor=officer, concern=concern, into=concern)
 
 
@@ -316,7 +316,7 @@ def test_concern_merge_refuses_bad_targets(officer, ward_a, ward_b, target_kind)
         "merged": lambda: ConcernFactory(ward=ward_a, status="merged", merged_into=ConcernFactory(ward=ward_a)),
     }
 
-    with pytest.raises(PactError, match=str(services.ERROR_MERGE_TARGET)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_MERGE_TARGET)):
         services.concern_merge(actor=officer, concern=concern, into=targets[target_kind]())
 
 
@@ -324,7 +324,7 @@ def test_concern_merge_refuses_bad_targets(officer, ward_a, ward_b, target_kind)
 def test_concern_merge_refuses_closed_concerns(officer, ward_a, status):
     concern = ConcernFactory(ward=ward_a, status=status, rejection_reason="Earlier reason")
 
-    with pytest.raises(PactError, match=str(services.ERROR_MERGE_STATE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_MERGE_STATE)):
         services.concern_merge(actor=officer, concern=concern, into=ConcernFactory(ward=ward_a))
 
 

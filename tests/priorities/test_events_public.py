@@ -182,8 +182,13 @@ def test_event_page_for_held_meeting_shows_counts_and_minutes_not_names(client, 
         panel=PanelFactory(wards=[ward_a]), starts_at=start, ends_at=start + datetime.timedelta(hours=2)
     )
     members = [PanelMemberFactory(panel=meeting.panel, name=name) for name in ("Ada Lovelace", "Alan Turing")]
-    services.event_record_held_unchecked(
-        actor=None, event_id=meeting.pk, member_ids=[members[0].pk], residents_attending=14, minutes="Speeding agreed."
+    services.event_record_held(
+        actor=None,
+        system=True,
+        event_id=meeting.pk,
+        member_ids=[members[0].pk],
+        residents_attending=14,
+        minutes="Speeding agreed.",
     )
 
     content = client.get(reverse("priorities:event_detail", args=[meeting.uid])).content.decode()
@@ -203,8 +208,12 @@ def test_event_page_cancelled_shows_reason(client, ward_a):
 
 def test_event_page_moved_links_to_new_event(client, ward_a):
     event = _event(ward_a, 3)
-    new = services.event_move_unchecked(
-        actor=None, event_id=event.pk, starts_at=DECEMBER_7PM, ends_at=DECEMBER_7PM + datetime.timedelta(hours=1)
+    new = services.event_move(
+        actor=None,
+        system=True,
+        event_id=event.pk,
+        starts_at=DECEMBER_7PM,
+        ends_at=DECEMBER_7PM + datetime.timedelta(hours=1),
     )
 
     content = client.get(reverse("priorities:event_detail", args=[event.uid])).content.decode()
@@ -299,8 +308,12 @@ def test_ward_feed_uid_stays_and_sequence_rises_on_edit(client, officer, ward_a)
 
 def test_ward_feed_marks_moved_event_cancelled_with_note_of_new_date(client, ward_a):
     event = _event(ward_a, 3)
-    new = services.event_move_unchecked(
-        actor=None, event_id=event.pk, starts_at=DECEMBER_7PM, ends_at=DECEMBER_7PM + datetime.timedelta(hours=1)
+    new = services.event_move(
+        actor=None,
+        system=True,
+        event_id=event.pk,
+        starts_at=DECEMBER_7PM,
+        ends_at=DECEMBER_7PM + datetime.timedelta(hours=1),
     )
 
     _, calendar = _feed(client, reverse("priorities:ward_feed", args=[ward_a.code]))

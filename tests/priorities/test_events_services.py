@@ -5,7 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from core.models import AuditEvent
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Event
 from priorities.services import events as services
 from tests.priorities.factories import ChairFactory, EventFactory, MeetingFactory, PanelFactory, PanelMemberFactory
@@ -53,31 +53,31 @@ def test_event_schedule_by_officer_creates_and_audits(officer, ward_a):
 
 
 def test_event_schedule_refuses_ward_of_another_team(officer, ward_a, ward_b):
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_YOUR_WARD)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_WARD)):
         _schedule(officer, [ward_a, ward_b])
 
     assert not Event.objects.exists()
 
 
 def test_event_schedule_refuses_other_role(partner, ward_a):
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_YOUR_WARD)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_WARD)):
         _schedule(partner, [ward_a])
 
 
 def test_event_schedule_refuses_start_in_the_past(officer, ward_a):
     past = NOW - datetime.timedelta(hours=1)
 
-    with pytest.raises(PactError, match=str(services.ERROR_START_PAST)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_START_PAST)):
         _schedule(officer, [ward_a], starts_at=past, ends_at=past + datetime.timedelta(hours=2))
 
 
 def test_event_schedule_refuses_end_before_start(officer, ward_a):
-    with pytest.raises(PactError, match=str(services.ERROR_END_BEFORE_START)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_END_BEFORE_START)):
         _schedule(officer, [ward_a], ends_at=NEXT_WEEK)
 
 
 def test_event_schedule_online_meeting_needs_link(officer, ward_a):
-    with pytest.raises(PactError, match=str(services.ERROR_LINK_REQUIRED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_LINK_REQUIRED)):
         _schedule(officer, [ward_a], kind=Event.Kind.ONLINE_MEETING)
 
     event = _schedule(officer, [ward_a], kind=Event.Kind.ONLINE_MEETING, joining_url="https://meet.example.org/a")
@@ -88,9 +88,9 @@ def test_event_schedule_meeting_needs_panel_serving_all_its_wards(officer, ward_
     other_ward = WardFactory(team=ward_a.team)
     panel = PanelFactory(wards=[ward_a])
 
-    with pytest.raises(PactError, match=str(services.ERROR_PANEL_REQUIRED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_PANEL_REQUIRED)):
         _schedule(officer, [ward_a], kind=Event.Kind.PACT_MEETING)
-    with pytest.raises(PactError, match=str(services.ERROR_PANEL_WARDS)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_PANEL_WARDS)):
         _schedule(officer, [ward_a, other_ward], kind=Event.Kind.PACT_MEETING, panel_id=panel.pk)
 
     event = _schedule(officer, [ward_a], kind=Event.Kind.PACT_MEETING, panel_id=panel.pk)
@@ -101,7 +101,7 @@ def test_event_schedule_by_chair_only_for_their_panel(chair, ward_a):
     own = _chair_of(chair, ward_a)
     other_panel = PanelFactory(wards=[ward_a])
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_YOUR_PANEL)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_PANEL)):
         _schedule(chair, [ward_a], kind=Event.Kind.PACT_MEETING, panel_id=other_panel.pk)
 
     assert _schedule(chair, [ward_a], kind=Event.Kind.PACT_MEETING, panel_id=own.pk).panel == own
@@ -110,15 +110,16 @@ def test_event_schedule_by_chair_only_for_their_panel(chair, ward_a):
 def test_event_schedule_chair_refused_for_ward_outside_their_panel(chair, ward_a, ward_b):
     _chair_of(chair, ward_a)
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_YOUR_WARD)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_WARD)):
         _schedule(chair, [ward_b])
 
 
-def test_event_schedule_unchecked_allows_past_events_for_demo_data(ward_a):
+def test_event_schedule_by_the_system_allows_past_events_for_demo_data(ward_a):
     past = NOW - datetime.timedelta(days=30)
 
-    event = services.event_schedule_unchecked(
+    event = services.event_schedule(
         actor=None,
+        system=True,
         kind=Event.Kind.SURGERY,
         title="Old surgery",
         ward_ids=[ward_a.pk],
@@ -128,6 +129,38 @@ def test_event_schedule_unchecked_allows_past_events_for_demo_data(ward_a):
 
     assert event.pk
     assert AuditEvent.objects.get(action="priorities.event.scheduled").actor_label == "system"
+
+
+def test_event_schedule_without_an_actor_is_refused_unless_by_the_system(ward_a):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_WARD)):
+        _schedule(None, [ward_a])
+
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "arguments"),
+    [
+        ("update", {"venue": "Church hall"}),
+        ("cancel", {"reason": "The hall is flooded"}),
+        ("move", {"starts_at": NEXT_WEEK, "ends_at": NEXT_WEEK + datetime.timedelta(hours=1)}),
+        ("record_held", {}),
+    ],
+)
+def test_event_change_without_an_actor_is_refused_unless_by_the_system(ward_a, change, arguments):
+    started = NOW - datetime.timedelta(hours=1)
+    event = EventFactory(wards=[ward_a], starts_at=started, ends_at=started + datetime.timedelta(hours=2))
+    service = getattr(services, f"event_{change}")
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_WARD)):
+        service(actor=None, event_id=event.pk, **arguments)
+    event.refresh_from_db()
+    assert (event.status, event.sequence) == (Event.Status.SCHEDULED, 0)
+
+    service(actor=None, event_id=event.pk, system=True, **arguments)
+    event.refresh_from_db()
+    assert event.sequence == 1
+    assert AuditEvent.objects.get(action__startswith="priorities.event.").actor_label == "system"
 
 
 def test_event_update_bumps_sequence_and_audits(officer, ward_a):
@@ -146,21 +179,21 @@ def test_event_update_bumps_sequence_and_audits(officer, ward_a):
 def test_event_update_refused_once_cancelled(officer, ward_a):
     event = EventFactory(wards=[ward_a], status=Event.Status.CANCELLED, cancellation_reason="Flooded")
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_SCHEDULED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_SCHEDULED)):
         services.event_update(actor=officer, event_id=event.pk, title="New")
 
 
 def test_event_update_refused_for_officer_of_another_ward(other_officer, ward_a):
     event = EventFactory(wards=[ward_a])
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_YOUR_WARD)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_WARD)):
         services.event_update(actor=other_officer, event_id=event.pk, title="Mine now")
 
 
 def test_event_cancel_needs_reason(officer, ward_a):
     event = EventFactory(wards=[ward_a])
 
-    with pytest.raises(PactError, match=str(services.ERROR_REASON_REQUIRED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_REASON_REQUIRED)):
         services.event_cancel(actor=officer, event_id=event.pk, reason="  ")
 
     cancelled = services.event_cancel(actor=officer, event_id=event.pk, reason="The hall is flooded")
@@ -174,7 +207,7 @@ def test_event_cancel_needs_reason(officer, ward_a):
 def test_event_cancel_refused_for_other_officer(other_officer, ward_a):
     event = EventFactory(wards=[ward_a])
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_YOUR_WARD)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_WARD)):
         services.event_cancel(actor=other_officer, event_id=event.pk, reason="No")
 
 
@@ -199,7 +232,7 @@ def test_event_move_creates_new_event_and_marks_old_moved(officer, ward_a):
 def test_event_move_refuses_past_start(officer, ward_a):
     event = EventFactory(wards=[ward_a])
 
-    with pytest.raises(PactError, match=str(services.ERROR_START_PAST)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_START_PAST)):
         services.event_move(actor=officer, event_id=event.pk, starts_at=NOW, ends_at=NEXT_WEEK)
 
 
@@ -231,14 +264,14 @@ def test_event_record_held_refuses_members_not_on_panel_that_day(officer, ward_a
     stranger = PanelMemberFactory()
 
     for member in (left, stranger):
-        with pytest.raises(PactError, match=str(services.ERROR_NOT_MEMBERS)):
+        with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_MEMBERS)):
             services.event_record_held(actor=officer, event_id=meeting.pk, member_ids=[member.pk])
 
 
 def test_event_record_held_refused_before_start(officer, ward_a):
     event = EventFactory(wards=[ward_a])
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_STARTED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_STARTED)):
         services.event_record_held(actor=officer, event_id=event.pk, minutes="Too soon")
 
 
@@ -246,7 +279,7 @@ def test_event_record_held_refused_for_cancelled(officer, ward_a):
     start = timezone.now() - datetime.timedelta(days=1)
     event = EventFactory(wards=[ward_a], starts_at=start, status="cancelled", cancellation_reason="Snow")
 
-    with pytest.raises(PactError, match=str(services.ERROR_CANNOT_HOLD)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_CANNOT_HOLD)):
         services.event_record_held(actor=officer, event_id=event.pk)
 
 
@@ -261,5 +294,5 @@ def test_event_record_held_refused_for_chair_of_another_panel(chair, ward_a):
     meeting = _meeting_held_yesterday(ward_a)
     _chair_of(chair, ward_a)
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_YOUR_PANEL)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_PANEL)):
         services.event_record_held(actor=chair, event_id=meeting.pk, minutes="Not mine")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.models import AuditEvent, OutboundEmail
 from core.recipients import ERROR_TOO_MANY_EMAILS
 from core.services import outbox_dispatch
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import IncidentLog, IncidentLogEntry
 from priorities.services import incident_logs as services
 from tests.core.factories import confirmed_address
@@ -124,7 +124,7 @@ def test_merged_concern_takes_no_log(ward_a):
     target = ConcernFactory(ward=ward_a)
     merged = ConcernFactory(ward=ward_a, status="merged", merged_into=target)
 
-    with pytest.raises(PactError, match="merged into another"):
+    with pytest.raises(PrioritiesError, match="merged into another"):
         services.incident_log_start(concern=merged)
 
 
@@ -242,7 +242,7 @@ def test_entry_refused_once_revoked(concern):
     log = IncidentLogFactory(concern=concern)
     services.incident_log_revoke(log=log)
 
-    with pytest.raises(PactError, match="turned off"):
+    with pytest.raises(PrioritiesError, match="turned off"):
         services.incident_log_entry_add(
             log=log, happened_at=timezone.now(), what_happened="x", effect="y", location_text=""
         )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.models import AuditEvent, OutboundEmail
 from core.personal_data import retention_apply
 from core.tasks import retention_apply_task
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Concern, InformationReport
 from priorities.services import information as services
 from tests.priorities.factories import (
@@ -124,7 +124,7 @@ def test_partner_form_offers_only_the_agencys_wards(client, partner_user, ward_a
 
 
 def test_service_refuses_a_ward_the_agency_does_not_work_in(partner_user, ward_b, category):
-    with pytest.raises(PactError, match="Your organisation does not work in this ward"):
+    with pytest.raises(PrioritiesError, match="Your organisation does not work in this ward"):
         services.information_report_submit(
             actor=partner_user,
             ward=ward_b,
@@ -137,7 +137,7 @@ def test_service_refuses_a_ward_the_agency_does_not_work_in(partner_user, ward_b
 
 
 def test_service_refuses_a_partner_with_no_agency(partner, ward_a, category):
-    with pytest.raises(PactError, match="not linked to a partner agency"):
+    with pytest.raises(PrioritiesError, match="not linked to a partner agency"):
         services.information_report_submit(
             actor=partner,
             ward=ward_a,
@@ -174,7 +174,7 @@ def test_partner_form_errors(client, partner_user, ward_a, category, changes, me
 
 @time_machine.travel(NOW, tick=False)
 def test_service_refuses_a_future_time(partner_user, ward_a, category):
-    with pytest.raises(PactError, match="must be in the past"):
+    with pytest.raises(PrioritiesError, match="must be in the past"):
         services.information_report_submit(
             actor=partner_user,
             ward=ward_a,
@@ -364,7 +364,7 @@ def test_report_cannot_be_turned_into_a_concern_twice(officer, agency, ward_a, c
         actor=officer, report=report, category=category, description="One", location_text=""
     )
 
-    with pytest.raises(PactError, match="already been turned into a concern"):
+    with pytest.raises(PrioritiesError, match="already been turned into a concern"):
         services.information_report_to_concern(
             actor=officer, report=report, category=category, description="Two", location_text=""
         )

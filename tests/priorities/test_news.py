@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import NewsItem
 from priorities.selectors import news as selectors
 from priorities.services import news as services
@@ -42,13 +42,13 @@ def test_news_publish_for_one_ward_of_the_team(officer, ward_a):
 
 
 def test_news_publish_refuses_ward_of_another_team(officer, ward_a, ward_b):
-    with pytest.raises(PactError, match=str(services.ERROR_WARD_NOT_IN_TEAM)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_WARD_NOT_IN_TEAM)):
         _publish(officer, ward_a.team, ward=ward_b)
 
 
 @pytest.mark.parametrize("persona", ["other_officer", "chair", "partner", "outsider"])
 def test_news_publish_refuses_others(request, ward_a, persona):
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ALLOWED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ALLOWED)):
         _publish(request.getfixturevalue(persona), ward_a.team)
     assert not NewsItem.objects.exists()
 
@@ -66,7 +66,7 @@ def test_news_publish_by_administrator_for_any_team(admin_user, ward_b):
     ],
 )
 def test_news_publish_refuses_bad_input(officer, ward_a, changes, error):
-    with pytest.raises(PactError, match=str(error)):
+    with pytest.raises(PrioritiesError, match=str(error)):
         _publish(officer, ward_a.team, **changes)
 
 
@@ -85,7 +85,7 @@ def test_news_update_changes_and_audits_before_and_after(officer, ward_a):
 def test_news_update_refuses_officer_of_another_team(other_officer, officer, ward_a):
     item = _publish(officer, ward_a.team)
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ALLOWED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ALLOWED)):
         services.news_update(actor=other_officer, item=item, ward=None, kind="news", title="Mine", body="Now.")
 
 
@@ -101,7 +101,7 @@ def test_news_delete_removes_and_audits(officer, ward_a):
 def test_news_delete_refuses_officer_of_another_team(other_officer, officer, ward_a):
     item = _publish(officer, ward_a.team)
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ALLOWED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ALLOWED)):
         services.news_delete(actor=other_officer, item=item)
     assert NewsItem.objects.exists()
 

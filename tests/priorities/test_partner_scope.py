@@ -11,7 +11,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import ProgressEntry
 from priorities.services.priorities import ERROR_PARTNER_NOT_IN_WARD, priority_update
 from priorities.services.progress import progress_add
@@ -49,7 +49,7 @@ def test_finding_2_partner_named_on_a_priority_outside_its_wards_cannot_read_or_
     client.force_login(partner)
 
     assert [client.get(url).status_code for url in _pages(priority)] == [404, 404]
-    with pytest.raises(PactError):
+    with pytest.raises(PrioritiesError):
         progress_add(actor=partner, priority=priority, happened_on=priority.agreed_on, text="x", visibility="public")
     assert "Speeding on the London Road" not in client.get(reverse("staff:home")).content.decode()
 
@@ -77,7 +77,7 @@ def test_finding_2_naming_partners_offers_and_accepts_only_agencies_of_the_ward(
 
     assert "Maidstone Borough Council" in page
     assert "Swale Borough Council" not in page
-    with pytest.raises(PactError, match=str(ERROR_PARTNER_NOT_IN_WARD)):
+    with pytest.raises(PrioritiesError, match=str(ERROR_PARTNER_NOT_IN_WARD)):
         priority_update(
             actor=officer,
             priority=priority,

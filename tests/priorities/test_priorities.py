@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from core.models import AuditEvent
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Priority
 from priorities.services import priorities as services
 from tests.priorities.factories import (
@@ -51,19 +51,19 @@ def test_priority_update_sets_lead_partners_and_plan_and_audits(officer, priorit
 
 
 def test_priority_update_refuses_lead_officer_of_another_team(officer, priority, ward_b):
-    with pytest.raises(PactError, match=str(services.ERROR_LEAD_NOT_IN_TEAM)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_LEAD_NOT_IN_TEAM)):
         _update(officer, priority, lead_officer=OfficerFactory(team=ward_b.team))
 
 
 def test_priority_update_refuses_officer_of_another_ward(other_officer, priority):
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ALLOWED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ALLOWED)):
         _update(other_officer, priority)
 
 
 def test_priority_update_refuses_retired_plan_priority(officer, priority):
     retired = PlanPriorityFactory(name="Old aim", is_active=False)
 
-    with pytest.raises(PactError, match=str(services.ERROR_PLAN_INACTIVE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_PLAN_INACTIVE)):
         _update(officer, priority, plan_priority=retired)
 
 
@@ -82,12 +82,12 @@ def test_priority_resolve_frees_the_slot_and_audits(chair, ward_a, priority):
 def test_priority_resolve_twice_is_refused(officer, priority):
     services.priority_resolve(actor=officer, priority=priority, outcome="Done.")
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ACTIVE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ACTIVE)):
         services.priority_resolve(actor=officer, priority=priority, outcome="Again.")
 
 
 def test_priority_resolve_needs_outcome(officer, priority):
-    with pytest.raises(PactError, match=str(services.ERROR_OUTCOME_REQUIRED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_OUTCOME_REQUIRED)):
         services.priority_resolve(actor=officer, priority=priority, outcome="  ")
 
 

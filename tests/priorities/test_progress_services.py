@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from core.models import AuditEvent
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Priority, ProgressEntry
 from priorities.services import progress as services
 from tests.priorities.factories import PartnerAgencyFactory, PartnerUserFactory, PriorityFactory
@@ -71,7 +71,7 @@ def test_progress_add_names_another_officer_of_the_team(officer, priority, ward_
 
 
 def test_progress_add_refuses_officer_of_another_team(officer, priority, ward_b):
-    with pytest.raises(PactError, match=str(services.ERROR_OFFICER_NOT_IN_TEAM)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_OFFICER_NOT_IN_TEAM)):
         _add(officer, priority, officer=OfficerFactory(team=ward_b.team))
 
 
@@ -80,12 +80,12 @@ def test_progress_add_by_officer_for_named_agency(officer, priority, council):
 
 
 def test_progress_add_refuses_agency_not_named(officer, priority):
-    with pytest.raises(PactError, match=str(services.ERROR_AGENCY_NOT_NAMED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_AGENCY_NOT_NAMED)):
         _add(officer, priority, agency=PartnerAgencyFactory(name="Kent Fire and Rescue"))
 
 
 def test_progress_add_refuses_officer_and_agency_together(officer, priority, council):
-    with pytest.raises(PactError, match=str(services.ERROR_BY_BOTH)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_BY_BOTH)):
         _add(officer, priority, officer=officer.officer, agency=council)
 
 
@@ -100,26 +100,26 @@ def test_progress_add_by_partner_of_named_agency_is_by_the_agency(priority, coun
 def test_progress_add_refuses_partner_of_another_agency(priority, council):
     partner = PartnerUserFactory(agency=PartnerAgencyFactory(name="Golding Homes")).user
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ALLOWED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ALLOWED)):
         _add(partner, priority)
 
 
 def test_progress_add_refuses_partner_naming_an_officer(priority, council, ward_a):
     partner = PartnerUserFactory(agency=council).user
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ALLOWED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ALLOWED)):
         _add(partner, priority, officer=OfficerFactory(team=ward_a.team))
 
 
 @pytest.mark.parametrize("persona", ["other_officer", "chair", "partner", "outsider"])
 def test_progress_add_refuses_others(request, priority, persona):
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ALLOWED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ALLOWED)):
         _add(request.getfixturevalue(persona), priority)
     assert not ProgressEntry.objects.exists()
 
 
 def test_progress_add_by_administrator_needs_who(admin_user, priority, ward_a):
-    with pytest.raises(PactError, match=str(services.ERROR_BY_REQUIRED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_BY_REQUIRED)):
         _add(admin_user, priority)
 
     lead = OfficerFactory(team=ward_a.team)
@@ -130,17 +130,17 @@ def test_progress_add_refuses_ended_priority(officer, priority):
     priority.status, priority.ended_on, priority.outcome = Priority.Status.RESOLVED, TODAY, "Done."
     priority.save()
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_ACTIVE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_ACTIVE)):
         _add(officer, priority)
 
 
 def test_progress_add_refuses_future_date(officer, priority):
-    with pytest.raises(PactError, match=str(services.ERROR_IN_FUTURE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_IN_FUTURE)):
         _add(officer, priority, happened_on=TODAY + datetime.timedelta(days=1))
 
 
 def test_progress_add_refuses_date_before_agreed(officer, priority):
-    with pytest.raises(PactError, match=str(services.ERROR_BEFORE_AGREED)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_BEFORE_AGREED)):
         _add(officer, priority, happened_on=datetime.date(2026, 9, 30))
 
 
@@ -152,10 +152,10 @@ def test_progress_add_accepts_the_agreed_day(officer, priority):
     ("text", "error"), [("   ", services.ERROR_TEXT_REQUIRED), ("x" * 2001, services.ERROR_TEXT_TOO_LONG)]
 )
 def test_progress_add_refuses_bad_text(officer, priority, text, error):
-    with pytest.raises(PactError, match=str(error)):
+    with pytest.raises(PrioritiesError, match=str(error)):
         _add(officer, priority, text=text)
 
 
 def test_progress_add_refuses_unknown_visibility(officer, priority):
-    with pytest.raises(PactError, match=str(services.ERROR_VISIBILITY)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_VISIBILITY)):
         _add(officer, priority, visibility="secret")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.models import OutboundEmail
 from core.services import outbox_dispatch
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import MonthlyUpdate, Subscription
 from priorities.selectors.updates import month_content
 from priorities.services import subscriptions as services
@@ -64,14 +64,14 @@ def test_subscription_start_creates_a_pending_subscription_and_queues_the_confir
 
 
 def test_subscription_start_needs_a_ward_or_a_team(ward_a):
-    with pytest.raises(PactError, match=str(services.ERROR_PLACE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_PLACE)):
         subscription_start(email=EMAIL)
-    with pytest.raises(PactError, match=str(services.ERROR_PLACE)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_PLACE)):
         subscription_start(email=EMAIL, ward=ward_a, team=ward_a.team)
 
 
 def test_subscription_start_needs_something_chosen(ward_a):
-    with pytest.raises(PactError, match=str(services.ERROR_NOTHING_CHOSEN)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOTHING_CHOSEN)):
         subscription_start(email=EMAIL, ward=ward_a, wants_updates=False, wants_meetings=False)
 
 
@@ -119,9 +119,9 @@ def test_subscription_confirm_confirms_once(ward_a):
 def test_subscription_confirm_refuses_an_unknown_or_ended_link(ward_a):
     ended = SubscriptionFactory(ward=ward_a, confirmed_at=None, unsubscribed_at=timezone.now())
 
-    with pytest.raises(PactError, match=str(services.ERROR_LINK_NOT_VALID)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_LINK_NOT_VALID)):
         subscription_confirm(token="no-such-token")
-    with pytest.raises(PactError, match=str(services.ERROR_LINK_NOT_VALID)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_LINK_NOT_VALID)):
         subscription_confirm(token=ended.token)
 
 
@@ -153,7 +153,7 @@ def test_subscription_unsubscribe_ends_the_address_s_other_subscriptions_to_the_
 
 
 def test_subscription_unsubscribe_refuses_an_unknown_link():
-    with pytest.raises(PactError, match=str(services.ERROR_LINK_NOT_VALID)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_LINK_NOT_VALID)):
         subscription_unsubscribe(token="no-such-token")
 
 

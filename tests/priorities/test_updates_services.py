@@ -8,7 +8,7 @@ import time_machine
 from django.db import IntegrityError
 
 from core.models import AuditEvent
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.models import Event, MonthlyUpdate, MonthlyUpdateRevision, Priority, ProgressEntry
 from priorities.selectors import updates as selectors
 from priorities.services import updates as services
@@ -347,14 +347,17 @@ def test_update_queues_its_emails_whether_created_or_not(monkeypatch, django_cap
 def test_update_refuses_a_month_not_ended_or_not_a_first(month, message):
     team, _ = team_with_wards()
 
-    with pytest.raises(PactError, match=str(message)):
+    with pytest.raises(PrioritiesError, match=str(message)):
         publish(team, month)
 
     assert not MonthlyUpdate.objects.exists()
 
 
 def test_update_refuses_an_unknown_team():
-    with pytest.raises(PactError, match=str(services.ERROR_NO_TEAM)), time_machine.travel(NOVEMBER_FIRST, tick=False):
+    with (
+        pytest.raises(PrioritiesError, match=str(services.ERROR_NO_TEAM)),
+        time_machine.travel(NOVEMBER_FIRST, tick=False),
+    ):
         services.monthly_update_create(team_id=999999, month=OCTOBER)
 
 
@@ -405,7 +408,7 @@ def test_correction_refused_to_anyone_but_the_team_and_administrators(request, p
     update, _ = publish(ward_a.team)
     actor = request.getfixturevalue(persona)
 
-    with pytest.raises(PactError, match=str(services.ERROR_NOT_YOUR_TEAM)):
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_TEAM)):
         services.monthly_update_correct(actor=actor, update=update, summary="Changed", reason="Because")
 
     assert not MonthlyUpdateRevision.objects.exists()
@@ -422,7 +425,7 @@ def test_correction_refused_to_anyone_but_the_team_and_administrators(request, p
 def test_correction_needs_a_new_summary_and_a_reason(officer, ward_a, summary, reason, message):
     update, _ = publish(ward_a.team)
 
-    with pytest.raises(PactError, match=str(message)):
+    with pytest.raises(PrioritiesError, match=str(message)):
         services.monthly_update_correct(
             actor=officer, update=update, summary=update.summary if summary is None else summary, reason=reason
         )

@@ -104,11 +104,11 @@ def test_create_task_does_not_retry_a_rule_broken(celery_eager, november_first, 
 
     def refuse(**kwargs):
         calls.append(kwargs)
-        raise services.PactError(services.ERROR_NO_TEAM)
+        raise services.PrioritiesError(services.ERROR_NO_TEAM)
 
     with (
         mock.patch("priorities.tasks.updates.monthly_update_create", side_effect=refuse),
-        pytest.raises(services.PactError),
+        pytest.raises(services.PrioritiesError),
     ):
         tasks.monthly_update_create_task.delay(teams[0].pk, "2026-10-01")
 
@@ -136,13 +136,13 @@ def test_one_team_failing_does_not_stop_the_others(celery_eager, november_first,
 
     def fail_for_one(*, team_id, month):
         if team_id == broken:
-            raise services.PactError("Something about this team is wrong")
+            raise services.PrioritiesError("Something about this team is wrong")
         return real(team_id=team_id, month=month)
 
     # Eager tasks propagate errors: each team's task is sent on its own, as beat's fan-out does.
     with mock.patch("priorities.tasks.updates.monthly_update_create", side_effect=fail_for_one):
         for team in teams:
-            with contextlib.suppress(services.PactError):
+            with contextlib.suppress(services.PrioritiesError):
                 tasks.monthly_update_create_task.delay(team.pk, "2026-10-01")
 
     assert sorted(MonthlyUpdate.objects.values_list("team_id", flat=True)) == sorted([teams[0].pk, teams[2].pk])

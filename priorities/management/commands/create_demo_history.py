@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from priorities.demo import demo_history_create
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from wards.models import Ward
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             result = demo_history_create()
-        except PactError as error:
+        except PrioritiesError as error:
             raise CommandError(f"The demo history broke a rule of the PACT cycle: {error}") from error
         self.stdout.write(
             f"Demo history: {result.panels} panel(s) created, {result.ballots} ballot(s) closed, "

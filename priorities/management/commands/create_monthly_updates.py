@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils import timezone
 
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.selectors import updates as selectors
 from priorities.services.updates import monthly_update_create
 from wards.models import NeighbourhoodTeam
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         """One team's update; a failure is reported and the other teams go on."""
         try:
             update, created = monthly_update_create(team_id=team.pk, month=month)
-        except (PactError, DatabaseError) as error:
+        except (PrioritiesError, DatabaseError) as error:
             self.stderr.write(f"{team.slug}: failed: {error}")
             return "failed"
         outcome = "created" if created else "already existed"

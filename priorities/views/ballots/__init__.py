@@ -1,4 +1,4 @@
-"""URLs of the ballots and priorities pages (public.py for residents, staff.py for signed-in staff)."""
+"""URLs of the ballots pages (public.py for residents, staff.py for signed-in staff)."""
 
 from django.urls import path
 
@@ -6,8 +6,6 @@ from priorities.views.ballots import public, staff
 
 urlpatterns: list = [
     path("ballots/<int:pk>/", public.ballot_result, name="ballot_result"),
-    path("priorities/<int:pk>/", public.priority_detail, name="priority_detail"),
-    path("wards/<str:code>/priorities/", public.ward_priorities, name="ward_priorities"),
     path("staff/ballots/", staff.ballot_list, name="staff_ballots"),
     path("staff/ballots/open/<int:meeting_pk>/", staff.ballot_open, name="staff_ballot_open"),
     path("staff/ballots/<int:pk>/", staff.ballot_detail, name="staff_ballot"),
@@ -15,6 +13,4 @@ urlpatterns: list = [
     path("staff/ballots/<int:pk>/hands/", staff.ballot_hands, name="staff_ballot_hands"),
     path("staff/ballots/<int:pk>/casting-vote/", staff.ballot_casting_vote, name="staff_ballot_casting_vote"),
     path("staff/ballots/<int:pk>/close/", staff.ballot_close, name="staff_ballot_close"),
-    path("staff/priorities/<int:pk>/edit/", staff.priority_edit, name="staff_priority_edit"),
-    path("staff/priorities/<int:pk>/resolve/", staff.priority_resolve, name="staff_priority_resolve"),
 ]

@@ -1,8 +1,7 @@
-"""Staff ballot and priority pages: open a ballot, record votes, the casting vote, close; edit and resolve priorities.
+"""Staff ballot pages: open a ballot, record votes or a show of hands, the casting vote, close.
 
-Ballots are run by the chair of a panel serving the ward (core.roles.can_chair_ward);
+Ballots are run by the chair of a panel serving the ward (priorities.scopes.can_chair_ward);
 officers do not run them. A ballot of a ward one does not chair is not found (404).
-Priorities are kept up by the ward's officers and chair (core.roles.can_run_ward).
 """
 
 from django.contrib import messages
@@ -14,19 +13,17 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_view
 from core.roles import Role
-from priorities.errors import PactError
+from priorities.ballot_counting import places_label
+from priorities.errors import PrioritiesError
 from priorities.forms.ballots import BallotOpenForm, CastingVoteForm, HandsForm, VoteForm
-from priorities.forms.priorities import PriorityForm, ResolveForm
-from priorities.models import Ballot, BallotOption, Event, Priority
-from priorities.scopes import can_chair_ward, can_run_ward
+from priorities.models import Ballot, BallotOption, Event
+from priorities.scopes import can_chair_ward
 from priorities.selectors import ballots as selectors
 from priorities.selectors import priorities as priority_selectors
 from priorities.services import ballots as services
-from priorities.services import priorities as priority_services
 from wards.crime import crime_beside
 
 BALLOT_ROLES = (Role.CHAIR, Role.ADMINISTRATOR)
-PRIORITY_ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
 MEETINGS_PER_PAGE = 20
 
 
@@ -47,13 +44,6 @@ def _get_meeting_for_user(request: HttpRequest, pk: int) -> tuple[Event, list]:
     return meeting, [ward for ward in wards if ward.pk not in held]
 
 
-def _get_priority_for_user(request: HttpRequest, pk: int) -> Priority:
-    priority = priority_selectors.priority_for_staff(pk).first()
-    if priority is None or not can_run_ward(request.user, priority.ward):
-        raise Http404("No priority with that number")
-    return priority
-
-
 @staff_view(roles=BALLOT_ROLES)
 def ballot_list(request: HttpRequest) -> HttpResponse:
     meetings = selectors.meetings_for_ballots(request.user)
@@ -70,7 +60,7 @@ def ballot_open(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             ballot = services.ballot_open(
                 actor=request.user, meeting=meeting, ward=form.cleaned_data["ward"], method=form.cleaned_data["method"]
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Ballot opened for %(ward)s") % {"ward": ballot.ward.name})
@@ -96,7 +86,7 @@ def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpRespons
         "members": list(selectors.members_present(ballot)),
         "votes": list(selectors.votes_recorded(ballot)),
         "tie": tie,
-        "tie_places": services.places_label(tie.places) if tie else "",
+        "tie_places": places_label(tie.places) if tie else "",
         "current": list(priority_selectors.current_priorities(ballot.ward)),
     }
     if ballot.status == Ballot.Status.OPEN:
@@ -134,7 +124,7 @@ def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
             services.ballot_vote_record(
                 actor=request.user, ballot=ballot, member=member, options=form.cleaned_data["options"]
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Vote of %(member)s recorded") % {"member": member.name})
@@ -155,7 +145,7 @@ def ballot_hands(request: HttpRequest, pk: int) -> HttpResponse:
                 people_voting=form.cleaned_data["people_voting"],
                 counts=form.counts(),
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Show of hands recorded"))
@@ -175,7 +165,7 @@ def ballot_casting_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.ballot_casting_vote(actor=request.user, ballot=ballot, options=form.cleaned_data["options"])
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Casting vote recorded"))
@@ -190,57 +180,9 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.ballot_close(actor=request.user, ballot=ballot)
-        except PactError as refused:
+        except PrioritiesError as refused:
             error = str(refused)
         else:
             messages.success(request, _("Ballot closed: the ward's priorities are updated"))
             return redirect("priorities:staff_ballot", pk=ballot.pk)
     return render(request, "priorities/ballots/staff/close.html", {"ballot": ballot, "error": error})
-
-
-def _priority_form(priority: Priority, data=None) -> PriorityForm:
-    initial = {
-        "title": priority.title,
-        "lead_officer": priority.lead_officer_id,
-        "plan_priority": priority.plan_priority_id,
-        "partners": list(priority.partners.values_list("pk", flat=True)),
-    }
-    return PriorityForm(
-        data,
-        initial=initial,
-        officers=priority_selectors.lead_officer_choices(priority.ward),
-        partners=priority_selectors.partner_choices(priority.ward),
-        plan_priorities=priority_selectors.plan_priority_choices(priority),
-    )
-
-
-@staff_view(roles=PRIORITY_ROLES)
-def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = _get_priority_for_user(request, pk)
-    form = _priority_form(priority, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            priority_services.priority_update(actor=request.user, priority=priority, **form.cleaned_data)
-        except PactError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Priority updated"))
-            return redirect("priorities:priority_detail", pk=priority.pk)
-    return render(request, "priorities/priorities/staff/edit.html", {"priority": priority, "form": form})
-
-
-@staff_view(roles=PRIORITY_ROLES)
-def priority_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = _get_priority_for_user(request, pk)
-    form = ResolveForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            priority_services.priority_resolve(
-                actor=request.user, priority=priority, outcome=form.cleaned_data["outcome"]
-            )
-        except PactError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Priority marked as resolved"))
-            return redirect("priorities:priority_detail", pk=priority.pk)
-    return render(request, "priorities/priorities/staff/resolve.html", {"priority": priority, "form": form})

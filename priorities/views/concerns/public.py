@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.abuse import FormLimit, form_limit_refusal
 from core.cache import public_page
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.forms.concerns import ConcernRaiseForm
 from priorities.selectors import concerns as selectors
 from priorities.services.concerns import concern_raise
@@ -49,7 +49,7 @@ def concern_new(request: HttpRequest, code: str) -> HttpResponse:
         else:
             try:
                 concern = concern_raise(ward=ward, **form.cleaned_data_for_service())
-            except PactError as error:
+            except PrioritiesError as error:
                 form.add_error(None, str(error))
             else:
                 return redirect("priorities:concern_raised", reference=concern.reference)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_view
 from core.roles import Role
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.forms.concerns import (
     ConcernFilterForm,
     ConcernMergeForm,
@@ -69,7 +69,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             concern = services.concern_record(actor=request.user, **form.cleaned_data_for_service())
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Concern %(reference)s recorded") % {"reference": concern.reference})
@@ -120,7 +120,7 @@ def concern_accept(request: HttpRequest, reference: str) -> HttpResponse:
     concern = _get_concern_for_user(request, reference)
     try:
         services.concern_accept(actor=request.user, concern=concern)
-    except PactError as error:
+    except PrioritiesError as error:
         messages.error(request, str(error))
         return redirect("priorities:staff_concern", reference=concern.reference)
     return _done(request, concern, _("Concern %(reference)s accepted and published"))
@@ -134,7 +134,7 @@ def concern_shortlist(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.concern_shortlist(actor=request.user, concern=concern, meeting=form.cleaned_data["meeting"])
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             return _done(request, concern, _("Concern %(reference)s shortlisted"))
@@ -149,7 +149,7 @@ def concern_reject(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.concern_reject(actor=request.user, concern=concern, reason=form.cleaned_data["reason"])
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             return _done(request, concern, _("Concern %(reference)s not taken forward"))
@@ -164,7 +164,7 @@ def concern_merge(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.concern_merge(actor=request.user, concern=concern, into=form.cleaned_data["into"])
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             return _done(request, concern, _("Concern %(reference)s merged"))

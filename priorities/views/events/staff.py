@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.access import staff_view
 from core.roles import Role
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.forms import events as forms
 from priorities.models import Event, PanelMember
 from priorities.scopes import ward_ids_for
@@ -61,7 +61,7 @@ def _run(form: Form, call) -> Event | None:
     """Call the service with the valid form; a refusal becomes an error on the form."""
     try:
         return call()
-    except PactError as error:
+    except PrioritiesError as error:
         form.add_error(None, str(error))
         return None
 

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.abuse import FormLimit, form_limit_refusal
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.forms.information import IncidentLogEntryForm, IncidentLogStartForm
 from priorities.models import IncidentLog
 from priorities.selectors import concerns as concern_selectors
@@ -59,7 +59,7 @@ def incident_log_start(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             try:
                 _log, token = services.incident_log_start(concern=concern, email=form.cleaned_data["email"])
-            except PactError as error:
+            except PrioritiesError as error:
                 form.add_error(None, str(error))
             else:
                 return _private(redirect(f"{_log_url(token)}?started=1"))
@@ -86,7 +86,7 @@ def incident_log(request: HttpRequest, token: str) -> HttpResponse:
         else:
             try:
                 services.incident_log_entry_add(log=log, **form.cleaned_data_for_service())
-            except PactError as error:
+            except PrioritiesError as error:
                 form.add_error(None, str(error))
             else:
                 return _private(redirect(f"{_log_url(token)}?added=1#entries"))

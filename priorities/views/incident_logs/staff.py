@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_view
 from core.roles import Role
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.scopes import can_manage_ward
 from priorities.selectors import incident_logs as selectors
 from priorities.services import incident_logs as services
@@ -26,7 +26,7 @@ def incident_log_revoke(request: HttpRequest, reference: str, pk: int) -> HttpRe
         raise Http404("No log with that number")
     try:
         services.incident_log_revoke_by_staff(actor=request.user, log=log)
-    except PactError as error:
+    except PrioritiesError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The resident's log link is turned off"))

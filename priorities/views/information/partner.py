@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.access import staff_view
 from core.roles import Role
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.forms.information import InformationReportForm
 from priorities.scopes import partner_agency_for, partner_ward_ids_for
 from priorities.selectors import information as selectors
@@ -37,7 +37,7 @@ def information_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.information_report_submit(actor=request.user, **form.cleaned_data_for_service())
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             ward = form.cleaned_data["ward"]

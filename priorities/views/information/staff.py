@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_view
 from core.roles import Role
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.forms.information import InformationFilterForm, InformationToConcernForm
 from priorities.models import InformationReport
 from priorities.scopes import can_manage_ward, managed_ward_ids_for
@@ -75,7 +75,7 @@ def information_review(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report_for_user(request, pk, to_change=True)
     try:
         services.information_report_review(actor=request.user, report=report)
-    except PactError as error:
+    except PrioritiesError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Information report %(pk)s marked as reviewed") % {"pk": report.pk})
@@ -97,7 +97,7 @@ def information_to_concern(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"],
                 location_text=data["location_text"],
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(

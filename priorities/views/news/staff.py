@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.access import staff_view
 from core.roles import Role, is_administrator
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.forms.news import NewsForm
 from priorities.models import NewsItem
 from priorities.scopes import team_id_for
@@ -76,7 +76,7 @@ def news_new(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 body=data["body"],
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(title)s has been published") % {"title": item.title})
@@ -105,7 +105,7 @@ def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 title=data["title"],
                 body=data["body"],
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(title)s has been updated") % {"title": item.title})

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.access import staff_view
 from core.roles import Role
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.forms.progress import ProgressForm
 from priorities.models import Priority
 from priorities.scopes import can_manage_ward, can_run_ward, partner_agency_for
@@ -83,7 +83,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
                 officer=data["officer"],
                 agency=data["agency"],
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Progress added to %(priority)s") % {"priority": priority.title})

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.abuse import FormLimit, form_limit_refusal
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.forms.subscriptions import SubscribeForm
 from priorities.models import Subscription
 from priorities.selectors import subscriptions as selectors
@@ -59,7 +59,7 @@ def _subscribe(request: HttpRequest, *, place, done_url: str, place_url: str, **
             try:
                 # The same page follows whether or not the address was subscribed already.
                 subscription_start(**where, **form.cleaned_data_for_service())
-            except PactError as error:
+            except PrioritiesError as error:
                 form.add_error(None, str(error))
             else:
                 return redirect(done_url)
@@ -104,7 +104,7 @@ def subscription_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             subscription_confirm(token=token)
-        except PactError as refused:
+        except PrioritiesError as refused:
             error = str(refused)
         else:
             return redirect(request.path)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from core.access import staff_view
 from core.roles import Role, is_administrator
-from priorities.errors import PactError
+from priorities.errors import PrioritiesError
 from priorities.forms.updates import UpdateCorrectForm
 from priorities.models import MonthlyUpdate
 from priorities.scopes import team_id_for
@@ -61,7 +61,7 @@ def update_correct(request: HttpRequest, pk: int) -> HttpResponse:
             services.monthly_update_correct(
                 actor=request.user, update=update, summary=values["summary"], reason=values["reason"]
             )
-        except PactError as error:
+        except PrioritiesError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"The {update.month:%B %Y} update of {update.team.name} has been corrected")

@@ -1,0 +1,121 @@
+"""Ballots at PACT meetings: the options, each member's vote and their choices."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from priorities.models.categories import Category
+from priorities.models.concerns import Concern
+from priorities.models.events import Event
+from priorities.models.panels import PanelMember
+from priorities.models.priorities import Priority
+from wards.models import Ward
+
+
+class Ballot(models.Model):
+    """The panel's vote at a held meeting on one ward's shortlist and priorities up for review."""
+
+    class Method(models.TextChoices):
+        MEMBERS = "members", "Each member present chooses up to three"
+        SHOW_OF_HANDS = "show_of_hands", "Show of hands"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    meeting = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="ballots")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="ballots")
+    method = models.CharField(max_length=15, choices=Method.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    people_voting = models.PositiveIntegerField(null=True, blank=True, help_text="Show of hands: how many voted.")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    casting_vote_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "ward"], name="ballot_one_per_ward_per_meeting"),
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(closed_at__isnull=True))
+                | (Q(status="closed") & Q(closed_at__isnull=False)),
+                name="ballot_closed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ballot for {self.ward} at {self.meeting}"
+
+
+class BallotOption(models.Model):
+    """Something the panel can vote for: a shortlisted concern or a priority up for review."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="options")
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    title = models.CharField(max_length=200)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    hands = models.PositiveIntegerField(null=True, blank=True, help_text="Show of hands: votes counted.")
+    casting_vote = models.BooleanField(default=False, help_text="Given a tied place by the chair's casting vote.")
+    votes = models.PositiveIntegerField(null=True, blank=True, help_text="The final tally, set on closing.")
+    position = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Place won (1–3), set on closing.")
+
+    class Meta:
+        ordering = ["ballot", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(concern__isnull=False, priority__isnull=True)
+                | Q(concern__isnull=True, priority__isnull=False),
+                name="ballot_option_one_source",
+            ),
+            models.UniqueConstraint(fields=["ballot", "concern"], name="ballot_option_concern_once"),
+            models.UniqueConstraint(fields=["ballot", "priority"], name="ballot_option_priority_once"),
+            models.UniqueConstraint(fields=["ballot", "position"], name="ballot_option_position_once"),
+            models.CheckConstraint(
+                condition=Q(position__isnull=True) | Q(position__gte=1, position__lte=3),
+                name="ballot_option_position_one_to_three",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Vote(models.Model):
+    """One panel member's vote in one ballot: the database refuses a second."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(PanelMember, on_delete=models.PROTECT, related_name="votes")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "member"], name="vote_once_per_member")]
+
+    def __str__(self) -> str:
+        return f"Vote of {self.member} in {self.ballot}"
+
+
+class VoteChoice(models.Model):
+    """One of up to three options a member chose; rank 1–3 caps the choices at three."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="choices")
+    option = models.ForeignKey(BallotOption, on_delete=models.PROTECT, related_name="choices")
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["vote", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "option"], name="vote_choice_option_once"),
+            models.UniqueConstraint(fields=["vote", "rank"], name="vote_choice_rank_once"),
+            models.CheckConstraint(condition=Q(rank__gte=1, rank__lte=3), name="vote_choice_at_most_three"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}: {self.option}"
