@@ -6,6 +6,7 @@ Forms only validate what was typed; feedback.services.surveys.survey_answer save
 import datetime
 import zoneinfo
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
@@ -174,6 +175,9 @@ class SurveyConcernForm(forms.Form):
 # model forms exactly as the admin's forms run them; nothing is saved here (services do that).
 
 ERROR_CHOICE_TOO_LONG = _("Each choice must be 200 characters or fewer")
+ERROR_OPENS_REQUIRED = _("Enter the day the survey opens")
+ERROR_CLOSES_REQUIRED = _("Enter the day the survey closes")
+ERROR_DATE_REAL = _("Enter a real date, for example 31 3 2026")
 MAX_QUESTIONS = 50
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -182,18 +186,35 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=LONDON)
 
 
+class SurveyDateField(DateInputField):
+    """The GOV.UK date input (day, month, year) with messages that say what to fix."""
+
+    def __init__(self, **kwargs) -> None:
+        messages = kwargs.pop("error_messages")
+        super().__init__(**kwargs)
+        self.error_messages.update(required=messages["required"], incomplete=messages["required"])
+
+    def compress(self, data_list: list) -> datetime.date | None:
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError:
+            raise forms.ValidationError(ERROR_DATE_REAL) from None
+
+
 class SurveyBuildForm(forms.ModelForm):
     """The survey itself: title, introduction, the days it is open and where it is for."""
 
-    opens_at = forms.DateField(
+    opens_at = SurveyDateField(
         label=_("Opens on"),
-        help_text=_("It opens at the start of this day, or when you open it from the survey list"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "It opens at the start of this day, or when you open it from the survey list. For example, 1 3 2026"
+        ),
+        error_messages={"required": ERROR_OPENS_REQUIRED},
     )
-    closes_at = forms.DateField(
+    closes_at = SurveyDateField(
         label=_("Closes on"),
-        help_text=_("It closes at the end of this day, UK time"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("It closes at the end of this day, UK time. For example, 31 3 2026"),
+        error_messages={"required": ERROR_CLOSES_REQUIRED},
     )
     districts = forms.ModelMultipleChoiceField(
         queryset=District.objects.order_by("name"),
@@ -207,6 +228,7 @@ class SurveyBuildForm(forms.ModelForm):
         model = Survey
         fields = ["title", "introduction", "opens_at", "closes_at", "districts"]
         widgets = {"introduction": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"title": {"required": _("Enter the survey's title")}}
 
     def __init__(self, *args, **kwargs) -> None:
         given = kwargs.get("initial") or {}
@@ -219,8 +241,8 @@ class SurveyBuildForm(forms.ModelForm):
         self.helper = page_form_helper(
             Field.text("title"),
             Field.textarea("introduction"),
-            Field.text("opens_at", field_width=10),
-            Field.text("closes_at", field_width=10),
+            Field("opens_at", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            Field("closes_at", context={"legend_size": Size.for_legend(Size.SMALL)}),
             Field.checkboxes("districts", small=True),
         )
 
@@ -260,9 +282,16 @@ class SurveyQuestionBuildForm(forms.ModelForm):
             "max_choices": _("Most choices a person may choose"),
         }
         help_texts = {"max_choices": _("For ‘Choose up to a number’ questions only")}
+        widgets = {"max_choices": forms.TextInput(attrs={"inputmode": "numeric"})}
+        error_messages = {
+            "kind": {"required": _("Choose the type of question")},
+            "text": {"required": _("Enter the question")},
+            "max_choices": {"invalid": _("Enter how many choices a person may choose, as a number")},
+        }
 
     def __init__(self, *args, answered: bool = False, number: int = 1, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Choose a type")), *SurveyQuestion.Kind.choices]
         if answered:
             # People have answered: the type and maximum stay as they are (see survey_update).
             self.fields["kind"].disabled = True
@@ -277,7 +306,8 @@ class SurveyQuestionBuildForm(forms.ModelForm):
         ]
         if "DELETE" in self.fields:
             layout.append(Field.checkbox("DELETE"))
-        self.helper = page_form_helper(Fieldset(*layout, legend=_("Question %(number)s") % {"number": number}))
+        legend = _("Question %(number)s") % {"number": number}
+        self.helper = page_form_helper(Fieldset(*layout, legend=legend, legend_size=Size.MEDIUM))
 
     def clean_choices(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data.get("choices", "").split("\n")]
@@ -355,6 +385,15 @@ def rows_with_one_more(formset: SurveyQuestionFormSet) -> list[dict]:
     names = ["kind", "text", "hint", "required", "max_choices", "choices"]
     rows = [{name: form[name].value() for name in names} for form in formset.forms if not form["DELETE"].value()]
     return [*rows, {}]
+
+
+def typed_survey(data) -> dict:
+    """What was typed in the survey's own fields, unvalidated, as initial values."""
+    initial = {name: data.get(name, "") for name in ("title", "introduction")}
+    for name in ("opens_at", "closes_at"):
+        initial[name] = [data.get(f"{name}_{part}", "") for part in range(3)]
+    initial["districts"] = data.getlist("districts")
+    return initial
 
 
 def survey_draft(form: SurveyBuildForm, formset: SurveyQuestionFormSet) -> SurveyDraft:

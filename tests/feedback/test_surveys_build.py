@@ -60,8 +60,12 @@ def _staff_form(**extra) -> dict:
     data = {
         "title": "Speeding survey",
         "introduction": "Tell us where drivers speed.",
-        "opens_at": "2026-03-01",
-        "closes_at": "2026-03-31",
+        "opens_at_0": "1",
+        "opens_at_1": "3",
+        "opens_at_2": "2026",
+        "closes_at_0": "31",
+        "closes_at_1": "3",
+        "closes_at_2": "2026",
         "questions-TOTAL_FORMS": "2",
         "questions-INITIAL_FORMS": "0",
         "questions-MIN_NUM_FORMS": "0",
@@ -84,7 +88,7 @@ def _staff_form(**extra) -> dict:
     ("admin_change", "staff_change", "message"),
     [
         ({"questions-0-max_choices": ""}, {"questions-0-max_choices": ""}, ERROR_MAXIMUM_REQUIRED),
-        ({"closes_at_0": "2026-02-01"}, {"closes_at": "2026-02-01"}, ERROR_CLOSES_BEFORE_OPENING),
+        ({"closes_at_0": "2026-02-01"}, {"closes_at_0": "1", "closes_at_1": "2"}, ERROR_CLOSES_BEFORE_OPENING),
     ],
 )
 def test_survey_rules_are_the_admins(client, admin_user, admin_change, staff_change, message):

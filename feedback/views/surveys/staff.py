@@ -29,6 +29,7 @@ from feedback.forms.surveys import (
     question_rows,
     rows_with_one_more,
     survey_draft,
+    typed_survey,
 )
 from feedback.models import Survey, SurveyAnswer, SurveyQuestion
 from feedback.selectors import surveys as selectors
@@ -149,8 +150,7 @@ def _build(request: HttpRequest, survey: Survey | None) -> HttpResponse:
     status = 200
     if request.method == "POST" and request.POST.get("action") == ADD_QUESTION and not answered:
         # Shown again unvalidated with one more blank question; nothing is saved.
-        form = SurveyBuildForm(initial=form.data.dict(), instance=survey)
-        form.initial["districts"] = request.POST.getlist("districts")
+        form = SurveyBuildForm(initial=typed_survey(request.POST), instance=survey)
         formset = QuestionFormSet(initial=rows_with_one_more(formset), prefix="questions")
     elif request.method == "POST":
         status = 400
