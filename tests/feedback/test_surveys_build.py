@@ -320,3 +320,16 @@ def test_close_of_a_closed_survey_says_why(client, admin_user):
     response = client.post(reverse("feedback:staff_survey_close", args=[survey.slug]))
     assert response.status_code == 400
     assert str(services.ERROR_CLOSE_NOT_OPEN) in response.content.decode()
+
+
+def test_survey_edit_page_queries(client, admin_user, django_assert_num_queries):
+    survey = SurveyFactory()
+    for _ in range(3):
+        SurveyChoiceFactory.create_batch(3, question=SurveyQuestionFactory(survey=survey, kind="single"))
+    client.force_login(admin_user)
+    # session, user, roles; the survey, its districts, questions and their choices; whether anyone
+    # has answered; the districts to choose from
+    with django_assert_num_queries(9):
+        response = client.get(reverse("feedback:staff_survey_edit", args=[survey.slug]))
+    assert response.content.decode().count("Choose a type") == 3
+    assert response.context["formset"].total_form_count() == 3
