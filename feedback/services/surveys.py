@@ -183,6 +183,7 @@ ERROR_OPEN_FEW_CHOICES = _("Give ‘{question}’ at least two choices before th
 ERROR_ALREADY_OPEN = _("This survey is already open")
 ERROR_OPEN_CLOSED = _("This survey has closed. Change its closing date to open it again")
 ERROR_CLOSE_NOT_OPEN = _("Only an open survey can be closed")
+ERROR_ADDRESS_TAKEN = _("Another survey with this title was saved at the same moment. Save again")
 
 
 @dataclass
@@ -274,13 +275,17 @@ def _snapshot(survey: Survey) -> dict:
 
 def survey_create(*, actor: AnyUser, draft: SurveyDraft) -> Survey:
     """Create a survey with its questions and choices, its address made from the title once."""
-    with transaction.atomic():
-        survey = Survey(slug=_slug_for(draft.title))
-        _survey_fields(survey, draft)
-        survey.save()
-        survey.districts.set(draft.districts)
-        _questions_create(survey, draft.questions)
-        audit_record(actor=actor, action="feedback.survey.created", target=survey, data=_snapshot(survey))
+    try:
+        with transaction.atomic():
+            survey = Survey(slug=_slug_for(draft.title))
+            _survey_fields(survey, draft)
+            survey.save()
+            survey.districts.set(draft.districts)
+            _questions_create(survey, draft.questions)
+            audit_record(actor=actor, action="feedback.survey.created", target=survey, data=_snapshot(survey))
+    except IntegrityError:
+        # Another survey of the same title took the address between the look and the save.
+        raise FeedbackError(ERROR_ADDRESS_TAKEN) from None
     return survey
 
 

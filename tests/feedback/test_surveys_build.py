@@ -333,3 +333,13 @@ def test_survey_edit_page_queries(client, admin_user, django_assert_num_queries)
         response = client.get(reverse("feedback:staff_survey_edit", args=[survey.slug]))
     assert response.content.decode().count("Choose a type") == 3
     assert response.context["formset"].total_form_count() == 3
+
+
+def test_survey_create_refuses_an_address_taken_at_the_same_moment(admin_user, monkeypatch):
+    SurveyFactory(slug="speeding-on-tonbridge-road")
+    # The other survey was saved between looking for a free address and saving this one.
+    monkeypatch.setattr(services, "_slug_for", lambda title: "speeding-on-tonbridge-road")
+    with pytest.raises(FeedbackError, match=str(services.ERROR_ADDRESS_TAKEN)):
+        services.survey_create(actor=admin_user, draft=_draft())
+    assert Survey.objects.count() == 1
+    assert not AuditEvent.objects.exists()
