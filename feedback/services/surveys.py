@@ -231,7 +231,8 @@ def _survey_fields(survey: Survey, draft: SurveyDraft) -> None:
     survey.introduction = draft.introduction
     survey.opens_at = draft.opens_at
     survey.closes_at = draft.closes_at
-    _validated(survey, exclude=["districts"])
+    # The address is made here, not typed; the unique constraint holds it under a race.
+    _validated(survey, exclude=["districts", "slug"])
 
 
 def _questions_create(survey: Survey, drafts: list[QuestionDraft]) -> None:
