@@ -6,25 +6,17 @@ nest inlines). EqualityResponse is never registered: it is reported only in aggr
 
 from django import forms
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from django.http import HttpRequest
 
 from core.admin import AdministratorInline, AuditedAdmin
 from feedback.models import Survey, SurveyChoice, SurveyQuestion
-
-ERROR_MAXIMUM_REQUIRED = _("Enter how many choices a person may choose, 1 or more")
 
 
 class SurveyQuestionForm(forms.ModelForm):
     class Meta:
         model = SurveyQuestion
         fields = ["position", "kind", "text", "hint", "required", "max_choices"]
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        # The database check passes a NULL maximum (a CHECK is unknown, not false, on NULL).
-        if cleaned.get("kind") == SurveyQuestion.Kind.MULTIPLE and not cleaned.get("max_choices"):
-            self.add_error("max_choices", ERROR_MAXIMUM_REQUIRED)
-        return cleaned
+        # The rules (a maximum for "choose up to") are SurveyQuestion.clean(), which this form runs.
 
 
 class SurveyQuestionPageForm(SurveyQuestionForm):
@@ -53,6 +45,13 @@ class SurveyAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["districts"]
     inlines = [SurveyQuestionInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Survey | None = None) -> list[str]:
+        # The slug is the survey's public address: made from the title once, never changed.
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Survey | None = None) -> dict:
+        return self.prepopulated_fields if obj is None else {}
 
 
 @admin.register(SurveyQuestion)

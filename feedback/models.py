@@ -2,10 +2,16 @@
 with their issue), and the voluntary equality monitoring offered with all of it."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from wards.models import District
+
+# The rules of a survey and its questions, shared by the admin and the staff survey form.
+ERROR_CLOSES_BEFORE_OPENING = _("The closing date must be after the opening date")
+ERROR_MAXIMUM_REQUIRED = _("Enter how many choices a person may choose, 1 or more")
 
 PREFER_NOT = ("prefer_not", "Prefer not to say")
 
@@ -229,6 +235,12 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        # Said here as well as in the constraint, so that the admin and the staff form give the
+        # reason by the field rather than the constraint's name.
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": ERROR_CLOSES_BEFORE_OPENING})
+
 
 class SurveyQuestion(models.Model):
     class Kind(models.TextChoices):
@@ -259,6 +271,15 @@ class SurveyQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def clean(self) -> None:
+        # The database check passes a NULL maximum (a CHECK is unknown, not false, on NULL).
+        if self.kind == self.Kind.MULTIPLE and not self.max_choices:
+            raise ValidationError({"max_choices": ERROR_MAXIMUM_REQUIRED})
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE)
 
 
 class SurveyChoice(models.Model):

@@ -18,6 +18,13 @@ staff_link(
     hint="Written answers from your wards, to raise as PACT concerns",
 )
 staff_link(
+    order=55,
+    label="Create a consultation survey",
+    url_name="feedback:staff_survey_create",
+    roles=(Role.ADMINISTRATOR,),
+    hint="Write its questions, preview it as residents see it, then open it",
+)
+staff_link(
     order=60,
     label="Equality monitoring",
     url_name="feedback:staff_equality_report",

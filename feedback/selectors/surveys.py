@@ -147,3 +147,8 @@ def survey_comment(*, survey: Survey, pk: int) -> SurveyAnswer | None:
         .select_related("question", "response__ward")
         .first()
     )
+
+
+def survey_has_answers(*, survey: Survey) -> bool:
+    """Whether anyone has answered: from then on its questions may only be reworded."""
+    return SurveyResponse.objects.filter(survey=survey).exists()

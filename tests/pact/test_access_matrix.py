@@ -318,6 +318,11 @@ MATRIX: dict[str, Entry] = {
     "feedback:survey_results": Entry(PUBLIC, survey_slug),
     "feedback:staff_surveys": Entry(staff(*RUN_WARD)),
     "feedback:staff_survey_export": Entry(staff(*ADMIN_ONLY), survey_slug, wards=False),
+    "feedback:staff_survey_create": Entry(staff(*ADMIN_ONLY)),
+    "feedback:staff_survey_edit": Entry(staff(*ADMIN_ONLY), survey_slug, wards=False),
+    "feedback:staff_survey_preview": Entry(staff(*ADMIN_ONLY, only="GET"), survey_slug, wards=False),
+    "feedback:staff_survey_open": Entry(staff(*ADMIN_ONLY), survey_slug, wards=False),
+    "feedback:staff_survey_close": Entry(staff(*ADMIN_ONLY), survey_slug, wards=False),
     "feedback:staff_survey_comments": Entry(staff(*RUN_WARD), survey_slug, wards=False),
     "feedback:staff_survey_comment_concern": Entry(RUNS_WARD, written_answer),
     # Equality monitoring.
