@@ -143,7 +143,7 @@ def concern_record(
     return concern
 
 
-def _check_may_moderate(actor: AnyUser, concern: Concern) -> None:
+def _check_can_moderate(actor: AnyUser, concern: Concern) -> None:
     if not can_run_ward(actor, concern.ward):
         raise PrioritiesError(ERROR_NOT_ALLOWED)
 
@@ -169,7 +169,7 @@ def _moderate(
 
 def concern_accept(*, actor: AnyUser, concern: Concern) -> Concern:
     """Publish a concern awaiting moderation without shortlisting it."""
-    _check_may_moderate(actor, concern)
+    _check_can_moderate(actor, concern)
     if concern.status != Concern.Status.RECEIVED:
         raise PrioritiesError(ERROR_ACCEPT_STATE)
     return _moderate(actor=actor, concern=concern, verb="accepted", fields={"status": Concern.Status.ACCEPTED})
@@ -187,7 +187,7 @@ def concern_meeting_is_eligible(*, concern: Concern, meeting: Event) -> bool:
 
 def concern_shortlist(*, actor: AnyUser, concern: Concern, meeting: Event) -> Concern:
     """Shortlist a concern for a PACT meeting (publishing it); one still open may move to another meeting."""
-    _check_may_moderate(actor, concern)
+    _check_can_moderate(actor, concern)
     if concern.status not in _OPEN_STATES:
         raise PrioritiesError(ERROR_SHORTLIST_STATE)
     if concern.status == Concern.Status.SHORTLISTED and concern.shortlisted_for_id == meeting.pk:
@@ -200,7 +200,7 @@ def concern_shortlist(*, actor: AnyUser, concern: Concern, meeting: Event) -> Co
 
 def concern_reject(*, actor: AnyUser, concern: Concern, reason: str) -> Concern:
     """Decide a concern is not taken forward, with a reason (required, at most 300 characters)."""
-    _check_may_moderate(actor, concern)
+    _check_can_moderate(actor, concern)
     if concern.status not in _OPEN_STATES:
         raise PrioritiesError(ERROR_REJECT_STATE)
     reason = (reason or "").strip()
@@ -218,7 +218,7 @@ def concern_merge(*, actor: AnyUser, concern: Concern, into: Concern) -> Concern
     Concerns merged earlier into this one now point at ``into`` too, so no chain ever forms
     and every merged concern names the one that carries it.
     """
-    _check_may_moderate(actor, concern)
+    _check_can_moderate(actor, concern)
     if concern.status not in _OPEN_STATES:
         raise PrioritiesError(ERROR_MERGE_STATE)
     if into.pk == concern.pk:

@@ -63,7 +63,7 @@ def _snapshot(event: Event) -> dict[str, Any]:
     return data
 
 
-def _check_may_run(actor: AnyUser | None, wards: Iterable[Ward], panel: Panel | None) -> None:
+def _check_can_run(actor: AnyUser | None, wards: Iterable[Ward], panel: Panel | None) -> None:
     """The actor must run every ward; a chair (not an officer of those wards) only their own panel's meetings."""
     wards = list(wards)
     if actor is None or not all(can_run_ward(actor, ward) for ward in wards):
@@ -103,13 +103,13 @@ def _load_event(event_id: int) -> Event:
     return Event.objects.select_for_update(of=("self",)).select_related("panel").get(pk=event_id)
 
 
-def _check_may_change(actor: AnyUser | None, event: Event) -> None:
-    _check_may_run(actor, event.wards.all(), event.panel)
+def _check_can_change(actor: AnyUser | None, event: Event) -> None:
+    _check_can_run(actor, event.wards.all(), event.panel)
 
 
-def _check_may_change_event(actor: AnyUser | None, event_id: int) -> Event:
+def _check_can_change_event(actor: AnyUser | None, event_id: int) -> Event:
     event = Event.objects.select_related("panel").get(pk=event_id)
-    _check_may_change(actor, event)
+    _check_can_change(actor, event)
     return event
 
 
@@ -141,7 +141,7 @@ def event_schedule(
     if not system:
         if len(wards) != len(set(ward_ids)):
             raise PrioritiesError(ERROR_NOT_YOUR_WARD)
-        _check_may_run(actor, wards, panel)
+        _check_can_run(actor, wards, panel)
         _check_times(starts_at, ends_at, future=True)
     _check_shape(kind=kind, wards=wards, panel=panel, joining_url=joining_url)
     _check_times(starts_at, ends_at, future=False)
@@ -174,7 +174,7 @@ def event_update(*, actor: AnyUser | None, event_id: int, system: bool = False, 
     (with ``system=True``: no permission check, past times allowed).
     """
     if not system:
-        event = _check_may_change_event(actor, event_id)
+        event = _check_can_change_event(actor, event_id)
         starts_at, ends_at = changes.get("starts_at", event.starts_at), changes.get("ends_at", event.ends_at)
         if (starts_at, ends_at) != (event.starts_at, event.ends_at):
             _check_times(starts_at, ends_at, future=True)
@@ -205,7 +205,7 @@ def event_cancel(*, actor: AnyUser | None, event_id: int, reason: str, system: b
     Only someone who may run every ward of the event may (with ``system=True``: anyone).
     """
     if not system:
-        _check_may_change_event(actor, event_id)
+        _check_can_change_event(actor, event_id)
     reason = reason.strip()
     if not reason:
         raise PrioritiesError(ERROR_REASON_REQUIRED)
@@ -243,7 +243,7 @@ def event_move(
     may run every ward of the event may (with ``system=True``: anyone, to any time).
     """
     if not system:
-        _check_may_change_event(actor, event_id)
+        _check_can_change_event(actor, event_id)
         _check_times(starts_at, ends_at, future=True)
     _check_times(starts_at, ends_at, future=False)
     with transaction.atomic():
@@ -306,7 +306,7 @@ def event_record_held(
     Only someone who may run every ward of the event may (with ``system=True``: anyone).
     """
     if not system:
-        _check_may_change_event(actor, event_id)
+        _check_can_change_event(actor, event_id)
     if residents_attending is not None and residents_attending < 0:
         raise PrioritiesError(ERROR_RESIDENTS_NEGATIVE)
     with transaction.atomic():
@@ -328,10 +328,10 @@ def event_record_held(
     return event
 
 
-def event_may_change(*, actor: AnyUser, event: Event) -> bool:
+def can_change_event(*, actor: AnyUser, event: Event) -> bool:
     """Whether the actor may change the event: they run every ward of it (and chair its panel, if a chair)."""
     try:
-        _check_may_change(actor, event)
+        _check_can_change(actor, event)
     except PrioritiesError:
         return False
     return True

@@ -133,7 +133,7 @@ def _notify_team(report: InformationReport) -> int:
     return queued
 
 
-def information_report_may_view(*, actor: AnyUser, report: InformationReport) -> bool:
+def can_view_information_report(*, actor: AnyUser, report: InformationReport) -> bool:
     """The ward's team, administrators, and the submitting agency's users while it works in the ward."""
     return can_see_agency_information(actor, agency_id=report.agency_id, ward=report.ward)
 

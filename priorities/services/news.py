@@ -19,7 +19,7 @@ ERROR_BODY_REQUIRED = _("Enter the news")
 ERROR_KIND = _("Choose what kind of news it is")
 
 
-def news_may_manage(*, actor: AnyUser, team: NeighbourhoodTeam) -> bool:
+def can_manage_news(*, actor: AnyUser, team: NeighbourhoodTeam) -> bool:
     """Administrators manage every team's news; an officer manages their own team's."""
     if is_administrator(actor):
         return True
@@ -27,7 +27,7 @@ def news_may_manage(*, actor: AnyUser, team: NeighbourhoodTeam) -> bool:
 
 
 def _check(actor: User, team: NeighbourhoodTeam, ward: Ward | None, kind: str, title: str, body: str) -> None:
-    if not news_may_manage(actor=actor, team=team):
+    if not can_manage_news(actor=actor, team=team):
         raise PrioritiesError(ERROR_NOT_ALLOWED)
     if ward is not None and ward.team_id != team.pk:
         raise PrioritiesError(ERROR_WARD_NOT_IN_TEAM)
@@ -79,7 +79,7 @@ def news_update(*, actor: User, item: NewsItem, ward: Ward | None, kind: str, ti
 
 def news_delete(*, actor: User, item: NewsItem) -> None:
     """Remove an item from the public pages. Audited with what it said."""
-    if not news_may_manage(actor=actor, team=item.team):
+    if not can_manage_news(actor=actor, team=item.team):
         raise PrioritiesError(ERROR_NOT_ALLOWED)
     with transaction.atomic():
         audit_record(actor=actor, action="priorities.news.deleted", target=item, data={"before": _snapshot(item)})

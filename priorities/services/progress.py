@@ -46,7 +46,7 @@ def _agency_named(priority: Priority, agency: PartnerAgency | None) -> bool:
     return agency is not None and priority.partners.filter(pk=agency.pk).exists()
 
 
-def progress_may_add(*, actor: AnyUser, priority: Priority) -> bool:
+def can_add_progress(*, actor: AnyUser, priority: Priority) -> bool:
     """Whether ``actor`` may add progress to ``priority``: the ward's officers, administrators,
     and partner users whose agency is named on it and still works in its ward."""
     if can_manage_ward(actor, priority.ward):
@@ -108,7 +108,7 @@ def progress_add(
 
     The first entry moves a "current" priority to "in progress". Audited.
     """
-    if not progress_may_add(actor=actor, priority=priority):
+    if not can_add_progress(actor=actor, priority=priority):
         raise PrioritiesError(ERROR_NOT_ALLOWED)
     if not priority.is_active:
         raise PrioritiesError(ERROR_NOT_ACTIVE)

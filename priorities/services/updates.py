@@ -94,7 +94,7 @@ def monthly_update_create(*, team_id: int, month: datetime.date) -> tuple[Monthl
     return update, created
 
 
-def monthly_update_may_correct(*, actor: AnyUser, update: MonthlyUpdate) -> bool:
+def can_correct_monthly_update(*, actor: AnyUser, update: MonthlyUpdate) -> bool:
     """Administrators, and the officers of the update's team (who manage its wards), correct it."""
     if is_administrator(actor):
         return True
@@ -108,7 +108,7 @@ def monthly_update_correct(*, actor: User, update: MonthlyUpdate, summary: str, 
     Rule: history is never overwritten. The old summary and content are stored as revision
     ``update.revision`` with the reason, and the update's revision number goes up by one.
     """
-    if not monthly_update_may_correct(actor=actor, update=update):
+    if not can_correct_monthly_update(actor=actor, update=update):
         raise PrioritiesError(ERROR_NOT_YOUR_TEAM)
     summary, reason = summary.strip(), reason.strip()
     if not summary:

@@ -32,7 +32,7 @@ def _get_event_for_user(request: HttpRequest, pk: int) -> Event:
     visible = ward_ids_for(request.user)
     if visible is not None and not any(ward.pk in visible for ward in event.wards.all()):
         raise Http404("No event with that id")
-    if not services.event_may_change(actor=request.user, event=event):
+    if not services.can_change_event(actor=request.user, event=event):
         raise PermissionDenied
     return event
 

@@ -34,7 +34,7 @@ REPORTS_PER_PAGE = 25
 
 def _get_report_for_user(request: HttpRequest, pk: int, *, to_change: bool = False) -> InformationReport:
     report = selectors.information_report_for_staff(pk=pk)
-    if report is None or not services.information_report_may_view(actor=request.user, report=report):
+    if report is None or not services.can_view_information_report(actor=request.user, report=report):
         raise Http404("No information report with that number")
     if to_change and not can_manage_ward(request.user, report.ward):
         raise PermissionDenied

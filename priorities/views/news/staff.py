@@ -42,7 +42,7 @@ def _get_news_for_user(request: HttpRequest, pk: int) -> NewsItem:
     team_id = _team_id(request)
     if item is None or (team_id is not None and item.team_id != team_id):
         raise Http404("No news with that number")
-    if not services.news_may_manage(actor=request.user, team=item.team):
+    if not services.can_manage_news(actor=request.user, team=item.team):
         raise PermissionDenied
     return item
 

@@ -29,7 +29,7 @@ def _get_priority_for_user(request: HttpRequest, pk: int, *, to_add: bool = Fals
     priority = selectors.progress_for_staff(pk).first()
     if priority is None:
         raise Http404("No priority with that number")
-    may_add = services.progress_may_add(actor=request.user, priority=priority)
+    may_add = services.can_add_progress(actor=request.user, priority=priority)
     if not may_add and not can_run_ward(request.user, priority.ward):
         raise Http404("No priority with that number")
     if to_add and not may_add:
@@ -50,7 +50,7 @@ def progress_list(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "priority": priority,
         "entries": list(selectors.staff_timeline(priority, agency=_partner_reader(request, priority))),
-        "may_add": priority.is_active and services.progress_may_add(actor=request.user, priority=priority),
+        "may_add": priority.is_active and services.can_add_progress(actor=request.user, priority=priority),
     }
     return render(request, "priorities/progress/staff_list.html", context)
 

@@ -38,7 +38,7 @@ def _get_update_for_user(request: HttpRequest, pk: int) -> MonthlyUpdate:
     team_id = _team_of(request)
     if update is None or (team_id is not None and update.team_id != team_id):
         raise Http404("No update with that number")
-    if not services.monthly_update_may_correct(actor=request.user, update=update):
+    if not services.can_correct_monthly_update(actor=request.user, update=update):
         raise PermissionDenied
     return update
 
