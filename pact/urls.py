@@ -30,6 +30,7 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("accessibility/", public.accessibility, name="accessibility"),
     path("privacy/", public.privacy, name="privacy"),
+    path("weather/", public.neutral, name="neutral"),
     path("healthz", public.healthz, name="healthz"),
     path("email/confirm/<str:token>/", recipients.address_confirm, name="address_confirm"),
     path("staff/", include(staff_patterns)),

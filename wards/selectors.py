@@ -104,9 +104,10 @@ class SearchOutcome:
 def search_resolve(*, kind: str, value: str) -> tuple[str, str | QuerySet[Ward] | None]:
     """Decide what a valid search leads to.
 
-    A held postcode leads to its ward; an outward code or a name to a list of wards. A
-    postcode or outward code we do not hold is outside Kent and Medway unless we hold other
-    postcodes in its district, in which case the postcode itself is unknown to us.
+    A held postcode, or the exact name of one ward, leads to that ward; an outward code or
+    another name to a list of wards. A postcode or outward code we do not hold is outside Kent
+    and Medway unless we hold other postcodes in its district, in which case the postcode
+    itself is unknown to us.
     """
     from wards.postcodes import outward_of
 
@@ -121,4 +122,8 @@ def search_resolve(*, kind: str, value: str) -> tuple[str, str | QuerySet[Ward] 
             return SearchOutcome.OUTSIDE_AREA, None
         return SearchOutcome.WARDS, wards_for_outward(value)
     wards = wards_matching_name(value)
-    return (SearchOutcome.WARDS if wards.exists() else SearchOutcome.NO_MATCH), wards
+    # The exact name of one ward leads to it; a name two wards share lists them.
+    exact = list(wards.filter(name__iexact=value).values_list("code", flat=True)[:2])
+    if len(exact) == 1:
+        return SearchOutcome.WARD, exact[0]
+    return (SearchOutcome.WARDS if exact or wards.exists() else SearchOutcome.NO_MATCH), wards

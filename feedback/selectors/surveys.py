@@ -6,12 +6,13 @@ choice), so a results page runs the same few queries however many answers there 
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from feedback.models import Survey, SurveyAnswer, SurveyChoice, SurveyQuestion, SurveyResponse
-from wards.models import District
+from wards.models import District, Ward
 
 TOP_CHOICES = 5
 
@@ -20,6 +21,17 @@ def surveys_open() -> QuerySet[Survey]:
     """Surveys open for answers now, closing soonest first."""
     now = timezone.now()
     return Survey.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at", "title")
+
+
+def surveys_open_for_district(district_id: int) -> list[Survey]:
+    """Surveys open now that ask the district's residents: its own and force-wide ones. One query."""
+    in_district = Q(districts__isnull=True) | Q(districts__id=district_id)
+    return list(surveys_open().filter(in_district).distinct())
+
+
+def ward_section(ward: Ward) -> dict[str, Any]:
+    """Context of the ward page's consultations section: the surveys open in its district."""
+    return {"open_surveys": surveys_open_for_district(ward.district_id)}
 
 
 def surveys_closed() -> QuerySet[Survey]:

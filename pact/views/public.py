@@ -1,4 +1,5 @@
-"""Site-wide public pages: home, accessibility statement, privacy notice, health check."""
+"""Site-wide public pages: home, accessibility statement, privacy notice, the neutral page
+"Exit this page" leads to, health check."""
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -27,6 +28,14 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pact/privacy.html")
+
+
+@require_GET
+def neutral(request: HttpRequest) -> HttpResponse:
+    """Where "Exit this page" leads: a plain page about the weather that says nothing of the
+    police or of PACT, for a resident who must hide what they were writing. Served by us, so
+    leaving makes no request to another site."""
+    return render(request, "pact/neutral.html")
 
 
 @require_GET

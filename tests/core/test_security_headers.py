@@ -52,7 +52,7 @@ def public_addresses(ward) -> list[str]:
     team = ward.team
     return [
         reverse("home"),
-        reverse("wards:search") + "?q=Abbey",
+        reverse("wards:search") + "?q=Abb",  # a list of wards (the exact name goes to the ward)
         reverse("wards:index"),
         reverse("wards:detail", args=[ward.code]),
         reverse("wards:team", args=[team.slug]),

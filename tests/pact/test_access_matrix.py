@@ -173,6 +173,8 @@ MATRIX: dict[str, Entry] = {
     "home": Entry(PUBLIC),
     "accessibility": Entry(PUBLIC),
     "privacy": Entry(PUBLIC),
+    # Where "Exit this page" leads: a neutral page about the weather.
+    "neutral": Entry(PUBLIC),
     "healthz": Entry(PUBLIC),
     # A resident confirms their email address from the link in a confirmation request.
     "address_confirm": Entry(PUBLIC_FORM, lambda world, ward: [recipient_confirm_token("resident@example.org")]),

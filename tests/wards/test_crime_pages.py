@@ -163,8 +163,9 @@ def test_ward_page_with_figures_runs_fixed_queries(client, django_assert_num_que
         _held(ward_a, categories, _month(2019, month), burglary=month, drugs=1, anti_social_behaviour=3)
 
     # 1 ward with district and team, 2 officers, 3 other wards of the team, 4-9 the sections of
-    # the PACT cycle (see test_pages.py), 10 crime months, 11 the ward's counts, 12 categories
-    with django_assert_num_queries(12):
+    # the PACT cycle (see test_pages.py), 10 open surveys, 11 crime months, 12 the ward's counts,
+    # 13 categories
+    with django_assert_num_queries(13):
         content = _page(client, ward_a)
 
     assert _cells(content, "Burglary") == ["15", "6", "Up 9"]

@@ -23,9 +23,10 @@ def test_ward_page_runs_fixed_queries_whatever_the_team_size(client, django_asse
     # 1 ward with district and team, 2 the team's officers, 3 the team's other wards; then the
     # sections of the PACT cycle: 4 latest closed ballot, 5 current priorities (with their latest
     # public action as subqueries), 6 published concerns, 7 upcoming events (none here, so no
-    # prefetch of their wards), 8 local news, 9 monthly updates; 10 the crime months held (none
-    # here: tests/wards/test_crime_pages.py counts the section with figures)
-    with django_assert_num_queries(10):
+    # prefetch of their wards), 8 local news, 9 monthly updates, 10 the district's open surveys;
+    # 11 the crime months held (none here: tests/wards/test_crime_pages.py counts the section
+    # with figures)
+    with django_assert_num_queries(11):
         response = client.get(reverse("wards:detail", args=[ward.code]))
 
     assert response.status_code == 200

@@ -54,6 +54,29 @@ def test_search_ward_name_lists_matches(client, chatham):
     assert "Strood North" not in response.content.decode()
 
 
+@pytest.mark.parametrize("typed", ["Chatham Central", "chatham central", " CHATHAM CENTRAL "])
+def test_search_exact_ward_name_goes_straight_to_the_ward(client, chatham, typed):
+    WardFactory(name="Chatham Central East")
+
+    response = client.get(SEARCH, {"q": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/wards/{chatham.code}/"
+
+
+def test_search_exact_name_of_two_wards_lists_both(client, django_assert_num_queries):
+    first, second = WardFactory(name="Abbey"), WardFactory(name="Abbey")
+
+    # 1 wards with that exact name (two, so no redirect), 2 the page's count, 3 the page of wards
+    with django_assert_num_queries(3):
+        response = client.get(SEARCH, {"q": "abbey"})
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f"/wards/{first.code}/" in content
+    assert f"/wards/{second.code}/" in content
+
+
 def test_search_district_name_lists_its_wards(client):
     ward = WardFactory(name="Bearsted", district__name="Maidstone")
 
@@ -161,3 +184,13 @@ def test_search_never_fails_whatever_is_typed(client, chatham, typed):
     response = client.get(SEARCH, {"q": typed})
 
     assert response.status_code in {200, 302}
+
+
+def test_search_form_sends_no_csrf_token_in_the_address(client):
+    """A GET form carries no CSRF token: it would land in the address, the history and the logs
+    (and a token in the page would keep the page out of the public cache)."""
+    for url in [reverse("home"), SEARCH, SEARCH + "?q=Atlantis"]:
+        html = client.get(url).content.decode()
+        start = html.index('role="search"')
+        form = html[start : html.index("</form>", start)]
+        assert "csrfmiddlewaretoken" not in form, url
