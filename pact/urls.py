@@ -6,6 +6,7 @@ from core.views import personal_data, recipients, sign_in, two_factor
 from pact.views import public, staff
 from priorities.api.urls import urlpatterns as priorities_api
 from wards.api.urls import urlpatterns as wards_api
+from wards.policeuk.views import unknown as police_uk_unknown
 
 staff_patterns = (
     [
@@ -45,6 +46,8 @@ urlpatterns = [
     # locate from wards; events and priorities from priorities.
     path("api/", include("wards.policeuk.urls")),
     path("api/", include("priorities.policeuk")),
+    # After every method: any other path of our force (a malformed ward code, say) is a plain 404.
+    re_path(r"^api/kent/", police_uk_unknown, name="policeuk_unknown"),
 ]
 
 # A database outage is answered 503 with Retry-After, any other failure 500; the same page.

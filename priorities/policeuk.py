@@ -15,6 +15,6 @@ priorities = ward_method("priorities", selectors.neighbourhood_priorities)
 app_name = "policeuk_priorities"
 
 urlpatterns = [
-    path("kent/<str:code>/events", events, name="events"),
-    path("kent/<str:code>/priorities", priorities, name="priorities"),
+    path("kent/<ward:code>/events", events, name="events"),
+    path("kent/<ward:code>/priorities", priorities, name="priorities"),
 ]

@@ -5,6 +5,9 @@ class WardsConfig(AppConfig):
     name = "wards"
 
     def ready(self) -> None:
+        from wards import converters
+
+        converters.register()
         from wards import crime, signals
         from wards.sections import register_ward_section
 

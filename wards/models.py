@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from wards.converters import WARD_CODE
+
 
 class District(models.Model):
     """A local authority district (LAD): the 12 Kent districts and Medway."""
@@ -59,7 +61,7 @@ class Ward(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(code__regex=r"^E05[0-9]{6}$"), name="ward_code_is_gss"),
+            models.CheckConstraint(condition=models.Q(code__regex=WARD_CODE), name="ward_code_is_gss"),
             models.CheckConstraint(
                 condition=models.Q(min_lat__lte=models.F("max_lat"), min_lng__lte=models.F("max_lng")),
                 name="ward_bbox_ordered",

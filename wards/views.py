@@ -4,8 +4,6 @@ The costly part of each page is rendered once into a cached fragment (core.cache
 the request, and placed inside the site layout on every request.
 """
 
-import re
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -21,7 +19,6 @@ from wards.geometry import SvgProjection, bbox
 from wards.sections import render_sections
 
 WARDS_PER_PAGE = 30
-_WARD_CODE = re.compile(r"^E05[0-9]{6}$")
 
 
 def _map_context(wards: list, highlight: str | None = None, with_geojson: bool = True) -> dict:
@@ -84,8 +81,7 @@ def _ward_fragment(code: str) -> dict | None:
 @require_GET
 @public_page
 def ward_detail(request: HttpRequest, code: str) -> HttpResponse:
-    code = code.upper()
-    page = public_fragment("ward", code, lambda: _ward_fragment(code)) if _WARD_CODE.match(code) else None
+    page = public_fragment("ward", code, lambda: _ward_fragment(code))
     if page is None:
         raise Http404("No ward with that code")
     return render(request, "wards/ward_detail.html", page)

@@ -14,7 +14,8 @@ from rest_framework import serializers
 from core.api import MAX_ID, LocalDateTimeField
 from priorities.api.selectors import ACTIVE
 from priorities.models import Event, MonthlyUpdate, Priority, ProgressEntry
-from wards.api.serializers import DISTRICT_CODE, WARD_CODE, TeamRefSerializer, WardRefSerializer, absolute
+from wards.api.serializers import DISTRICT_CODE, TeamRefSerializer, WardRefSerializer, absolute
+from wards.converters import WARD_CODE
 
 CATEGORY_SLUG = r"^[-a-zA-Z0-9_]+$"
 # A month as YYYY-MM; there is no year 0.

@@ -212,6 +212,7 @@ MATRIX: dict[str, Entry] = {
     "policeuk:force": api(fixed(["kent"])),
     "policeuk:neighbourhoods": api(),
     "policeuk:neighbourhood": api(ward_code),
+    "policeuk_unknown": api(path=fixed("/api/kent/E05NOPE"), rule=public(get=NOT_FOUND, head=NOT_FOUND)),
     "policeuk:boundary": api(ward_code),
     "policeuk:people": api(ward_code),
     "policeuk:locate": api(path=locate),

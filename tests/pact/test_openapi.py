@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import pytest
 import schemathesis
@@ -31,16 +32,15 @@ def _schema(client) -> dict:
 
 
 def _api_routes(resolver: URLResolver, prefix: str = "") -> list[str]:
-    """Every route under /api/v1/ as an OpenAPI path (``<int:id>`` → ``{id}``), the catch-all left out."""
+    """Every route under /api/v1/ as an OpenAPI path (``<int:id>``, ``<ward:code>`` → ``{id}``, ``{code}``),
+    the catch-all left out."""
     routes = []
     for pattern in resolver.url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             routes += _api_routes(pattern, route)
         elif isinstance(pattern, URLPattern) and route.startswith("api/v1/") and "(?P<rest>" not in route:
-            for converter in ("<int:", "<str:"):
-                route = route.replace(converter, "{")
-            routes.append("/" + route.replace(">", "}"))
+            routes.append("/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route))
     return routes
 
 

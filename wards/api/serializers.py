@@ -9,7 +9,6 @@ from rest_framework import serializers
 from core.api import MAX_ID
 from wards.models import District, NeighbourhoodTeam, Officer, Ward
 
-WARD_CODE = r"^E05[0-9]{6}$"
 DISTRICT_CODE = r"^E0[67][0-9]{6}$"
 
 

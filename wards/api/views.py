@@ -10,7 +10,6 @@ from rest_framework.request import Request
 from core.api import PublicApiListView, PublicApiView, an_id, found, id_parameter
 from wards.api import selectors
 from wards.api.serializers import (
-    WARD_CODE,
     DistrictSerializer,
     TeamDetailSerializer,
     TeamFilters,
@@ -19,6 +18,7 @@ from wards.api.serializers import (
     WardFilters,
     WardSerializer,
 )
+from wards.converters import WARD_CODE
 
 TAGS = ["Wards and teams"]
 

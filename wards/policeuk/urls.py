@@ -10,8 +10,8 @@ urlpatterns = [
     path("forces", views.forces, name="forces"),
     path("forces/<str:force_id>", views.force, name="force"),
     path("kent/neighbourhoods", views.neighbourhoods, name="neighbourhoods"),
-    path("kent/<str:code>", views.neighbourhood, name="neighbourhood"),
-    path("kent/<str:code>/boundary", views.boundary, name="boundary"),
-    path("kent/<str:code>/people", views.people, name="people"),
+    path("kent/<ward:code>", views.neighbourhood, name="neighbourhood"),
+    path("kent/<ward:code>/boundary", views.boundary, name="boundary"),
+    path("kent/<ward:code>/people", views.people, name="people"),
     path("locate-neighbourhood", views.locate_neighbourhood, name="locate"),
 ]

@@ -21,7 +21,6 @@ from core.cache import public_fragment
 from wards.policeuk import selectors
 
 METHODS = ("GET", "HEAD")
-WARD_CODE = re.compile(r"^E05[0-9]{6}$")
 # "lat,lng" in decimal degrees, as data.police.uk's locate method takes it.
 _POINT = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
@@ -98,16 +97,23 @@ def neighbourhoods(request: HttpRequest) -> HttpResponse:
 
 
 def ward_method(name: str, build: Callable[[str], Any]) -> Callable[..., HttpResponse]:
-    """A method for one ward: 404 for a malformed or unknown code, else the cached JSON of ``build(code)``."""
+    """A method for one ward: 404 for an unknown code, else the cached JSON of ``build(code)`` (a
+    malformed code matches no address: ``unknown`` answers it)."""
 
     @police_uk_method
     def view(request: HttpRequest, code: str) -> HttpResponse:
-        if not WARD_CODE.match(code):
+        # police.uk's ids are case-sensitive: the converter upper-cases, the address must not need it.
+        if code not in request.path:
             return not_found()
         return cached_json(name, code, lambda: build(code))
 
     view.__name__ = view.__qualname__ = name
     return view
+
+
+@police_uk_method
+def unknown(request: HttpRequest) -> HttpResponse:
+    return not_found()
 
 
 neighbourhood = ward_method("neighbourhood", selectors.neighbourhood_detail)

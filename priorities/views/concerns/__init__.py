@@ -5,8 +5,8 @@ from django.urls import path
 from priorities.views.concerns import public, staff
 
 urlpatterns: list = [
-    path("wards/<str:code>/concerns/", public.ward_concerns, name="ward_concerns"),
-    path("wards/<str:code>/concerns/new/", public.concern_new, name="concern_new"),
+    path("wards/<ward:code>/concerns/", public.ward_concerns, name="ward_concerns"),
+    path("wards/<ward:code>/concerns/new/", public.concern_new, name="concern_new"),
     path("concerns/<str:reference>/", public.concern_raised, name="concern_raised"),
     path("staff/concerns/", staff.concern_queue, name="staff_concerns"),
     path("staff/concerns/new/", staff.concern_new, name="staff_concern_new"),

@@ -25,12 +25,11 @@ ERROR_RATE_LIMITED = _(
 )
 RAISE_LIMIT = FormLimit(scope="concern", per_person=5, per_address=50, person_refusal=ERROR_RATE_LIMITED)
 CONCERNS_PER_PAGE = 20
-_WARD_CODE = re.compile(r"^E05[0-9]{6}$", re.IGNORECASE)
 _REFERENCE = re.compile(r"^PACT-[A-Z0-9]{6}$")
 
 
 def _get_ward(code: str) -> Ward:
-    ward = selectors.ward_for_concerns(code=code) if _WARD_CODE.match(code) else None
+    ward = selectors.ward_for_concerns(code=code)
     if ward is None:
         raise Http404("No ward with that code")
     return ward

@@ -1,15 +1,13 @@
 """URLs of the events pages (public.py for residents, staff.py for signed-in staff)."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from priorities.views.events import public, staff
 
-_WARD = r"(?P<code>[Ee]05[0-9]{6})"
-
 urlpatterns: list = [
     path("events/<uuid:uid>/", public.event_detail, name="event_detail"),
-    re_path(rf"^wards/{_WARD}/events/$", public.ward_events, name="ward_events"),
-    re_path(rf"^wards/{_WARD}/events\.ics$", public.ward_feed, name="ward_feed"),
+    path("wards/<ward:code>/events/", public.ward_events, name="ward_events"),
+    path("wards/<ward:code>/events.ics", public.ward_feed, name="ward_feed"),
     path("teams/<slug:slug>/events.ics", public.team_feed, name="team_feed"),
     path("staff/events/", staff.event_list, name="staff_event_list"),
     path("staff/events/new/", staff.event_schedule, name="staff_event_schedule"),

@@ -5,8 +5,8 @@ from django.urls import path
 from priorities.views.subscriptions import public
 
 urlpatterns: list = [
-    path("wards/<str:code>/subscribe/", public.ward_subscribe, name="ward_subscribe"),
-    path("wards/<str:code>/subscribe/sent/", public.ward_subscribe_sent, name="ward_subscribe_sent"),
+    path("wards/<ward:code>/subscribe/", public.ward_subscribe, name="ward_subscribe"),
+    path("wards/<ward:code>/subscribe/sent/", public.ward_subscribe_sent, name="ward_subscribe_sent"),
     path("teams/<slug:slug>/subscribe/", public.team_subscribe, name="team_subscribe"),
     path("teams/<slug:slug>/subscribe/sent/", public.team_subscribe_sent, name="team_subscribe_sent"),
     path("subscriptions/confirm/<str:token>/", public.subscription_confirm_view, name="subscription_confirm"),
