@@ -33,6 +33,8 @@ class SearchForm(forms.Form):
         self.helper = FormHelper()
         # The page writes the <form> itself: a GET search whose only parameter is q.
         self.helper.form_tag = False
+        # A GET form: a CSRF token would be put in the address, and so in logs and Referer headers.
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(Field.text("q", label_size="m", field_width=20, spellcheck="false"))
 
     def clean_q(self) -> dict[str, str]:

@@ -161,3 +161,9 @@ def test_search_never_fails_whatever_is_typed(client, chatham, typed):
     response = client.get(SEARCH, {"q": typed})
 
     assert response.status_code in {200, 302}
+
+
+def test_search_form_puts_no_csrf_token_in_the_address(client):
+    # A GET form submits every field in the URL: a token there would reach logs and Referer headers.
+    for address in ("/", SEARCH, f"{SEARCH}?q=Atlantis"):
+        assert "csrfmiddlewaretoken" not in client.get(address).content.decode()
