@@ -104,6 +104,81 @@ class Postcode(models.Model):
         return self.postcode
 
 
+class Place(models.Model):
+    """A named town, village, hamlet or suburb (OS Open Names), for searching by the name people use."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "City"
+        TOWN = "town", "Town"
+        VILLAGE = "village", "Village"
+        HAMLET = "hamlet", "Hamlet"
+        SUBURB = "suburb", "Suburban area"
+        OTHER = "other", "Other settlement"
+
+    # Places that spread over several wards: found by the wards their area overlaps. The
+    # others are found by the ward that holds their centre.
+    AREA_KINDS = frozenset({Kind.CITY, Kind.TOWN, Kind.SUBURB})
+
+    os_id = models.CharField(max_length=30, unique=True, help_text="OS Open Names identifier.")
+    name = models.CharField(max_length=120)
+    search_name = models.CharField(
+        max_length=120, db_index=True, help_text="The name in the form searches compare (wards.places.place_key)."
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="places")
+    postcode_district = models.CharField(max_length=4, blank=True, help_text="Outward code holding its centre.")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    min_lat = models.FloatField()
+    min_lng = models.FloatField()
+    max_lat = models.FloatField()
+    max_lng = models.FloatField()
+
+    class Meta:
+        ordering = ["name", "os_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["city", "town", "village", "hamlet", "suburb", "other"]),
+                name="place_kind_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(search_name=""), name="place_search_name_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(min_lat__lte=models.F("max_lat"), min_lng__lte=models.F("max_lng")),
+                name="place_bbox_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_area(self) -> bool:
+        return self.kind in self.AREA_KINDS
+
+
+class PlaceWard(models.Model):
+    """A ward a place lies in, and the share of the place it holds (computed on import).
+
+    A town, city or suburb has a row for each ward its bounding box overlaps, with the share
+    of the box inside the ward; a village, hamlet or other settlement has one row, share 1,
+    for the ward holding its centre.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="ward_links")
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="place_links")
+    share = models.FloatField()
+
+    class Meta:
+        ordering = ["place", "-share", "ward"]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "ward"], name="place_ward_unique"),
+            models.CheckConstraint(condition=models.Q(share__gt=0, share__lte=1), name="place_ward_share_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} in {self.ward} ({self.share:.0%})"
+
+
 class Officer(models.Model):
     """A member of a neighbourhood team, as shown to the public."""
 

@@ -1,8 +1,13 @@
 """Reads for the public ward, team and search pages, each shaped for its page."""
 
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from wards.models import District, NeighbourhoodTeam, Officer, Postcode, Ward
+from wards.models import District, NeighbourhoodTeam, Officer, Place, PlaceWard, Postcode, Ward
+from wards.places import SIMILARITY_THRESHOLD, closest, place_key, similarity
 
 _RANK_POSITION = Case(
     *(When(rank=rank, then=Value(position)) for position, rank in enumerate(Officer.Rank.values)),
@@ -93,32 +98,145 @@ def teams_with_wards() -> QuerySet[NeighbourhoodTeam]:
     )
 
 
+# Suggestions put towns before villages and hamlets: more people look for them.
+_KIND_POSITION = Case(
+    *(
+        When(kind=kind, then=Value(position))
+        for position, kind in enumerate(
+            [Place.Kind.CITY, Place.Kind.TOWN, Place.Kind.SUBURB, Place.Kind.VILLAGE, Place.Kind.OTHER]
+        )
+    ),
+    default=Value(9),
+    output_field=IntegerField(),
+)
+SUGGESTIONS = 10
+
+
+def places_named(keys: list[str]) -> list[Place]:
+    """The places whose normalised name is one of ``keys``, each with its wards, largest share first."""
+    links = PlaceWard.objects.select_related("ward__district", "ward__team").order_by("-share", "ward__name")
+    return list(
+        Place.objects.filter(search_name__in=keys)
+        .select_related("district")
+        .prefetch_related(Prefetch("ward_links", queryset=links))
+        .order_by("name", "district__name", "os_id")
+    )
+
+
+def place_keys_like(key: str) -> list[str]:
+    """The normalised place names nearest to ``key`` within a typo or two (wards.places.closest).
+
+    PostgreSQL's pg_trgm picks the candidates; elsewhere the same measure is computed here.
+    """
+    names = Place.objects.values_list("search_name", flat=True).distinct()
+    if connection.vendor == "postgresql":
+        candidates = set(
+            names.annotate(similarity=TrigramSimilarity("search_name", key)).filter(
+                similarity__gte=SIMILARITY_THRESHOLD
+            )
+        )
+    else:
+        candidates = {name for name in names if similarity(key, name) >= SIMILARITY_THRESHOLD}
+    return closest(key, candidates)
+
+
+def place_suggestions(text: str) -> list[dict[str, str]]:
+    """Places whose name, or a word of it, starts with the text: towns first, then by name."""
+    key = place_key(text)
+    if len(key) < 2:
+        return []
+    starts = Q(search_name__startswith=key)
+    places = (
+        Place.objects.filter(starts | Q(search_name__contains=f" {key}"))
+        .annotate(
+            starts=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            kind_position=_KIND_POSITION,
+        )
+        .order_by("starts", "kind_position", "name")
+        .values_list("name", "kind", "district__name")[:SUGGESTIONS]
+    )
+    labels = dict(Place.Kind.choices)
+    return [{"name": name, "kind": str(labels[kind]), "district": district} for name, kind, district in places]
+
+
 class SearchOutcome:
     WARD = "ward"
     WARDS = "wards"
+    AREA = "area"
+    PLACES = "places"
     UNKNOWN_POSTCODE = "unknown_postcode"
     OUTSIDE_AREA = "outside_area"
     NO_MATCH = "no_match"
 
 
-def search_resolve(*, kind: str, value: str) -> tuple[str, str | QuerySet[Ward] | None]:
+@dataclass
+class SearchResult:
+    """What a valid search leads to.
+
+    ``ward_code`` for WARD (a redirect); ``wards`` for WARDS (to paginate) and AREA (a town's
+    wards, largest share first); ``places`` for AREA (the one town) and PLACES; ``also_wards``
+    the wards whose own name, district or team matches the text as well, shown after places;
+    ``corrected`` when the places were found by a near spelling.
+    """
+
+    outcome: str
+    ward_code: str | None = None
+    wards: QuerySet[Ward] | list[Ward] | None = None
+    places: list[Place] | None = None
+    also_wards: QuerySet[Ward] | None = None
+    corrected: bool = False
+
+
+def _place_result(places: list[Place], *, corrected: bool) -> SearchResult:
+    """One place in one ward: that ward. One place in several: the town's wards. Else the list."""
+    if len(places) == 1:
+        wards = [link.ward for link in places[0].ward_links.all()]
+        if len(wards) == 1:
+            return SearchResult(SearchOutcome.WARD, ward_code=wards[0].code)
+        return SearchResult(SearchOutcome.AREA, wards=wards, places=places, corrected=corrected)
+    return SearchResult(SearchOutcome.PLACES, places=places, corrected=corrected)
+
+
+def name_search(text: str) -> SearchResult:
+    """A place by its exact (normalised) name; else wards by name; else a place by a near spelling.
+
+    Ward, district and team names come before near spellings so that "Chatham Central"
+    finds that ward rather than the town of Chatham.
+    """
+    key = place_key(text)
+    places = places_named([key]) if key else []
+    if places:
+        result = _place_result(places, corrected=False)
+        shown = {link.ward_id for place in places for link in place.ward_links.all()}
+        result.also_wards = wards_matching_name(text).exclude(pk__in=shown)
+        return result
+    wards = wards_matching_name(text)
+    if wards.exists():
+        return SearchResult(SearchOutcome.WARDS, wards=wards)
+    places = places_named(place_keys_like(key)) if key else []
+    if places:
+        return _place_result(places, corrected=True)
+    return SearchResult(SearchOutcome.NO_MATCH)
+
+
+def search_resolve(*, kind: str, value: str) -> SearchResult:
     """Decide what a valid search leads to.
 
-    A held postcode leads to its ward; an outward code or a name to a list of wards. A
-    postcode or outward code we do not hold is outside Kent and Medway unless we hold other
-    postcodes in its district, in which case the postcode itself is unknown to us.
+    A held postcode leads to its ward; an outward code to a list of wards; a name to a
+    place or a list of wards (``name_search``). A postcode or outward code we do not hold
+    is outside Kent and Medway unless we hold other postcodes in its district, in which
+    case the postcode itself is unknown to us.
     """
     from wards.postcodes import outward_of
 
     if kind == "postcode":
         code = ward_code_for_postcode(value)
         if code:
-            return SearchOutcome.WARD, code
+            return SearchResult(SearchOutcome.WARD, ward_code=code)
         held = outward_is_held(outward_of(value))
-        return (SearchOutcome.UNKNOWN_POSTCODE if held else SearchOutcome.OUTSIDE_AREA), None
+        return SearchResult(SearchOutcome.UNKNOWN_POSTCODE if held else SearchOutcome.OUTSIDE_AREA)
     if kind == "outward":
         if not outward_is_held(value):
-            return SearchOutcome.OUTSIDE_AREA, None
-        return SearchOutcome.WARDS, wards_for_outward(value)
-    wards = wards_matching_name(value)
-    return (SearchOutcome.WARDS if wards.exists() else SearchOutcome.NO_MATCH), wards
+            return SearchResult(SearchOutcome.OUTSIDE_AREA)
+        return SearchResult(SearchOutcome.WARDS, wards=wards_for_outward(value))
+    return name_search(value)

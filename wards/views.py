@@ -57,11 +57,23 @@ def search(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "wards/search.html", {"form": form})
     query = form.cleaned_data["q"]
-    outcome, found = selectors.search_resolve(kind=query["kind"], value=query["value"])
-    if outcome == selectors.SearchOutcome.WARD:
-        return redirect("wards:detail", code=found)
-    page = Paginator(found, WARDS_PER_PAGE).get_page(request.GET.get("page")) if found is not None else None
-    return render(request, "wards/search.html", {"form": form, "query": query, "outcome": outcome, "page": page})
+    result = selectors.search_resolve(kind=query["kind"], value=query["value"])
+    if result.outcome == selectors.SearchOutcome.WARD:
+        return redirect("wards:detail", code=result.ward_code)
+    # One list per page is paginated: the wards found, or those matching by name after places.
+    listed = result.wards if result.outcome == selectors.SearchOutcome.WARDS else result.also_wards
+    page = Paginator(listed, WARDS_PER_PAGE).get_page(request.GET.get("page")) if listed is not None else None
+    context = {"form": form, "query": query, "outcome": result.outcome, "result": result, "page": page}
+    if result.outcome == selectors.SearchOutcome.AREA:
+        context.update(_map_context(result.wards or []))
+    return render(request, "wards/search.html", context)
+
+
+@require_GET
+def place_suggestions(request: HttpRequest) -> JsonResponse:
+    """Places whose name starts with what has been typed, for the search box's suggestions."""
+    text = request.GET.get("q", "")[:100]
+    return JsonResponse({"places": selectors.place_suggestions(text)})
 
 
 def _ward_fragment(code: str) -> dict | None:

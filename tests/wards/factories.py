@@ -9,10 +9,13 @@ from wards.models import (
     District,
     NeighbourhoodTeam,
     Officer,
+    Place,
+    PlaceWard,
     Postcode,
     Ward,
     WardCrimeCount,
 )
+from wards.places import place_key
 
 
 def square(lng: float, lat: float, size: float = 0.01) -> dict:
@@ -80,6 +83,31 @@ class PostcodeFactory(factory.django.DjangoModelFactory):
     placement = Postcode.Placement.CODE_POINT_2014
     in_2014 = True
     is_current = True
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    """A village at the centre of its first ward; pass ``wards`` (largest share first) to link it."""
+
+    class Meta:
+        model = Place
+        skip_postgeneration_save = True
+
+    os_id = factory.Sequence(lambda n: f"osgb{4000000000000000 + n}")
+    name = factory.Sequence(lambda n: f"Place {n}")
+    search_name = factory.LazyAttribute(lambda place: place_key(place.name))
+    kind = Place.Kind.VILLAGE
+    district = factory.SubFactory(DistrictFactory)
+    latitude = 51.005
+    longitude = 0.505
+    min_lat = factory.LazyAttribute(lambda place: place.latitude - 0.002)
+    min_lng = factory.LazyAttribute(lambda place: place.longitude - 0.002)
+    max_lat = factory.LazyAttribute(lambda place: place.latitude + 0.002)
+    max_lng = factory.LazyAttribute(lambda place: place.longitude + 0.002)
+
+    @factory.post_generation
+    def wards(self, create, extracted, **kwargs):
+        for position, ward in enumerate(extracted or []):
+            PlaceWard.objects.create(place=self, ward=ward, share=round(0.9 / (position + 1), 3))
 
 
 class OfficerFactory(factory.django.DjangoModelFactory):

@@ -16,7 +16,8 @@ from django.core.management.base import CommandError
 from shapely.geometry import Point, shape
 
 from tests.wards.factories import TeamFactory
-from wards.models import District, ImportRecord, NeighbourhoodTeam, Officer, Postcode, Ward
+from wards.models import District, ImportRecord, NeighbourhoodTeam, Officer, Place, Postcode, Ward
+from wards.places import place_key
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,14 @@ SLICE_WARDS = ("E05005038", "E05005039")  # Folkestone Foord and Folkestone Harb
 SHEPWAY = "E07000112"
 # Not a real postcode: a point in the sea east of Folkestone Harbour, outside every polygon.
 OFFSHORE = "CT20 9ZZ"
-IMPORTS = ("import_districts", "import_wards", "import_postcodes", "import_teams", "create_demo_officers")
+IMPORTS = (
+    "import_districts",
+    "import_wards",
+    "import_postcodes",
+    "import_places",
+    "import_teams",
+    "create_demo_officers",
+)
 
 
 def _csv_text(path: Path, keep) -> str:
@@ -64,7 +72,12 @@ def slice_files() -> dict[str, str]:
         point = Point(float(row["longitude"]), float(row["latitude"]))
         return any(polygon.intersects(point) for polygon in polygons)
 
+    def near(row):
+        corners = [float(row[name]) for name in ("min_longitude", "min_latitude", "max_longitude", "max_latitude")]
+        return row["lad_code"] == SHEPWAY and any(polygon.intersects(shapely.box(*corners)) for polygon in polygons)
+
     return {
+        "kent_medway_places.csv": _csv_text(source / "kent_medway_places.csv", near),
         "kent_medway_lads_2024.geojson": _geojson_text(
             source / "kent_medway_lads_2024.geojson", lambda p: p["lad_code"] == SHEPWAY
         ),
@@ -304,11 +317,13 @@ def test_setup_pact_skips_steps_whose_files_are_unchanged(data_dir):
     assert "import_wards: wards: 0 created, 1 updated, 1 unchanged" in output
     # The ward boundaries place the newer postcodes, so that step runs again too.
     assert "import_postcodes: postcodes: 0 created, 0 updated" in output
+    # and the places.
+    assert "import_places: places: 0 created, 0 updated" in output
     assert "import_teams: skipped" in output
     # The boundaries place the crime records as well.
     assert "import_crime: crime categories: 0 created, 0 updated, 14 unchanged" in output
-    assert "3 step(s) run, 4 skipped" in output
-    assert "7 step(s) run" in _run("setup_pact", "--force")
+    assert "4 step(s) run, 4 skipped" in output
+    assert "8 step(s) run" in _run("setup_pact", "--force")
 
 
 def _officers() -> list[tuple]:
@@ -347,3 +362,32 @@ def test_create_demo_officers_staffs_every_team(data_dir):
     assert Officer.objects.filter(rank="inspector").count() == 1
     assert all(email.endswith("@demo.pact.invalid") for _, _, _, _, _, email, _, _ in _officers())
     assert set(Officer.objects.values_list("is_demo", "phone")) == {(True, "101")}
+
+
+def test_import_places_links_towns_to_the_wards_they_overlap_and_villages_to_one(data_dir, slice_files):
+    _import_all()
+    rows = {row["place_id"]: row for row in _rows(slice_files["kent_medway_places.csv"])}
+    places = {place.os_id: place for place in Place.objects.prefetch_related("ward_links__ward")}
+
+    assert places.keys() == rows.keys()
+    folkestone = next(place for place in places.values() if place.name == "Folkestone")
+    links = list(folkestone.ward_links.all())
+    assert folkestone.kind == Place.Kind.TOWN
+    assert {link.ward.code for link in links} == set(SLICE_WARDS)
+    assert all(0.01 <= link.share <= 1 for link in links)
+    for place in places.values():
+        assert place.search_name == place_key(rows[place.os_id]["name"])
+
+
+def test_import_places_relinks_a_place_whose_kind_changed(data_dir):
+    _import_all()
+    foord = Place.objects.get(name="Foord")
+    assert sorted(foord.ward_links.values_list("ward__code", flat=True)) == list(SLICE_WARDS)
+    _replace_in_file(data_dir / "kent_medway_places.csv", "Foord,Suburban Area", "Foord,Village")
+
+    output = _run("import_places", "--commit")
+
+    # A village is in the ward holding its centre alone: one link kept (its share now 1), one deleted.
+    assert "places: 0 created, 1 updated" in output
+    assert "place wards: 0 created, 1 updated, 2 unchanged, 1 deleted" in output  # Folkestone: 2 unchanged
+    assert list(foord.ward_links.values_list("ward__code", "share")) == [("E05005038", 1.0)]

@@ -56,6 +56,18 @@ class WardLocator:
         nearest = self.tree.query_nearest(point, all_matches=True)
         return self.ids[min(nearest)], Placement.NEAREST
 
+    def overlapping(self, min_lng: float, min_lat: float, max_lng: float, max_lat: float) -> list[tuple[int, float]]:
+        """(ward id, share of the box inside the ward) for each ward the box overlaps, largest first.
+
+        Ties go to the lower ward code, so the order is the same on every run.
+        """
+        box = shapely.box(min_lng * LNG_SCALE, min_lat, max_lng * LNG_SCALE, max_lat)
+        if box.area == 0:
+            return []
+        found = self.tree.query(box, predicate="intersects")
+        shares = [(index, self.geometries[index].intersection(box).area / box.area) for index in sorted(found)]
+        return [(self.ids[index], share) for index, share in sorted(shares, key=lambda pair: -pair[1]) if share > 0]
+
 
 def _scale(coords: np.ndarray) -> np.ndarray:
     return coords * np.array([LNG_SCALE, 1.0])
