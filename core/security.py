@@ -7,7 +7,8 @@ X-Frame-Options. This adds:
 - Content-Security-Policy with no 'unsafe-inline' anywhere: every script and stylesheet is a
   file of our own (static/js/govuk-supported.js exists for that reason), images may also come
   from the configured map tile server (MAP_TILE_URL) and data: URIs (Leaflet's empty tile).
-- Permissions-Policy turning off the powerful browser features PACT never uses.
+- Permissions-Policy turning off the powerful browser features PACT never uses (geolocation
+  only for its own pages).
 - Cross-Origin-Resource-Policy: same-origin, except the open data under /api/, which any site
   may use (the police.uk-compatible API also sends Access-Control-Allow-Origin: *).
 
@@ -26,8 +27,9 @@ from django.http import HttpRequest, HttpResponse
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+# Geolocation is allowed to our own pages only: the search box's "use my location" asks for it.
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
+    f"{feature}={'(self)' if feature == 'geolocation' else '()'}"
     for feature in (
         "accelerometer",
         "camera",

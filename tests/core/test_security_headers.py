@@ -20,7 +20,7 @@ POLICY = (
     "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 PERMISSIONS = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
 
 
