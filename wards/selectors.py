@@ -2,11 +2,22 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from wards.models import District, NeighbourhoodTeam, Officer, Place, PlaceWard, Postcode, Ward
+from wards.models import (
+    District,
+    NeighbourhoodTeam,
+    Officer,
+    Place,
+    PlaceWard,
+    Postcode,
+    PostcodeWard,
+    Ward,
+    WardSuccession,
+)
 from wards.places import SIMILARITY_THRESHOLD, closest, place_key, similarity
 
 _RANK_POSITION = Case(
@@ -16,8 +27,12 @@ _RANK_POSITION = Case(
 
 
 def ward_code_for_postcode(postcode: str) -> str | None:
-    """The ONS code of the ward a normalised postcode is in, or None if we do not hold it."""
-    return Postcode.objects.filter(postcode=postcode).values_list("ward__code", flat=True).first()
+    """The ONS code of the active generation's ward a normalised postcode is in, or None if we do not hold it."""
+    return (
+        PostcodeWard.objects.filter(postcode__postcode=postcode, generation_id=settings.PACT_WARD_GENERATION)
+        .values_list("ward__code", flat=True)
+        .first()
+    )
 
 
 def outward_is_held(outward: str) -> bool:
@@ -26,19 +41,22 @@ def outward_is_held(outward: str) -> bool:
 
 
 def wards_for_outward(outward: str) -> QuerySet[Ward]:
-    """The wards an outward code covers, with how many of its postcodes fall in each."""
+    """The active generation's wards an outward code covers, with how many of its postcodes fall in each."""
     return (
-        Ward.objects.filter(postcodes__outward=outward)
+        Ward.objects.filter(
+            postcode_links__generation_id=settings.PACT_WARD_GENERATION, postcode_links__postcode__outward=outward
+        )
         .select_related("district", "team")
-        .annotate(postcode_count=Count("postcodes"))
+        .annotate(postcode_count=Count("postcode_links"))
         .order_by("-postcode_count", "name")
     )
 
 
 def wards_matching_name(text: str) -> QuerySet[Ward]:
-    """Wards whose own name, district or neighbourhood team matches the text."""
+    """Wards of the active generation whose own name, district or neighbourhood team matches the text."""
     return (
-        Ward.objects.filter(
+        Ward.objects.active()
+        .filter(
             Q(name__icontains=text)
             | Q(district__name__icontains=text)
             | Q(district__former_name__icontains=text)
@@ -50,8 +68,33 @@ def wards_matching_name(text: str) -> QuerySet[Ward]:
 
 
 def ward_for_page(code: str) -> QuerySet[Ward]:
-    """The ward page's ward, with its district and team."""
-    return Ward.objects.select_related("district", "team", "team__district").filter(code=code)
+    """The ward page's ward, of any generation, with its district, team and generations."""
+    return Ward.objects.select_related(
+        "district", "team", "team__district", "generation_low", "generation_high"
+    ).filter(code=code)
+
+
+def successions_of_ward(ward_id: int) -> list[WardSuccession]:
+    """The wards that took over this ward's area and those whose area it took, largest share first.
+
+    One query whatever the number of generations; each side carries the generation it began in.
+    """
+    return list(
+        WardSuccession.objects.filter(Q(predecessor_id=ward_id) | Q(successor_id=ward_id))
+        .select_related("predecessor__generation_low", "successor__generation_low")
+        .only(
+            "share",
+            "predecessor__code",
+            "predecessor__name",
+            "predecessor__generation_low__name",
+            "predecessor__generation_low__in_force_from",
+            "successor__code",
+            "successor__name",
+            "successor__generation_low__name",
+            "successor__generation_low__in_force_from",
+        )
+        .order_by("-share", "successor__name", "predecessor__name")
+    )
 
 
 def officers_of_team(team_id: int) -> QuerySet[Officer]:
@@ -64,13 +107,13 @@ def officers_of_team(team_id: int) -> QuerySet[Officer]:
 
 
 def wards_of_team(team_id: int) -> QuerySet[Ward]:
-    """A team's wards with their boundaries, for the team page and its map."""
-    return Ward.objects.filter(team_id=team_id).order_by("name")
+    """A team's wards of the active generation with their boundaries, for the team page and its map."""
+    return Ward.objects.active().filter(team_id=team_id).order_by("name")
 
 
 def ward_names_of_team(team_id: int) -> QuerySet[Ward]:
-    """A team's wards, names and codes only (boundaries are large and unneeded here)."""
-    return Ward.objects.filter(team_id=team_id).only("code", "name").order_by("name")
+    """A team's wards of the active generation, names and codes only (boundaries are large and unneeded here)."""
+    return Ward.objects.active().filter(team_id=team_id).only("code", "name").order_by("name")
 
 
 def team_for_page(slug: str) -> QuerySet[NeighbourhoodTeam]:
@@ -78,22 +121,22 @@ def team_for_page(slug: str) -> QuerySet[NeighbourhoodTeam]:
 
 
 def districts_with_wards() -> QuerySet[District]:
-    """Every district with its wards and their teams, for the index of all wards."""
+    """Every district with its wards of the active generation and their teams, for the index of all wards."""
     return District.objects.prefetch_related(
         Prefetch(
             "wards",
-            queryset=Ward.objects.select_related("team").only(
-                "code", "name", "district_id", "team__slug", "team__name"
-            ),
+            queryset=Ward.objects.active()
+            .select_related("team")
+            .only("code", "name", "district_id", "team__slug", "team__name"),
         ),
     ).order_by("name")
 
 
 def teams_with_wards() -> QuerySet[NeighbourhoodTeam]:
-    """Every team with its district and wards (name, code, boundary), for the force map."""
+    """Every team with its district and wards of the active generation (name, code, boundary), for the force map."""
     return (
         NeighbourhoodTeam.objects.select_related("district")
-        .prefetch_related(Prefetch("wards", queryset=Ward.objects.order_by("name")))
+        .prefetch_related(Prefetch("wards", queryset=Ward.objects.active().order_by("name")))
         .order_by("district__name", "name")
     )
 
@@ -113,8 +156,12 @@ SUGGESTIONS = 10
 
 
 def places_named(keys: list[str]) -> list[Place]:
-    """The places whose normalised name is one of ``keys``, each with its wards, largest share first."""
-    links = PlaceWard.objects.select_related("ward__district", "ward__team").order_by("-share", "ward__name")
+    """The places whose normalised name is one of ``keys``, each with its active wards, largest share first."""
+    links = (
+        PlaceWard.objects.filter(generation_id=settings.PACT_WARD_GENERATION)
+        .select_related("ward__district", "ward__team")
+        .order_by("-share", "ward__name")
+    )
     return list(
         Place.objects.filter(search_name__in=keys)
         .select_related("district")

@@ -76,11 +76,24 @@ def place_suggestions(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"places": selectors.place_suggestions(text)})
 
 
+def _generation_key(key: str) -> str:
+    # Pages list the active generation's wards and say whether a ward is one of them.
+    return f"{key}@{settings.PACT_WARD_GENERATION}"
+
+
 def _ward_fragment(code: str) -> dict | None:
     ward = selectors.ward_for_page(code).first()
     if ward is None:
         return None
-    context = {"ward": ward, "officers": [], "team_wards": [], **_map_context([ward], highlight=ward.code)}
+    successions = selectors.successions_of_ward(ward.pk)
+    context = {
+        "ward": ward,
+        "officers": [],
+        "team_wards": [],
+        "successors": [s for s in successions if s.predecessor_id == ward.pk],
+        "predecessors": [s for s in successions if s.successor_id == ward.pk],
+        **_map_context([ward], highlight=ward.code),
+    }
     if ward.team_id:
         context["officers"] = list(selectors.officers_of_team(ward.team_id))
         context["team_wards"] = list(selectors.ward_names_of_team(ward.team_id).exclude(pk=ward.pk))
@@ -97,7 +110,9 @@ def _ward_fragment(code: str) -> dict | None:
 @public_page
 def ward_detail(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
-    page = public_fragment("ward", code, lambda: _ward_fragment(code)) if _WARD_CODE.match(code) else None
+    page = (
+        public_fragment("ward", _generation_key(code), lambda: _ward_fragment(code)) if _WARD_CODE.match(code) else None
+    )
     if page is None:
         raise Http404("No ward with that code")
     return render(request, "wards/ward_detail.html", page)
@@ -117,7 +132,7 @@ def _team_fragment(slug: str) -> dict | None:
 @require_GET
 @public_page
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    page = public_fragment("team", slug, lambda: _team_fragment(slug)) if len(slug) <= 80 else None
+    page = public_fragment("team", _generation_key(slug), lambda: _team_fragment(slug)) if len(slug) <= 80 else None
     if page is None:
         raise Http404("No neighbourhood team with that id")
     return render(request, "wards/team_detail.html", page)
@@ -131,7 +146,9 @@ def _index_fragment() -> dict:
 @require_GET
 @public_page
 def ward_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "wards/ward_index.html", public_fragment("ward-index", "all", _index_fragment))
+    return render(
+        request, "wards/ward_index.html", public_fragment("ward-index", _generation_key("all"), _index_fragment)
+    )
 
 
 def _force_map_fragment() -> dict:
@@ -144,7 +161,9 @@ def _force_map_fragment() -> dict:
 @require_GET
 @public_page
 def force_map(request: HttpRequest) -> HttpResponse:
-    return render(request, "wards/force_map.html", public_fragment("force-map", "all", _force_map_fragment))
+    return render(
+        request, "wards/force_map.html", public_fragment("force-map", _generation_key("all"), _force_map_fragment)
+    )
 
 
 def _force_geojson() -> dict:
@@ -169,4 +188,4 @@ def _force_geojson() -> dict:
 @require_GET
 def force_map_geojson(request: HttpRequest) -> JsonResponse:
     """Every ward's boundary with its team, for the interactive force map."""
-    return JsonResponse(public_fragment("force-geojson", "all", _force_geojson))
+    return JsonResponse(public_fragment("force-geojson", _generation_key("all"), _force_geojson))

@@ -2,7 +2,7 @@
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,7 +99,7 @@ def read_features(path: Path, properties: Iterable[str]) -> list[dict[str, Any]]
 
 
 def upsert(
-    model: type[models.Model], key: str, rows: dict[str, dict[str, Any]], *, entity: str, queryset=None
+    model: type[models.Model], key: str, rows: Mapping[Any, dict[str, Any]], *, entity: str, queryset=None
 ) -> UpsertCounts:
     """Create the rows whose key is new and update those whose fields differ, in batches.
 

@@ -1,4 +1,4 @@
-"""Named places from OS Open Names, each linked to the wards it lies in.
+"""Named places from OS Open Names, each linked to the wards it lies in, in every generation.
 
 A town, city or suburb is linked to every ward its bounding box overlaps by at least
 ``MIN_SHARE`` of the box, with that share; a village, hamlet or other settlement to the
@@ -18,14 +18,15 @@ from wards.importers.base import (
     sync_links,
     upsert,
 )
+from wards.importers.generations import BOUNDARY_FILES, GENERATIONS
 from wards.importers.postcodes import WardLocator
 from wards.models import District, Place, PlaceWard, Ward
 from wards.places import place_key
 
-VERSION = "1"
+VERSION = "2"
 PLACES_FILE = "kent_medway_places.csv"
-# The ward boundaries decide which wards a place is in, so they are an input of this step.
-INPUT_FILES = (PLACES_FILE, "kent_medway_wards_2013.geojson")
+# The ward boundaries decide which wards a place is in, so they are inputs of this step.
+INPUT_FILES = (PLACES_FILE, *BOUNDARY_FILES)
 COLUMNS = (
     "place_id",
     "name",
@@ -111,18 +112,19 @@ def place_wards(place: dict[str, Any], locator: WardLocator) -> list[tuple[int, 
     return [(ward_id, 1.0)]
 
 
-def link_rows(rows: dict[str, dict[str, Any]]) -> dict[tuple[int, int], dict[str, float]]:
-    """Wanted PlaceWard shares by (place id, ward id), for the places now in the database."""
-    wards = list(Ward.objects.values_list("id", "code", "boundary"))
-    if not wards:
-        raise ImporterError("There are no wards in the database: run import_wards first.")
-    locator = WardLocator(wards)
+def link_rows(rows: dict[str, dict[str, Any]]) -> dict[tuple[int, int, int], dict[str, float]]:
+    """Wanted PlaceWard shares by (place id, generation, ward id), for the places now in the database."""
     place_ids = dict(Place.objects.filter(os_id__in=rows).values_list("os_id", "id"))
-    return {
-        (place_ids[os_id], ward_id): {"share": share}
-        for os_id, fields in rows.items()
-        for ward_id, share in place_wards(fields, locator)
-    }
+    links: dict[tuple[int, int, int], dict[str, float]] = {}
+    for source in GENERATIONS:
+        wards = list(Ward.objects.in_generation(source.id).values_list("id", "code", "boundary"))
+        if not wards:
+            raise ImporterError(f"There are no wards of {source.name} in the database: run import_wards first.")
+        locator = WardLocator(wards)
+        for os_id, fields in rows.items():
+            for ward_id, share in place_wards(fields, locator):
+                links[place_ids[os_id], source.id, ward_id] = {"share": share}
+    return links
 
 
 def import_places(*, directory: Path, commit: bool) -> ImportResult:
@@ -137,7 +139,7 @@ def import_places(*, directory: Path, commit: bool) -> ImportResult:
         links = link_rows(rows)
         link_counts = sync_links(
             PlaceWard,
-            ("place_id", "ward_id"),
+            ("place_id", "generation_id", "ward_id"),
             links,
             entity="place wards",
             queryset=PlaceWard.objects.filter(place__os_id__in=rows),
