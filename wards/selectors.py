@@ -156,18 +156,22 @@ SUGGESTIONS = 10
 
 
 def places_named(keys: list[str]) -> list[Place]:
-    """The places whose normalised name is one of ``keys``, each with its active wards, largest share first."""
+    """The places whose normalised name is one of ``keys``, each with its active wards, largest share first.
+
+    A place with no ward in the active generation (not yet linked to it) is left out.
+    """
     links = (
         PlaceWard.objects.filter(generation_id=settings.PACT_WARD_GENERATION)
         .select_related("ward__district", "ward__team")
         .order_by("-share", "ward__name")
     )
-    return list(
+    places = (
         Place.objects.filter(search_name__in=keys)
         .select_related("district")
         .prefetch_related(Prefetch("ward_links", queryset=links))
         .order_by("name", "district__name", "os_id")
     )
+    return [place for place in places if place.ward_links.all()]
 
 
 def place_keys_like(key: str) -> list[str]:

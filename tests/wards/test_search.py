@@ -385,3 +385,11 @@ def test_search_form_puts_no_csrf_token_in_the_address(client):
     # A GET form submits every field in the URL: a token there would reach logs and Referer headers.
     for address in ("/", SEARCH, f"{SEARCH}?q=Atlantis"):
         assert "csrfmiddlewaretoken" not in client.get(address).content.decode()
+
+
+def test_search_place_with_no_ward_in_the_active_generation_is_passed_over(client):
+    PlaceFactory(name="Nowhere Green")
+
+    response = client.get(SEARCH, {"q": "Nowhere Green"})
+
+    assert "No wards match Nowhere Green" in response.content.decode()
