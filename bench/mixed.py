@@ -61,10 +61,15 @@ RESIDENT_POSTS = 2.0
 
 PICK_TARGETS = """
 import json
+from django.conf import settings
 from priorities.models import Category
 from wards.models import NeighbourhoodTeam, Postcode, Ward
-wards = list(Ward.objects.filter(team__isnull=False).order_by("code").values_list("code", flat=True))
-postcodes = list(Postcode.objects.filter(ward__code__in=wards).order_by("?").values_list("postcode", flat=True)[:3000])
+wards = list(Ward.objects.active().filter(team__isnull=False).order_by("code").values_list("code", flat=True))
+postcodes = list(
+    Postcode.objects.filter(ward_links__ward__code__in=wards, ward_links__generation_id=settings.PACT_WARD_GENERATION)
+    .order_by("?")
+    .values_list("postcode", flat=True)[:3000]
+)
 teams = list(NeighbourhoodTeam.objects.order_by("slug").values_list("slug", flat=True))
 categories = list(Category.objects.order_by("slug").values_list("slug", flat=True))
 print(json.dumps({"wards": wards, "postcodes": postcodes, "teams": teams, "categories": categories}))

@@ -37,9 +37,12 @@ READY_SECONDS = 60
 PICK_TARGETS = f"""
 import json
 from shapely.geometry import shape
+from django.conf import settings
 from wards.models import Postcode, Ward
-ward = Ward.objects.filter(code={PREFERRED_WARD!r}).first() or Ward.objects.filter(postcodes__isnull=False).first()
-postcode = ward and Postcode.objects.filter(ward=ward).order_by("postcode").values_list("postcode", flat=True).first()
+wards = Ward.objects.active()
+ward = wards.filter(code={PREFERRED_WARD!r}).first() or wards.filter(postcode_links__isnull=False).first()
+postcodes = Postcode.objects.filter(ward_links__ward=ward, ward_links__generation_id=settings.PACT_WARD_GENERATION)
+postcode = ward and postcodes.order_by("postcode").values_list("postcode", flat=True).first()
 inside = ward and shape(ward.boundary).representative_point()
 point = inside and f"{{inside.y:.6f}},{{inside.x:.6f}}"
 print(json.dumps({{"ward": ward and ward.code, "postcode": postcode, "point": point}}))

@@ -9,7 +9,8 @@ X-Frame-Options. Here:
   static/js/govuk-supported.js exists for that reason). Our subclass of its middleware adds
   what depends on the request and the tile setting: images from the configured map tile
   server (MAP_TILE_URL), and under /admin/ only the hash of the admin's one inline style.
-- Permissions-Policy turning off the powerful browser features PACT never uses.
+- Permissions-Policy turning off the powerful browser features PACT never uses (geolocation
+  only for its own pages).
 - Cross-Origin-Resource-Policy: same-origin, except the open data under /api/, which any site
   may use (the police.uk-compatible API also sends Access-Control-Allow-Origin: *).
 
@@ -32,8 +33,9 @@ from django.http.response import HttpResponseBase
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+# Geolocation is allowed to our own pages only: the search box's "use my location" asks for it.
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
+    f"{feature}={'(self)' if feature == 'geolocation' else '()'}"
     for feature in (
         "accelerometer",
         "camera",

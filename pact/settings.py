@@ -23,6 +23,9 @@ STATE_DIR.mkdir(parents=True, exist_ok=True)
 
 # Where the importers read the open reference data from (see ../shared/data/SOURCES.md).
 PACT_DATA_DIR = Path(env_str("PACT_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
+# The ward boundaries in use (wards.Generation): 2014 for the 305 wards of 2003–2015 the force
+# organised PACT around, 2025 for the 279 of May 2025. Every generation imported keeps its pages.
+PACT_WARD_GENERATION = env_int("PACT_WARD_GENERATION", 2014)
 
 
 def _secret_key() -> str:

@@ -25,6 +25,12 @@ const vendorFiles = [
     `leaflet/dist/images/${name}`,
     `leaflet/images/${name}`,
   ]),
+  ...[
+    "accessible-autocomplete.min.js",
+    "accessible-autocomplete.min.js.map",
+    "accessible-autocomplete.min.css",
+    "accessible-autocomplete.min.css.map",
+  ].map((name) => [`accessible-autocomplete/dist/${name}`, `accessible-autocomplete/${name}`]),
   ["axe-core/axe.min.js", "axe.min.js"],
 ];
 

@@ -20,8 +20,8 @@ class NeighbourhoodTeamAdmin(AuditedAdmin):
 
 @admin.register(Ward)
 class WardAdmin(AuditedAdmin):
-    list_display = ["name", "code", "district", "team"]
-    list_filter = ["district"]
+    list_display = ["name", "code", "district", "team", "generation_low", "generation_high"]
+    list_filter = ["district", "generation_low", "generation_high"]
     list_select_related = ["district", "team"]
     search_fields = ["name", "code"]
     exclude = ["boundary"]
@@ -30,11 +30,9 @@ class WardAdmin(AuditedAdmin):
 
 @admin.register(Postcode)
 class PostcodeAdmin(AuditedAdmin):
-    list_display = ["postcode", "ward", "placement", "in_2014", "is_current"]
-    list_filter = ["placement", "in_2014", "is_current"]
-    list_select_related = ["ward"]
+    list_display = ["postcode", "outward", "in_2014", "is_current"]
+    list_filter = ["in_2014", "is_current"]
     search_fields = ["postcode"]
-    raw_id_fields = ["ward"]
 
 
 @admin.register(Officer)

@@ -40,8 +40,42 @@ class NeighbourhoodTeam(models.Model):
         return self.name
 
 
+class Generation(models.Model):
+    """A set of ward boundaries in force together (MapIt's generation).
+
+    Numbered by the year of the Code-Point Open release the set was taken from, so numbers
+    run in time order: 2014 for the 305 wards of 2003–2015, 2025 for the 279 of May 2025.
+    One generation is active (``settings.PACT_WARD_GENERATION``): searches, the ward index,
+    maps, teams and the police.uk API use its wards; every other ward keeps its page.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, help_text="Year of the set's source, e.g. 2014.")
+    name = models.CharField(max_length=100, help_text="e.g. the 305 wards of 2003–2015.")
+    in_force_from = models.DateField(help_text="When the set took effect, e.g. the May elections.")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WardQuerySet(models.QuerySet):
+    def in_generation(self, generation_id: int) -> "WardQuerySet":
+        """Wards of one generation: those whose span of generations includes it."""
+        return self.filter(generation_low_id__lte=generation_id, generation_high_id__gte=generation_id)
+
+    def active(self) -> "WardQuerySet":
+        """Wards of the active generation (``settings.PACT_WARD_GENERATION``)."""
+        return self.in_generation(settings.PACT_WARD_GENERATION)
+
+
 class Ward(models.Model):
-    """An electoral ward of the 305-ward set (2003–2015) around which PACT is organised."""
+    """An electoral ward, in force in one generation or in several in a row (MapIt's areas).
+
+    A ward the boundary review left alone keeps its ONS code, and is one row that spans both
+    generations; a new ward has a new code. Its boundary is the one it first came with.
+    """
 
     code = models.CharField(max_length=9, unique=True, help_text="ONS GSS code, e.g. E05004867.")
     name = models.CharField(max_length=120)
@@ -57,6 +91,14 @@ class Ward(models.Model):
     min_lng = models.FloatField()
     max_lat = models.FloatField()
     max_lng = models.FloatField()
+    generation_low = models.ForeignKey(
+        Generation, on_delete=models.PROTECT, related_name="+", help_text="The first generation it is in."
+    )
+    generation_high = models.ForeignKey(
+        Generation, on_delete=models.PROTECT, related_name="+", help_text="The last generation it is in."
+    )
+
+    objects = WardQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -66,27 +108,56 @@ class Ward(models.Model):
                 condition=models.Q(min_lat__lte=models.F("max_lat"), min_lng__lte=models.F("max_lng")),
                 name="ward_bbox_ordered",
             ),
+            models.CheckConstraint(
+                condition=models.Q(generation_low__lte=models.F("generation_high")), name="ward_generations_ordered"
+            ),
         ]
-        indexes = [models.Index(fields=["min_lat", "max_lat", "min_lng", "max_lng"], name="ward_bbox_idx")]
+        indexes = [
+            models.Index(fields=["min_lat", "max_lat", "min_lng", "max_lng"], name="ward_bbox_idx"),
+            models.Index(fields=["generation_low", "generation_high"], name="ward_generations_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_active(self) -> bool:
+        """Whether the ward is one of the active generation's."""
+        return self.generation_low_id <= settings.PACT_WARD_GENERATION <= self.generation_high_id
+
+
+class WardSuccession(models.Model):
+    """Part of a ward that a later generation's ward took over, as a share of the earlier ward's area.
+
+    Computed from the polygons on import, for every ward that a generation ended; the shares
+    of one ward's successors add up to about 1 (less the slivers of generalised boundaries).
+    """
+
+    predecessor = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="successions")
+    successor = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="predecessions")
+    share = models.FloatField(help_text="Share of the predecessor's area that lies in the successor.")
+
+    class Meta:
+        ordering = ["predecessor", "-share", "successor"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="ward_succession_unique"),
+            models.CheckConstraint(condition=models.Q(share__gt=0, share__lte=1), name="ward_succession_share_range"),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")), name="ward_succession_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.share:.0%})"
+
 
 class Postcode(models.Model):
-    """A postcode and the ward (of the 305) it belongs to."""
-
-    class Placement(models.TextChoices):
-        CODE_POINT_2014 = "code_2014", "Ward recorded by Code-Point Open 2014"
-        POLYGON = "polygon", "Inside the ward boundary"
-        NEAREST = "nearest", "Nearest ward boundary (outside all boundaries)"
+    """A postcode of the 2014 or the current Code-Point Open; its ward in each generation is a PostcodeWard."""
 
     postcode = models.CharField(max_length=8, unique=True, help_text="Normalised, e.g. ME4 4TR.")
     outward = models.CharField(max_length=4, db_index=True)
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="postcodes")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    placement = models.CharField(max_length=10, choices=Placement.choices)
     in_2014 = models.BooleanField(default=False, help_text="Listed in Code-Point Open 2014.")
     is_current = models.BooleanField(default=False, help_text="Listed in the current Code-Point Open.")
 
@@ -104,6 +175,111 @@ class Postcode(models.Model):
 
     def __str__(self) -> str:
         return self.postcode
+
+
+class PostcodeWard(models.Model):
+    """The ward a postcode is in, in one generation, and how that was decided."""
+
+    class Placement(models.TextChoices):
+        CODE_POINT_2014 = "code_2014", "Ward recorded by Code-Point Open 2014"
+        CODE_POINT_CURRENT = "code_current", "Ward recorded by the current Code-Point Open"
+        POLYGON = "polygon", "Inside the ward boundary"
+        NEAREST = "nearest", "Nearest ward boundary (outside all boundaries)"
+
+    postcode = models.ForeignKey(Postcode, on_delete=models.CASCADE, related_name="ward_links")
+    generation = models.ForeignKey(Generation, on_delete=models.PROTECT, related_name="+")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="postcode_links")
+    placement = models.CharField(max_length=12, choices=Placement.choices)
+
+    class Meta:
+        ordering = ["postcode", "generation"]
+        constraints = [
+            models.UniqueConstraint(fields=["postcode", "generation"], name="postcode_ward_one_per_generation"),
+            models.CheckConstraint(
+                condition=models.Q(placement__in=["code_2014", "code_current", "polygon", "nearest"]),
+                name="postcode_ward_placement_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["generation", "ward"], name="postcode_ward_generation_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.postcode_id} in {self.ward_id} ({self.generation_id})"
+
+
+class Place(models.Model):
+    """A named town, village, hamlet or suburb (OS Open Names), for searching by the name people use."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "City"
+        TOWN = "town", "Town"
+        VILLAGE = "village", "Village"
+        HAMLET = "hamlet", "Hamlet"
+        SUBURB = "suburb", "Suburban area"
+        OTHER = "other", "Other settlement"
+
+    # Places that spread over several wards: found by the wards their area overlaps. The
+    # others are found by the ward that holds their centre.
+    AREA_KINDS = frozenset({Kind.CITY, Kind.TOWN, Kind.SUBURB})
+
+    os_id = models.CharField(max_length=30, unique=True, help_text="OS Open Names identifier.")
+    name = models.CharField(max_length=120)
+    search_name = models.CharField(
+        max_length=120, db_index=True, help_text="The name in the form searches compare (wards.places.place_key)."
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="places")
+    postcode_district = models.CharField(max_length=4, blank=True, help_text="Outward code holding its centre.")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    min_lat = models.FloatField()
+    min_lng = models.FloatField()
+    max_lat = models.FloatField()
+    max_lng = models.FloatField()
+
+    class Meta:
+        ordering = ["name", "os_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["city", "town", "village", "hamlet", "suburb", "other"]),
+                name="place_kind_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(search_name=""), name="place_search_name_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(min_lat__lte=models.F("max_lat"), min_lng__lte=models.F("max_lng")),
+                name="place_bbox_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_area(self) -> bool:
+        return self.kind in self.AREA_KINDS
+
+
+class PlaceWard(models.Model):
+    """A ward a place lies in, in one generation, and the share of the place it holds (computed on import).
+
+    A town, city or suburb has a row for each ward its bounding box overlaps, with the share
+    of the box inside the ward; a village, hamlet or other settlement has one row, share 1,
+    for the ward holding its centre.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="ward_links")
+    generation = models.ForeignKey(Generation, on_delete=models.PROTECT, related_name="+")
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="place_links")
+    share = models.FloatField()
+
+    class Meta:
+        ordering = ["place", "generation", "-share", "ward"]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "generation", "ward"], name="place_ward_unique"),
+            models.CheckConstraint(condition=models.Q(share__gt=0, share__lte=1), name="place_ward_share_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} in {self.ward} ({self.share:.0%})"
 
 
 class Officer(models.Model):

@@ -54,18 +54,43 @@ def search(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "wards/search.html", {"form": form})
     query = form.cleaned_data["q"]
-    outcome, found = selectors.search_resolve(kind=query["kind"], value=query["value"])
-    if outcome == selectors.SearchOutcome.WARD:
-        return redirect("wards:detail", code=found)
-    page = Paginator(found, WARDS_PER_PAGE).get_page(request.GET.get("page")) if found is not None else None
-    return render(request, "wards/search.html", {"form": form, "query": query, "outcome": outcome, "page": page})
+    result = selectors.search_resolve(kind=query["kind"], value=query["value"])
+    if result.outcome == selectors.SearchOutcome.WARD:
+        return redirect("wards:detail", code=result.ward_code)
+    # One list per page is paginated: the wards found, or those matching by name after places.
+    listed = result.wards if result.outcome == selectors.SearchOutcome.WARDS else result.also_wards
+    page = Paginator(listed, WARDS_PER_PAGE).get_page(request.GET.get("page")) if listed is not None else None
+    context = {"form": form, "query": query, "outcome": result.outcome, "result": result, "page": page}
+    if result.outcome == selectors.SearchOutcome.AREA:
+        context.update(_map_context(result.wards or []))
+    return render(request, "wards/search.html", context)
+
+
+@require_GET
+def place_suggestions(request: HttpRequest) -> JsonResponse:
+    """Places whose name starts with what has been typed, for the search box's suggestions."""
+    text = request.GET.get("q", "")[:100]
+    return JsonResponse({"places": selectors.place_suggestions(text)})
+
+
+def _generation_key(key: str) -> str:
+    # Pages list the active generation's wards and say whether a ward is one of them.
+    return f"{key}@{settings.PACT_WARD_GENERATION}"
 
 
 def _ward_fragment(code: str) -> dict | None:
     ward = selectors.ward_for_page(code).first()
     if ward is None:
         return None
-    context = {"ward": ward, "officers": [], "team_wards": [], **_map_context([ward], highlight=ward.code)}
+    successions = selectors.successions_of_ward(ward.pk)
+    context = {
+        "ward": ward,
+        "officers": [],
+        "team_wards": [],
+        "successors": [s for s in successions if s.predecessor_id == ward.pk],
+        "predecessors": [s for s in successions if s.successor_id == ward.pk],
+        **_map_context([ward], highlight=ward.code),
+    }
     if ward.team_id:
         context["officers"] = list(selectors.officers_of_team(ward.team_id))
         context["team_wards"] = list(selectors.ward_names_of_team(ward.team_id).exclude(pk=ward.pk))
@@ -81,7 +106,7 @@ def _ward_fragment(code: str) -> dict | None:
 @require_GET
 @public_page
 def ward_detail(request: HttpRequest, code: str) -> HttpResponse:
-    page = public_fragment("ward", code, lambda: _ward_fragment(code))
+    page = public_fragment("ward", _generation_key(code), lambda: _ward_fragment(code))
     if page is None:
         raise Http404("No ward with that code")
     return render(request, "wards/ward_detail.html", page)
@@ -101,7 +126,7 @@ def _team_fragment(slug: str) -> dict | None:
 @require_GET
 @public_page
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    page = public_fragment("team", slug, lambda: _team_fragment(slug)) if len(slug) <= 80 else None
+    page = public_fragment("team", _generation_key(slug), lambda: _team_fragment(slug)) if len(slug) <= 80 else None
     if page is None:
         raise Http404("No neighbourhood team with that id")
     return render(request, "wards/team_detail.html", page)
@@ -115,7 +140,9 @@ def _index_fragment() -> dict:
 @require_GET
 @public_page
 def ward_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "wards/ward_index.html", public_fragment("ward-index", "all", _index_fragment))
+    return render(
+        request, "wards/ward_index.html", public_fragment("ward-index", _generation_key("all"), _index_fragment)
+    )
 
 
 def _force_map_fragment() -> dict:
@@ -128,7 +155,9 @@ def _force_map_fragment() -> dict:
 @require_GET
 @public_page
 def force_map(request: HttpRequest) -> HttpResponse:
-    return render(request, "wards/force_map.html", public_fragment("force-map", "all", _force_map_fragment))
+    return render(
+        request, "wards/force_map.html", public_fragment("force-map", _generation_key("all"), _force_map_fragment)
+    )
 
 
 def _force_geojson() -> dict:
@@ -153,4 +182,4 @@ def _force_geojson() -> dict:
 @require_GET
 def force_map_geojson(request: HttpRequest) -> JsonResponse:
     """Every ward's boundary with its team, for the interactive force map."""
-    return JsonResponse(public_fragment("force-geojson", "all", _force_geojson))
+    return JsonResponse(public_fragment("force-geojson", _generation_key("all"), _force_geojson))

@@ -28,7 +28,7 @@ POLICY = {
     "form-action": ["'self'"],
 }
 PERMISSIONS = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
 
 

@@ -226,11 +226,12 @@ def test_survey_answer_unknown_postcode_refused(client, survey):
 
 
 def test_survey_answer_postcode_gives_ward_and_district(client, survey):
-    postcode = PostcodeFactory()
+    ward = WardFactory()
+    postcode = PostcodeFactory(ward=ward)
     assert _answer(client, survey, postcode=postcode.postcode.lower().replace(" ", "")).status_code == 302
     saved = SurveyResponse.objects.get()
-    assert saved.ward == postcode.ward
-    assert saved.district == postcode.ward.district
+    assert saved.ward == ward
+    assert saved.district == ward.district
 
 
 def test_survey_for_districts_refuses_postcode_elsewhere(client, survey):

@@ -220,6 +220,7 @@ MATRIX: dict[str, Entry] = {
     "policeuk_priorities:priorities": api(ward_code),
     # Wards, teams and search.
     "wards:search": Entry(PUBLIC, path=fixed("/search/?q=Abbey")),
+    "wards:place_suggestions": Entry(PUBLIC, path=fixed("/search/places.json?q=Abbey")),
     "wards:index": Entry(PUBLIC),
     "wards:detail": Entry(PUBLIC, ward_code),
     "wards:team": Entry(PUBLIC, team_slug),

@@ -52,8 +52,9 @@ def data_dir(tmp_path, settings) -> Path:
     folder.mkdir()
     source = Path(settings.PACT_DATA_DIR) / "police_uk" / "police_uk_crime_categories.csv"
     (folder / "police_uk_crime_categories.csv").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    # The import reads the wards from the database; the file only enters the step's fingerprint.
-    (tmp_path / "kent_medway_wards_2013.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    # The import reads the wards from the database; the files only enter the step's fingerprint.
+    for name in ("kent_medway_wards_2013.geojson", "kent_medway_wards_2025.geojson"):
+        (tmp_path / name).write_text('{"type": "FeatureCollection", "features": []}')
     (folder / "2019-01-kent-street.csv").write_text(_street_text(), encoding="utf-8")
     settings.PACT_DATA_DIR = tmp_path
     return tmp_path

@@ -162,10 +162,10 @@ def test_ward_page_with_figures_runs_fixed_queries(client, django_assert_num_que
     for month in range(1, 7):
         _held(ward_a, categories, _month(2019, month), burglary=month, drugs=1, anti_social_behaviour=3)
 
-    # 1 ward with district and team, 2 officers, 3 other wards of the team, 4-9 the sections of
-    # the PACT cycle (see test_pages.py), 10 open surveys, 11 crime months, 12 the ward's counts,
-    # 13 categories
-    with django_assert_num_queries(13):
+    # 1 ward with district, team and generations, 2 its successions, 3 officers, 4 other wards of
+    # the team, 5-10 the sections of the PACT cycle (see test_pages.py), 11 open surveys, 12 crime
+    # months, 13 the ward's counts, 14 categories
+    with django_assert_num_queries(14):
         content = _page(client, ward_a)
 
     assert _cells(content, "Burglary") == ["15", "6", "Up 9"]
@@ -178,7 +178,8 @@ def test_ward_page_shows_new_figures_straight_after_an_import(client, ward_a, ca
     (folder / "police_uk_crime_categories.csv").write_text(
         "api_slug,name,is_aggregate\nburglary,Burglary,no\n", encoding="utf-8"
     )
-    (tmp_path / "kent_medway_wards_2013.geojson").write_text("{}", encoding="utf-8")
+    for name in ("kent_medway_wards_2013.geojson", "kent_medway_wards_2025.geojson"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
     lng, lat = ward_a.centroid_lng, ward_a.centroid_lat
     (folder / "2019-03-kent-street.csv").write_text(
         "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"

@@ -16,7 +16,19 @@ from django.core.management.base import CommandError
 from shapely.geometry import Point, shape
 
 from tests.wards.factories import TeamFactory
-from wards.models import District, ImportRecord, NeighbourhoodTeam, Officer, Postcode, Ward
+from wards.models import (
+    District,
+    Generation,
+    ImportRecord,
+    NeighbourhoodTeam,
+    Officer,
+    Place,
+    Postcode,
+    PostcodeWard,
+    Ward,
+    WardSuccession,
+)
+from wards.places import place_key
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +36,14 @@ SLICE_WARDS = ("E05005038", "E05005039")  # Folkestone Foord and Folkestone Harb
 SHEPWAY = "E07000112"
 # Not a real postcode: a point in the sea east of Folkestone Harbour, outside every polygon.
 OFFSHORE = "CT20 9ZZ"
-IMPORTS = ("import_districts", "import_wards", "import_postcodes", "import_teams", "create_demo_officers")
+IMPORTS = (
+    "import_districts",
+    "import_wards",
+    "import_postcodes",
+    "import_places",
+    "import_teams",
+    "create_demo_officers",
+)
 
 
 def _csv_text(path: Path, keep) -> str:
@@ -64,12 +83,25 @@ def slice_files() -> dict[str, str]:
         point = Point(float(row["longitude"]), float(row["latitude"]))
         return any(polygon.intersects(point) for polygon in polygons)
 
+    def near(row):
+        corners = [float(row[name]) for name in ("min_longitude", "min_latitude", "max_longitude", "max_latitude")]
+        return row["lad_code"] == SHEPWAY and any(polygon.intersects(shapely.box(*corners)) for polygon in polygons)
+
+    current_rows = _rows(_csv_text(source / "kent_medway_postcodes.csv", current))
+    wards_2025 = {row["ward_code"] for row in current_rows}  # East Folkestone, Folkestone Central and Harbour
+
     return {
+        "kent_medway_places.csv": _csv_text(source / "kent_medway_places.csv", near),
+        "kent_medway_wards_2025.geojson": _geojson_text(
+            source / "kent_medway_wards_2025.geojson", lambda p: p["ward_code"] in wards_2025
+        ),
         "kent_medway_lads_2024.geojson": _geojson_text(
             source / "kent_medway_lads_2024.geojson", lambda p: p["lad_code"] == SHEPWAY
         ),
         "kent_medway_wards_2013.geojson": wards_geojson,
-        "kent_medway_wards.csv": _csv_text(source / "kent_medway_wards.csv", lambda r: r["ward_code"] in SLICE_WARDS),
+        "kent_medway_wards.csv": _csv_text(
+            source / "kent_medway_wards.csv", lambda r: r["ward_code"] in {*SLICE_WARDS, *wards_2025}
+        ),
         "kent_medway_postcodes_2014.csv": _csv_text(
             source / "kent_medway_postcodes_2014.csv", lambda r: r["ward_code"] in SLICE_WARDS
         ),
@@ -91,6 +123,10 @@ def data_dir(tmp_path, settings, slice_files) -> Path:
         (tmp_path / name).write_text(text, encoding="utf-8")
     settings.PACT_DATA_DIR = tmp_path
     return tmp_path
+
+
+def _link(postcode: str, generation: int = 2014) -> PostcodeWard:
+    return PostcodeWard.objects.select_related("ward").get(postcode__postcode=postcode, generation_id=generation)
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -121,11 +157,14 @@ def test_setup_pact_creates_every_row_of_the_slice(data_dir, slice_files):
         r["postcode"] for r in _rows(slice_files["kent_medway_postcodes.csv"])
     }
     assert "districts: 1 created, 0 updated, 0 unchanged" in output
-    assert "wards: 2 created, 0 updated, 0 unchanged" in output
+    # (the migrations create the 2014 generation, unless a test that commits has emptied the tables)
+    assert "generations: " in output
+    assert set(Generation.objects.values_list("id", flat=True)) == {2014, 2025}
+    assert "wards: 5 created, 0 updated, 0 unchanged" in output
     assert f"postcodes: {len(expected_postcodes)} created, 0 updated, 0 unchanged" in output
     assert "teams: 1 created, 0 updated, 0 unchanged" in output
     assert set(Postcode.objects.values_list("postcode", flat=True)) == expected_postcodes
-    assert set(Ward.objects.values_list("team__slug", flat=True)) == {"shepway-folkestone"}
+    assert set(Ward.objects.active().values_list("team__slug", flat=True)) == {"shepway-folkestone"}
     # and the categories of priorities, and the crime figures (the slice has no street-level file)
     assert ImportRecord.objects.count() == len(IMPORTS) + 2
     assert "import_crime: no police.uk street-level files" in output
@@ -188,7 +227,7 @@ def test_import_wards_detects_an_update(data_dir):
 
     output = _run("import_wards", "--commit")
 
-    assert "wards: 0 created, 1 updated, 1 unchanged" in output
+    assert "wards: 0 created, 1 updated, 4 unchanged" in output
     assert "named 'Foord' in the boundaries and 'Folkestone Foord' in the list" in output
     assert Ward.objects.get(code="E05005038").name == "Foord"
 
@@ -211,9 +250,13 @@ def test_import_postcodes_prefers_current_coordinates_for_a_postcode_in_both_fil
 
     postcode = Postcode.objects.get(postcode=row["postcode"])
 
-    assert (postcode.in_2014, postcode.is_current, postcode.placement) == (True, True, "code_2014")
+    assert (postcode.in_2014, postcode.is_current, _link(postcode.postcode).placement) == (True, True, "code_2014")
     assert (postcode.latitude, postcode.longitude) == (float(row["latitude"]), float(row["longitude"]))
-    assert postcode.ward.code == old[row["postcode"]]["ward_code"]
+    assert _link(postcode.postcode).ward.code == old[row["postcode"]]["ward_code"]
+    assert (_link(postcode.postcode, 2025).ward.code, _link(postcode.postcode, 2025).placement) == (
+        row["ward_code"],
+        "code_current",
+    )
     assert postcode.outward == row["postcode"].split()[0]
 
 
@@ -225,8 +268,8 @@ def test_import_postcodes_places_a_newer_postcode_by_polygon(data_dir, slice_fil
 
     for row in newer:
         postcode = Postcode.objects.get(postcode=row["postcode"])
-        polygon = shape(postcode.ward.boundary)
-        assert (postcode.placement, postcode.in_2014, postcode.is_current) == ("polygon", False, True)
+        polygon = shape(_link(postcode.postcode).ward.boundary)
+        assert (_link(postcode.postcode).placement, postcode.in_2014, postcode.is_current) == ("polygon", False, True)
         assert polygon.intersects(Point(float(row["longitude"]), float(row["latitude"])))
 
 
@@ -239,13 +282,14 @@ def test_import_postcodes_places_a_point_outside_every_polygon_in_the_nearest_wa
     point = Point(postcode.longitude * k, postcode.latitude)
     distances = {
         ward.code: shapely.transform(shape(ward.boundary), lambda xy, k=k: xy * [k, 1]).distance(point)
-        for ward in Ward.objects.all()
+        for ward in Ward.objects.in_generation(2014)
     }
     assert not any(
         shape(ward.boundary).intersects(Point(postcode.longitude, postcode.latitude)) for ward in Ward.objects.all()
     )
-    assert postcode.placement == "nearest"
-    assert postcode.ward.code == min(distances, key=distances.get)
+    assert _link(OFFSHORE).placement == "nearest"
+    assert _link(OFFSHORE).ward.code == min(distances, key=distances.get)
+    assert "the 305 wards of 2003–2015: placed by code_2014: " in output
     assert "nearest: 1" in output
 
 
@@ -301,14 +345,16 @@ def test_setup_pact_skips_steps_whose_files_are_unchanged(data_dir):
     output = _run("setup_pact")
 
     assert "import_districts: skipped, input files unchanged." in output
-    assert "import_wards: wards: 0 created, 1 updated, 1 unchanged" in output
+    assert "import_wards: wards: 0 created, 1 updated, 4 unchanged" in output
     # The ward boundaries place the newer postcodes, so that step runs again too.
     assert "import_postcodes: postcodes: 0 created, 0 updated" in output
+    # and the places.
+    assert "import_places: places: 0 created, 0 updated" in output
     assert "import_teams: skipped" in output
     # The boundaries place the crime records as well.
     assert "import_crime: crime categories: 0 created, 0 updated, 14 unchanged" in output
-    assert "3 step(s) run, 4 skipped" in output
-    assert "7 step(s) run" in _run("setup_pact", "--force")
+    assert "4 step(s) run, 4 skipped" in output
+    assert "8 step(s) run" in _run("setup_pact", "--force")
 
 
 def _officers() -> list[tuple]:
@@ -347,3 +393,85 @@ def test_create_demo_officers_staffs_every_team(data_dir):
     assert Officer.objects.filter(rank="inspector").count() == 1
     assert all(email.endswith("@demo.pact.invalid") for _, _, _, _, _, email, _, _ in _officers())
     assert set(Officer.objects.values_list("is_demo", "phone")) == {(True, "101")}
+
+
+def test_import_places_links_towns_to_the_wards_they_overlap_and_villages_to_one(data_dir, slice_files):
+    _import_all()
+    rows = {row["place_id"]: row for row in _rows(slice_files["kent_medway_places.csv"])}
+    places = {place.os_id: place for place in Place.objects.prefetch_related("ward_links__ward")}
+
+    assert places.keys() == rows.keys()
+    folkestone = next(place for place in places.values() if place.name == "Folkestone")
+    links = list(folkestone.ward_links.all())
+    assert folkestone.kind == Place.Kind.TOWN
+    assert {link.ward.code for link in links if link.generation_id == 2014} == set(SLICE_WARDS)
+    assert all(0.01 <= link.share <= 1 for link in links)
+    for place in places.values():
+        assert place.search_name == place_key(rows[place.os_id]["name"])
+
+
+def test_import_places_relinks_a_place_whose_kind_changed(data_dir):
+    _import_all()
+    foord = Place.objects.get(name="Foord")
+    assert sorted(foord.ward_links.filter(generation=2014).values_list("ward__code", flat=True)) == list(SLICE_WARDS)
+    _replace_in_file(data_dir / "kent_medway_places.csv", "Foord,Suburban Area", "Foord,Village")
+
+    output = _run("import_places", "--commit")
+
+    # A village is in the ward holding its centre alone: one link kept (its share now 1), one deleted.
+    assert "places: 0 created, 1 updated" in output
+    assert "place wards: 0 created, " in output
+    assert " deleted" in output
+    assert list(foord.ward_links.filter(generation=2014).values_list("ward__code", "share")) == [("E05005038", 1.0)]
+
+
+def test_import_wards_loads_both_generations_and_the_share_each_successor_took(data_dir, slice_files):
+    _import_all()
+    polygons_2014 = {
+        f["properties"]["ward_code"]: shape(f["geometry"])
+        for f in json.loads(slice_files["kent_medway_wards_2013.geojson"])["features"]
+    }
+    polygons_2025 = {
+        f["properties"]["ward_code"]: shape(f["geometry"])
+        for f in json.loads(slice_files["kent_medway_wards_2025.geojson"])["features"]
+    }
+    expected = {
+        (old, new): old_polygon.intersection(new_polygon).area / old_polygon.area
+        for old, old_polygon in polygons_2014.items()
+        for new, new_polygon in polygons_2025.items()
+        if old_polygon.intersection(new_polygon).area / old_polygon.area >= 0.005
+    }
+
+    spans = dict(Ward.objects.values_list("code", "generation_low_id"))
+    shares = {
+        (s.predecessor.code, s.successor.code): s.share
+        for s in WardSuccession.objects.select_related("predecessor", "successor")
+    }
+
+    assert spans == {**dict.fromkeys(polygons_2014, 2014), **dict.fromkeys(polygons_2025, 2025)}
+    assert set(Ward.objects.values_list("generation_high_id", flat=True)) == {2014, 2025}
+    assert shares.keys() == expected.keys()
+    assert all(abs(shares[key] - expected[key]) < 1e-9 for key in expected)
+    # Folkestone Foord lies almost wholly in East Folkestone
+    assert shares["E05005038", "E05010017"] > 0.99
+
+
+def test_import_postcodes_gives_each_postcode_a_ward_in_each_generation(data_dir, slice_files):
+    _import_all()
+    current = {row["postcode"]: row for row in _rows(slice_files["kent_medway_postcodes.csv"])}
+
+    links = {
+        (postcode, generation): (code, placement)
+        for postcode, generation, code, placement in PostcodeWard.objects.values_list(
+            "postcode__postcode", "generation_id", "ward__code", "placement"
+        )
+    }
+
+    for postcode in Postcode.objects.values_list("postcode", flat=True):
+        assert {(postcode, 2014), (postcode, 2025)} <= links.keys()
+    for postcode, row in current.items():
+        if row["ward_code"]:
+            assert links[postcode, 2025] == (row["ward_code"], "code_current")
+    retired = [pc for pc in Postcode.objects.filter(is_current=False).values_list("postcode", flat=True)]
+    assert retired
+    assert {links[postcode, 2025][1] for postcode in retired} <= {"polygon", "nearest"}

@@ -20,13 +20,13 @@ def test_ward_page_runs_fixed_queries_whatever_the_team_size(client, django_asse
     OfficerFactory.create_batch(officer_count, team=team)
     ward = team.wards.get(name="Chatham Central")
 
-    # 1 ward with district and team, 2 the team's officers, 3 the team's other wards; then the
-    # sections of the PACT cycle: 4 latest closed ballot, 5 current priorities (with their latest
-    # public action as subqueries), 6 published concerns, 7 upcoming events (none here, so no
-    # prefetch of their wards), 8 local news, 9 monthly updates, 10 the district's open surveys;
-    # 11 the crime months held (none here: tests/wards/test_crime_pages.py counts the section
-    # with figures)
-    with django_assert_num_queries(11):
+    # 1 ward with district, team and generations, 2 the wards before and after it (successions),
+    # 3 the team's officers, 4 the team's other wards; then the sections of the PACT cycle:
+    # 5 latest closed ballot, 6 current priorities (with their latest public action as
+    # subqueries), 7 published concerns, 8 upcoming events (none here, so no prefetch of their
+    # wards), 9 local news, 10 monthly updates, 11 the district's open surveys; 12 the crime
+    # months held (none here: tests/wards/test_crime_pages.py counts the section with figures)
+    with django_assert_num_queries(12):
         response = client.get(reverse("wards:detail", args=[ward.code]))
 
     assert response.status_code == 200

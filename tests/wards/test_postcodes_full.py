@@ -16,10 +16,10 @@ import pytest
 import shapely
 from django.conf import settings
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, Sum
 from shapely.geometry import Point, shape
 
-from wards.models import Postcode, Ward
+from wards.models import PostcodeWard, Ward, WardSuccession
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.slow]
 
@@ -78,12 +78,14 @@ def test_full_import_reaches_every_ward_and_places_every_postcode():
     call_command("setup_pact", "--force", stdout=StringIO())
     expected, outside = _expected()
 
-    actual = dict(Postcode.objects.values_list("postcode", "ward__code"))
-    placements = dict(Postcode.objects.values_list("placement").annotate(n=Count("id")))
+    links = PostcodeWard.objects.filter(generation_id=2014)
+    actual = dict(links.values_list("postcode__postcode", "ward__code"))
+    placements = dict(links.values_list("placement").annotate(n=Count("id")))
 
-    assert Ward.objects.count() == 305
-    assert not Ward.objects.filter(postcodes__isnull=True).exists()
-    assert not Ward.objects.filter(team__isnull=True).exists()
+    wards = Ward.objects.in_generation(2014)
+    assert wards.count() == 305
+    assert not wards.exclude(postcode_links__generation_id=2014).exists()
+    assert not wards.filter(team__isnull=True).exists()
     assert actual.keys() == expected.keys()
     misplaced = sorted(pc for pc, code in actual.items() if code not in expected[pc])
     assert misplaced == []
@@ -91,3 +93,36 @@ def test_full_import_reaches_every_ward_and_places_every_postcode():
     assert len(actual) == 54136
     assert placements == {"code_2014": 49388, "polygon": 4748 - outside, "nearest": outside}
     assert outside == 2
+
+
+def test_full_import_of_the_2025_wards_places_current_postcodes_in_their_own_ward():
+    call_command("setup_pact", stdout=StringIO())
+    current = {row["postcode"]: row for row in _read("kent_medway_postcodes.csv")}
+
+    wards = {ward.code: ward for ward in Ward.objects.in_generation(2025)}
+    links = dict(
+        PostcodeWard.objects.filter(generation_id=2025, postcode__is_current=True).values_list(
+            "postcode__postcode", "ward__code"
+        )
+    )
+    polygons = {code: shape(ward.boundary) for code, ward in wards.items()}
+    rows = list(current.values())
+    inside = sum(row["ward_code"] in codes for row, codes in zip(rows, _containing(polygons, rows), strict=True))
+
+    assert len(wards) == 279
+    assert all(ward.boundary["type"] in {"Polygon", "MultiPolygon"} for ward in wards.values())
+    assert links == {postcode: row["ward_code"] for postcode, row in current.items()}
+    # A few postcodes sit on generalised edges, just inside a neighbouring ward.
+    assert inside / len(rows) >= 0.995
+
+
+def test_full_import_shares_each_ended_wards_area_among_its_successors():
+    call_command("setup_pact", stdout=StringIO())
+
+    ended = Ward.objects.filter(generation_high_id=2014)
+    sums = dict(WardSuccession.objects.values_list("predecessor__code").annotate(total=Sum("share")).order_by())
+
+    assert ended.count() == 305 - 38  # the 38 wards of Thanet and Sevenoaks the review left alone
+    assert sums.keys() == set(ended.values_list("code", flat=True))
+    assert min(sums.values()) > 0.95
+    assert max(sums.values()) < 1.0001

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -5,8 +7,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from tests.wards.factories import PostcodeFactory, WardFactory
+from tests.wards.factories import DistrictFactory, PlaceFactory, PostcodeFactory, WardFactory
 from wards import forms
+from wards.models import Place
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +70,9 @@ def test_search_exact_ward_name_goes_straight_to_the_ward(client, chatham, typed
 def test_search_exact_name_of_two_wards_lists_both(client, django_assert_num_queries):
     first, second = WardFactory(name="Abbey"), WardFactory(name="Abbey")
 
-    # 1 wards with that exact name (two, so no redirect), 2 the page's count, 3 the page of wards
-    with django_assert_num_queries(3):
+    # 1 places of that name (none), 2 wards with that exact name (two, so no redirect), 3 the
+    # page's count, 4 the page of wards
+    with django_assert_num_queries(4):
         response = client.get(SEARCH, {"q": "abbey"})
 
     assert response.status_code == 200
@@ -194,3 +198,235 @@ def test_search_form_sends_no_csrf_token_in_the_address(client):
         start = html.index('role="search"')
         form = html[start : html.index("</form>", start)]
         assert "csrfmiddlewaretoken" not in form, url
+
+
+# Place names (OS Open Names): towns list the wards they spread over, villages go to their ward.
+
+
+@pytest.fixture
+def swale(db):
+    """Sittingbourne spreading over three Swale wards, and the village of Bredgar in one of them."""
+    district = DistrictFactory(name="Swale")
+    grove, murston, kemsley = (WardFactory(name=name, district=district) for name in ("Grove", "Murston", "Kemsley"))
+    PlaceFactory(name="Sittingbourne", kind=Place.Kind.TOWN, district=district, wards=[murston, grove, kemsley])
+    PlaceFactory(name="Bredgar", district=district, wards=[grove])
+    return {"district": district, "grove": grove, "murston": murston, "kemsley": kemsley}
+
+
+def _listed_ward_codes(response) -> list[str]:
+    """The ward codes of the page's first table, in order."""
+    table = re.split(r'<table class="govuk-table[^"]*"[^>]*>', response.content.decode(), maxsplit=1)[1]
+    table = table.split("</table>", 1)[0]
+    return re.findall(
+        r'<th scope="row" class="govuk-table__header"[^>]*>\s*<a class="govuk-link" href="/wards/(\w+)/">', table
+    )
+
+
+def test_search_town_lists_its_wards_largest_share_first_with_a_map(client, swale):
+    response = client.get(SEARCH, {"q": "Sittingbourne"})
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Wards in Sittingbourne" in content
+    assert "is a town in Swale" in content
+    assert _listed_ward_codes(response) == [swale["murston"].code, swale["grove"].code, swale["kemsley"].code]
+    assert 'data-module="pact-map"' in content
+    assert "Map of the wards Sittingbourne spreads over" in content
+
+
+def test_search_village_goes_straight_to_its_ward(client, swale):
+    response = client.get(SEARCH, {"q": "Bredgar"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/wards/{swale['grove'].code}/"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "St Margaret's at Cliffe",
+        "st margarets at cliffe",
+        "ST. MARGARET'S-AT-CLIFFE",
+        "Saint Margaret’s at  Cliffe",
+        "St Margarets at Clife",
+        "St Margarts at Cliffe",
+    ],
+)
+def test_search_place_name_forgives_case_punctuation_saint_and_typos(client, typed):
+    ward = WardFactory(name="St Margarets-at-Cliffe")
+    PlaceFactory(name="St Margaret's at Cliffe", wards=[ward])
+    PlaceFactory(name="St Margarets", wards=[WardFactory()])
+
+    response = client.get(SEARCH, {"q": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/wards/{ward.code}/"
+
+
+@pytest.mark.parametrize("typed", ["Herne Bay", "Herne bay", "herne-bay", "HERNE  BAY", "Herne Bey", "Hern Bay"])
+def test_search_town_typos_and_spacing_give_the_clean_names_answer(client, typed):
+    reculver, heron = WardFactory(name="Reculver"), WardFactory(name="Heron")
+    PlaceFactory(name="Herne Bay", kind=Place.Kind.TOWN, wards=[reculver, heron])
+    PlaceFactory(name="Herne", wards=[WardFactory(name="Herne and Broomfield")])
+
+    response = client.get(SEARCH, {"q": typed})
+
+    assert "Wards in Herne Bay" in response.content.decode()
+    assert _listed_ward_codes(response) == [reculver.code, heron.code]
+
+
+@pytest.mark.parametrize("typed", ["Leysdown", "Leysdown on Sea", "leysdown-on-sea"])
+def test_search_on_sea_may_be_left_out_or_added(client, typed):
+    ward = WardFactory(name="Sheppey East")
+    PlaceFactory(name="Leysdown-on-Sea", wards=[ward])
+
+    response = client.get(SEARCH, {"q": typed})
+
+    assert response["Location"] == f"/wards/{ward.code}/"
+
+
+def test_search_typo_says_which_name_it_took(client, swale):
+    response = client.get(SEARCH, {"q": "Sittingborne"})
+
+    content = response.content.decode()
+    assert "No place is called Sittingborne. Showing the nearest name: Sittingbourne." in content
+    assert _listed_ward_codes(response) == [swale["murston"].code, swale["grove"].code, swale["kemsley"].code]
+
+
+def test_search_places_of_one_name_are_listed_with_their_districts(client):
+    swale_ward = WardFactory(name="Hartlip, Newington and Upchurch", district__name="Swale")
+    thanet_ward = WardFactory(name="Newington", district__name="Thanet")
+    PlaceFactory(name="Newington", district=swale_ward.district, wards=[swale_ward])
+    PlaceFactory(name="Newington", kind=Place.Kind.SUBURB, district=thanet_ward.district, wards=[thanet_ward])
+
+    response = client.get(SEARCH, {"q": "newington"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Places called Newington" in content
+    assert '<td class="govuk-table__cell">Swale</td>' in content
+    assert '<td class="govuk-table__cell">Thanet</td>' in content
+    assert f'href="/wards/{swale_ward.code}/"' in content
+    assert f'href="/wards/{thanet_ward.code}/"' in content
+
+
+def test_search_ward_name_comes_before_a_near_place_name(client):
+    central = WardFactory(name="Chatham Central")
+    PlaceFactory(name="Chatham", kind=Place.Kind.TOWN, wards=[central, WardFactory(name="Luton and Wayfield")])
+
+    response = client.get(SEARCH, {"q": "Chatham Central"})
+
+    assert response["Location"] == f"/wards/{central.code}/"
+
+
+def test_search_town_named_like_its_district_also_lists_the_districts_other_wards(client):
+    maidstone = DistrictFactory(name="Maidstone")
+    high_street, bridge, headcorn = (
+        WardFactory(name=name, district=maidstone) for name in ("High Street", "Bridge", "Headcorn")
+    )
+    PlaceFactory(name="Maidstone", kind=Place.Kind.TOWN, district=maidstone, wards=[high_street, bridge])
+
+    response = client.get(SEARCH, {"q": "Maidstone"})
+
+    content = response.content.decode()
+    assert _listed_ward_codes(response) == [high_street.code, bridge.code]
+    assert "Other wards whose name, district or team matches Maidstone" in content
+    assert f'href="/wards/{headcorn.code}/"' in content
+
+
+def test_search_name_matching_nothing_says_so_with_help(client, swale):
+    response = client.get(SEARCH, {"q": "Bromley"})
+
+    content = response.content.decode()
+    assert "No wards match Bromley" in content
+    assert "a town, village or hamlet, like Sittingbourne" in content
+    assert 'href="/wards/"' in content
+
+
+@pytest.mark.parametrize(("towns", "wards_each"), [(1, 3), (1, 6)])
+def test_search_town_query_count_does_not_grow_with_its_wards(client, django_assert_num_queries, towns, wards_each):
+    wards = [WardFactory() for _ in range(wards_each)]
+    PlaceFactory(name="Faversham", kind=Place.Kind.TOWN, wards=wards)
+
+    # places by name (with districts); their wards (with districts and teams); the count of
+    # other wards matching by name (none, so no page of them is read)
+    with django_assert_num_queries(3):
+        response = client.get(SEARCH, {"q": "Faversham"})
+
+    assert len(_listed_ward_codes(response)) == wards_each
+
+
+@pytest.mark.parametrize("places", [3, 5])
+def test_search_places_of_one_name_query_count_is_flat(client, django_assert_num_queries, places):
+    for _ in range(places):
+        PlaceFactory(name="Broad Street", wards=[WardFactory(), WardFactory()])
+
+    # places by name; their wards; the count of wards matching by name
+    with django_assert_num_queries(3):
+        response = client.get(SEARCH, {"q": "Broad Street"})
+
+    assert response.content.decode().count('<tr class="govuk-table__row">') == places + 1
+
+
+@pytest.mark.parametrize("places", [3, 6])
+def test_search_near_spelling_query_count_is_flat(client, django_assert_num_queries, places):
+    for number in range(places):
+        PlaceFactory(name=f"Whitstable {number}")
+    PlaceFactory(name="Whitstable", kind=Place.Kind.TOWN, wards=[WardFactory(), WardFactory()])
+
+    # places by exact name (none); wards of that exact name (none); wards by name (none); place
+    # names like it; those places; their wards
+    with django_assert_num_queries(6):
+        response = client.get(SEARCH, {"q": "Whitstabel"})
+
+    assert "Wards in Whitstable" in response.content.decode()
+
+
+def test_place_suggestions_start_with_what_was_typed_towns_first(client, django_assert_num_queries):
+    district = DistrictFactory(name="Dover")
+    PlaceFactory(name="St Margaret's at Cliffe", district=district)
+    PlaceFactory(name="St Margarets", kind=Place.Kind.HAMLET)
+    PlaceFactory(name="Margate", kind=Place.Kind.TOWN, district__name="Thanet")
+    PlaceFactory(name="Ramsgate", kind=Place.Kind.TOWN)
+
+    # the matching places with their districts
+    with django_assert_num_queries(1):
+        response = client.get(reverse("wards:place_suggestions"), {"q": "marg"})
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "places": [
+            {"name": "Margate", "kind": "Town", "district": "Thanet"},
+            {"name": "St Margaret's at Cliffe", "kind": "Village", "district": "Dover"},
+            {"name": "St Margarets", "kind": "Hamlet", "district": response.json()["places"][2]["district"]},
+        ]
+    }
+
+
+@pytest.mark.parametrize("typed", ["", "a", "'", "x" * 500, "%", "_", "\x00"])
+def test_place_suggestions_of_too_little_or_odd_text_are_empty(client, swale, typed):
+    response = client.get(reverse("wards:place_suggestions"), {"q": typed})
+
+    assert response.status_code == 200
+    assert response.json() == {"places": []}
+
+
+@given(typed=st.text(alphabet="abehnrstSM '’-.,&()éß", max_size=40))
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_search_and_suggestions_never_fail_on_name_like_text(client, swale, typed):
+    assert client.get(SEARCH, {"q": typed}).status_code in {200, 302}
+    assert client.get(reverse("wards:place_suggestions"), {"q": typed}).status_code == 200
+
+
+def test_search_form_puts_no_csrf_token_in_the_address(client):
+    # A GET form submits every field in the URL: a token there would reach logs and Referer headers.
+    for address in ("/", SEARCH, f"{SEARCH}?q=Atlantis"):
+        assert "csrfmiddlewaretoken" not in client.get(address).content.decode()
+
+
+def test_search_place_with_no_ward_in_the_active_generation_is_passed_over(client):
+    PlaceFactory(name="Nowhere Green")
+
+    response = client.get(SEARCH, {"q": "Nowhere Green"})
+
+    assert "No wards match Nowhere Green" in response.content.decode()

@@ -20,9 +20,11 @@ def districts_for_api() -> QuerySet[District]:
 
 
 def wards_for_api(*, district: str | None = None, team: int | None = None) -> QuerySet[Ward]:
-    """Wards by name (then code), with district and team, optionally of one district or team."""
-    wards = Ward.objects.select_related("district", "team").only(
-        "code", "name", "centroid_lat", "centroid_lng", *_DISTRICT_FIELDS, "team__slug", "team__name"
+    """Active wards by name (then code), with district and team, optionally of one district or team."""
+    wards = (
+        Ward.objects.active()
+        .select_related("district", "team")
+        .only("code", "name", "centroid_lat", "centroid_lng", *_DISTRICT_FIELDS, "team__slug", "team__name")
     )
     if district is not None:
         wards = wards.filter(district__code=district)
@@ -37,7 +39,7 @@ def ward_for_api(code: str) -> QuerySet[Ward]:
 
 
 def _team_wards() -> Prefetch:
-    return Prefetch("wards", queryset=Ward.objects.only("code", "name", "team_id").order_by("name", "code"))
+    return Prefetch("wards", queryset=Ward.objects.active().only("code", "name", "team_id").order_by("name", "code"))
 
 
 def teams_for_api(*, district: str | None = None) -> QuerySet[NeighbourhoodTeam]:

@@ -2,7 +2,7 @@
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +34,8 @@ class UpsertCounts:
         if self.stale:
             verb = "deleted" if self.deleted else "kept"
             text += f"; {len(self.stale)} in the database but not in the files ({verb})"
+        elif self.deleted:
+            text += f", {self.deleted} deleted"
         return text
 
 
@@ -97,7 +99,7 @@ def read_features(path: Path, properties: Iterable[str]) -> list[dict[str, Any]]
 
 
 def upsert(
-    model: type[models.Model], key: str, rows: dict[str, dict[str, Any]], *, entity: str, queryset=None
+    model: type[models.Model], key: str, rows: Mapping[Any, dict[str, Any]], *, entity: str, queryset=None
 ) -> UpsertCounts:
     """Create the rows whose key is new and update those whose fields differ, in batches.
 
@@ -118,6 +120,41 @@ def upsert(
             for name, field_value in wanted.items():
                 setattr(obj, name, field_value)
             to_update.append(obj)
+    model._default_manager.bulk_create(to_create, batch_size=BATCH_SIZE)
+    update_rows(model, to_update, attnames)
+    counts.created, counts.updated = len(to_create), len(to_update)
+    counts.unchanged = len(rows) - counts.created - counts.updated
+    return counts
+
+
+def sync_links(
+    model: type[models.Model], keys: tuple[str, ...], rows: dict[tuple, dict[str, Any]], *, entity: str, queryset=None
+) -> UpsertCounts:
+    """Make the rows of a link table (in ``queryset``, default all) exactly ``rows``.
+
+    ``rows`` maps each key tuple (values of the ``keys`` attnames, e.g. ``("place_id",
+    "ward_id")``) to the wanted other fields. Links are derived from the data files and keep
+    no history of their own, so links no longer wanted are deleted, not merely reported.
+    """
+    attnames = sorted({name for values in rows.values() for name in values})
+    queryset = model._default_manager.all() if queryset is None else queryset
+    existing = {
+        tuple(getattr(obj, key) for key in keys): obj
+        for obj in queryset.only(*keys, *attnames).iterator(chunk_size=BATCH_SIZE)
+    }
+    stale = [existing[key].pk for key in existing.keys() - rows.keys()]
+    counts = UpsertCounts(entity)
+    to_create, to_update = [], []
+    for key, wanted in rows.items():
+        obj = existing.get(key)
+        if obj is None:
+            to_create.append(model(**dict(zip(keys, key, strict=True)), **wanted))
+        elif any(getattr(obj, name) != wanted[name] for name in wanted):
+            for name, value in wanted.items():
+                setattr(obj, name, value)
+            to_update.append(obj)
+    for start in range(0, len(stale), BATCH_SIZE // 2):
+        counts.deleted += model._default_manager.filter(pk__in=stale[start : start + BATCH_SIZE // 2]).delete()[0]
     model._default_manager.bulk_create(to_create, batch_size=BATCH_SIZE)
     update_rows(model, to_update, attnames)
     counts.created, counts.updated = len(to_create), len(to_update)

@@ -28,16 +28,16 @@ from wards.importers.base import (
     read_csv,
     upsert,
 )
+from wards.importers.generations import BOUNDARY_FILES
 from wards.importers.records import file_digest
 from wards.models import CrimeCategory, CrimeMonth, CrimeRecord, Ward, WardCrimeCount
 
-VERSION = "1"
+VERSION = "2"
 FOLDER = "police_uk"
 STREET_PATTERN = "*-street.csv"
 CATEGORIES_FILE = f"{FOLDER}/police_uk_crime_categories.csv"
-# The ward boundaries decide where each record goes, so they are an input of this step.
-WARDS_GEOJSON = "kent_medway_wards_2013.geojson"
-REFERENCE_FILES = (CATEGORIES_FILE, WARDS_GEOJSON)
+# The ward boundaries decide where each record goes, so they are inputs of this step.
+REFERENCE_FILES = (CATEGORIES_FILE, *BOUNDARY_FILES)
 COLUMNS = (
     "Crime ID",
     "Month",
@@ -255,7 +255,7 @@ def _read_all(paths: list[Path], category_ids: dict[str, int]) -> list[StreetFil
 
 
 def _place_all(parsed: list[StreetFile]) -> None:
-    placer = WardPlacer(Ward.objects.values_list("id", "code", "boundary"))
+    placer = WardPlacer(Ward.objects.active().values_list("id", "code", "boundary"))
     for item in parsed:
         for record in item.records:
             record["ward_id"] = None
@@ -288,8 +288,9 @@ def _repeated_ids_note(parsed: list[StreetFile]) -> list[str]:
 def import_crime(*, directory: Path, files: list[Path] | None = None, commit: bool) -> ImportResult:
     """Import police.uk street-level files (default: every ``*-street.csv`` in the police_uk folder).
 
-    The categories are upserted by slug; each file's month is replaced whole. A bad row
-    stops the whole import before anything is written.
+    The categories are upserted by slug; each file's month is replaced whole. Records are
+    placed in the wards of the active generation. A bad row stops the whole import before
+    anything is written.
     """
     paths = street_files(directory) if files is None else files
     months = UpsertCounts("crime months")

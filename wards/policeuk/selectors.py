@@ -76,10 +76,9 @@ def force_detail() -> JSON:
 
 
 def neighbourhood_summaries() -> list[JSON]:
-    """Every ward as a police.uk neighbourhood (id and name), by name."""
-    return [
-        {"id": code, "name": name} for code, name in Ward.objects.order_by("name", "code").values_list("code", "name")
-    ]
+    """Every ward of the active generation as a police.uk neighbourhood (id and name), by name."""
+    wards = Ward.objects.active().order_by("name", "code").values_list("code", "name")
+    return [{"id": code, "name": name} for code, name in wards]
 
 
 def _description(ward: Ward) -> str:
@@ -113,12 +112,12 @@ def _contact_details(ward: Ward) -> dict[str, str]:
 
 
 def neighbourhood_detail(code: str) -> JSON | None:
-    """A ward as police.uk's "specific neighbourhood", or None when we have no such ward.
+    """A ward as police.uk's "specific neighbourhood", or None when the active generation has no such ward.
 
     The centre is the ward's centroid, computed from its boundary at import. We hold no
     stations, population or welcome message: those are an empty list, "0" and null.
     """
-    ward = Ward.objects.select_related("district", "team").defer("boundary").filter(code=code).first()
+    ward = Ward.objects.active().select_related("district", "team").defer("boundary").filter(code=code).first()
     if ward is None:
         return None
     return {
@@ -148,7 +147,7 @@ def neighbourhood_boundary(code: str) -> list[JSON] | None:
     parts (islands) gives each part's outer ring in turn, each closed; holes cannot be
     written in this format and are left out.
     """
-    boundary = Ward.objects.filter(code=code).values_list("boundary", flat=True).first()
+    boundary = Ward.objects.active().filter(code=code).values_list("boundary", flat=True).first()
     if boundary is None:
         return None
     return [
@@ -169,7 +168,7 @@ def neighbourhood_people(code: str) -> list[JSON] | None:
 
     A ward with no team has no people (an empty list).
     """
-    ward = Ward.objects.filter(code=code).values("team_id").first()
+    ward = Ward.objects.active().filter(code=code).values("team_id").first()
     if ward is None:
         return None
     if ward["team_id"] is None:
@@ -178,14 +177,15 @@ def neighbourhood_people(code: str) -> list[JSON] | None:
 
 
 def neighbourhood_at_point(lat: float, lng: float) -> str | None:
-    """The code of the ward whose boundary holds the point, or None outside every ward.
+    """The code of the active generation's ward whose boundary holds the point, or None outside every ward.
 
     The bounding boxes narrow the candidates in the database (one indexed query); the
     polygons decide. A point on a boundary shared by two wards goes to the lower code, as
     the postcode importer places it.
     """
     candidates = (
-        Ward.objects.filter(min_lat__lte=lat, max_lat__gte=lat, min_lng__lte=lng, max_lng__gte=lng)
+        Ward.objects.active()
+        .filter(min_lat__lte=lat, max_lat__gte=lat, min_lng__lte=lng, max_lng__gte=lng)
         .order_by("code")
         .values_list("code", "boundary")
     )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
@@ -51,7 +52,8 @@ def cached_json(name: str, key: str, build: Callable[[], Any]) -> HttpResponse:
         data = build()
         return None if data is None else encode(data)
 
-    body = public_fragment(f"policeuk-{name}", key, encoded)
+    # Neighbourhoods are the active generation's wards: a change of generation is a new key.
+    body = public_fragment(f"policeuk-{name}", f"{key}@{settings.PACT_WARD_GENERATION}", encoded)
     return not_found() if body is None else json_response(body)
 
 

@@ -16,6 +16,7 @@ STEPS = (
     "import_districts",
     "import_wards",
     "import_postcodes",
+    "import_places",
     "import_teams",
     "create_demo_officers",
     "import_categories",

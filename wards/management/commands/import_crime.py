@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 from wards.importers import crime
@@ -12,7 +13,11 @@ class Command(ImportCommand):
         "Import police.uk street-level crime files (default: every *-street.csv in the data directory's "
         "police_uk folder), placing each record in a ward; importing a month again replaces it."
     )
-    version = crime.VERSION
+
+    @property
+    def version(self) -> str:
+        # Records are placed in the active generation's wards: a switch of generation re-runs the step.
+        return f"{crime.VERSION}-generation-{settings.PACT_WARD_GENERATION}"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

@@ -3,7 +3,10 @@ from wards.importers.command import ImportCommand
 
 
 class Command(ImportCommand):
-    help = "Import the 305 wards of 2003–2015 with their boundaries, centroids and bounding boxes."
+    help = (
+        "Import the wards of every generation (the 305 of 2003–2015, the 279 of May 2025) with their "
+        "boundaries, centroids, bounding boxes and successions."
+    )
     input_files = wards.INPUT_FILES
     version = wards.VERSION
 
