@@ -96,7 +96,13 @@ def _preview(draft: MonthlyUpdateDraft, message: str, notes: dict) -> dict:
         published_at=draft.created_at,
     )
     wards = selectors.content_for_display(draft.content, notes)
-    context = {"update": update, "team": draft.team, "wards": wards, "update_url": "", "unsubscribe_url": ""}
+    context = {
+        "update": update,
+        "team": draft.team,
+        "wards": wards,
+        "update_url": "(the link to the update)",
+        "unsubscribe_url": "(the link to unsubscribe)",
+    }
     subject, text, _html = email_render("monthly_update", context)
     return {"update": update, "wards": wards, "email_subject": subject, "email_text": text.strip()}
 
