@@ -71,6 +71,16 @@ def test_workspace_flags_stale_priority_with_days(client, officer, stale, ward_a
     assert reverse("priorities:staff_progress_add", args=[fresh.pk]) in content
 
 
+def test_workspace_flags_a_priority_without_a_lead_officer(client, officer, stale, ward_a):
+    unled = PriorityFactory(ward=ward_a, slot=2, title="Litter by the park", agreed_on=AGREED, lead_officer=None)
+    client.force_login(officer)
+
+    content = client.get(reverse("staff:home")).content.decode()
+
+    assert content.count("No lead officer") == 1
+    assert reverse("priorities:staff_priority_edit", args=[unled.pk]) in content
+
+
 def test_workspace_of_another_team_does_not_list_the_priority(client, other_officer, stale):
     client.force_login(other_officer)
 
