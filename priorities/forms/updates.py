@@ -25,14 +25,34 @@ class UpdateCorrectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, entries: list[dict] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each listed action of the update (id, text, priority title): rewrite it, or empty it to remove it.
+        self.entries = entries or []
+        fields = [Field.textarea("summary", label_size=Size.SMALL)]
+        for entry in self.entries:
+            name = f"entry_{entry['id']}"
+            self.fields[name] = forms.CharField(
+                label=f"Action on {entry['priority']}, {entry['happened_on']}",
+                help_text=_("Leave empty to remove it from the update."),
+                required=False,
+                max_length=2000,
+                initial=entry["text"],
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            fields.append(Field.textarea(name, label_size=Size.SMALL))
+        fields.append(Field.textarea("reason", label_size=Size.SMALL))
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.textarea("summary", label_size=Size.SMALL),
-            Field.textarea("reason", label_size=Size.SMALL),
-        )
+        self.helper.layout = Layout(*fields)
+
+    def changed_entries(self) -> dict[int, str]:
+        """The listed actions whose text was changed or emptied: id -> new text."""
+        return {
+            entry["id"]: self.cleaned_data.get(f"entry_{entry['id']}", "")
+            for entry in self.entries
+            if self.cleaned_data.get(f"entry_{entry['id']}", "").strip() != entry["text"]
+        }
 
 
 ERROR_MESSAGE = _("Enter the team's overall message, like Thank you to everyone who came to the meeting")

@@ -217,3 +217,31 @@ def test_staff_list_links_the_teams_drafts(client, officer, draft):
     client.force_login(officer)
 
     assert f'href="{draft_url(draft)}"' in client.get(reverse("priorities:staff_update_list")).content.decode()
+
+
+def test_correction_page_rewrites_and_removes_listed_actions(client, officer, ward_a):
+    import datetime
+
+    from tests.priorities.test_updates_services import make_priority, progress
+
+    priority = make_priority(ward=ward_a, title="Speeding")
+    typo = progress(priority, datetime.date(2026, 10, 3), text="Sped checks")
+    wrong = progress(priority, datetime.date(2026, 10, 4), text="Posted by mistake")
+    update = publish(ward_a.team)[0]
+    client.force_login(officer)
+
+    response = client.post(
+        correct_url(update),
+        {
+            "summary": update.summary,
+            f"entry_{typo.pk}": "Speed checks",
+            f"entry_{wrong.pk}": "",
+            "reason": "A typo, and an action that was not this team's",
+        },
+    )
+
+    assert response.status_code == 302
+    update.refresh_from_db()
+    texts = [e["text"] for w in update.content["wards"] for p in w["priorities"] for e in p["entries"]]
+    assert texts == ["Speed checks"]
+    assert update.revision == 2

@@ -61,12 +61,22 @@ def update_list(request: HttpRequest) -> HttpResponse:
 def update_correct(request: HttpRequest, pk: int) -> HttpResponse:
     update = _get_update_for_user(request, pk)
     data = request.POST if request.method == "POST" else None
-    form = UpdateCorrectForm(data, initial={"summary": update.summary})
+    entries = [
+        {"id": entry["id"], "text": entry["text"], "happened_on": entry["happened_on"], "priority": priority["title"]}
+        for ward in update.content.get("wards", [])
+        for priority in ward["priorities"]
+        for entry in priority["entries"]
+    ]
+    form = UpdateCorrectForm(data, initial={"summary": update.summary}, entries=entries)
     if form.is_bound and form.is_valid():
         values = form.cleaned_data
         try:
             services.monthly_update_correct(
-                actor=request.user, update=update, summary=values["summary"], reason=values["reason"]
+                actor=request.user,
+                update=update,
+                summary=values["summary"],
+                reason=values["reason"],
+                entries=form.changed_entries(),
             )
         except PrioritiesError as error:
             form.add_error(None, str(error))
