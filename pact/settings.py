@@ -245,6 +245,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "priorities.tasks.monthly_updates_start_task",
         "schedule": crontab(*env_str("PACT_MONTHLY_UPDATE_CRON", "0 6 1 * *").split()),
     },
+    # 06:00 UK time on the 20th of each month: prepare every team's draft of this month's
+    # update (the generated facts so far), for its officers to write and a supervisor to approve.
+    "monthly-drafts": {
+        "task": "priorities.tasks.monthly_drafts_start_task",
+        "schedule": crontab(minute="0", hour="6", day_of_month="20"),
+    },
+    # 09:00 every day: remind the supervisors of each team whose update was published as
+    # generated (not approved in time) until they approve the team's report.
+    "monthly-report-reminders": {
+        "task": "priorities.tasks.monthly_draft_reminders_task",
+        "schedule": crontab(minute="0", hour="9"),
+    },
     # 07:00 every Monday: remind lead officers of priorities with no recent progress.
     "stale-priorities": {
         "task": "priorities.tasks.stale_priorities_remind_task",

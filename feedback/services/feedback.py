@@ -314,7 +314,8 @@ def feedback_officer_set(*, actor: User, feedback: Feedback, collar_number: str)
 
 def feedback_due_remind(*, now: datetime | None = None) -> int:
     """Email each owner the items they hold that reach their response-time target within a day
-    and have not been responded to; once per item and day. Returns the number of emails queued."""
+    and have not been responded to, and each team's supervisors the items past their target
+    that no one holds; once per person and day. Returns the number of emails queued."""
     now = now or timezone.now()
     due = (
         Feedback.objects.filter(
@@ -332,8 +333,46 @@ def feedback_due_remind(*, now: datetime | None = None) -> int:
             owners.setdefault(item.assigned_to, []).append(item)
     queued = 0
     day = timezone.localdate(now).isoformat()
+    url = settings.PACT_SITE_URL + reverse("feedback:staff_queue")
     for owner, items in owners.items():
-        context = {"owner": owner, "items": items, "url": settings.PACT_SITE_URL + reverse("feedback:staff_queue")}
+        context = {"owner": owner, "items": items, "url": url}
         if email_queue(key=f"feedback-due-{owner.pk}-{day}", to=owner.email, template="feedback_due", context=context):
+            queued += 1
+    return queued + _unassigned_overdue_remind(now=now, day=day, url=url)
+
+
+def _unassigned_overdue_remind(*, now: datetime, day: str, url: str) -> int:
+    """Email the sergeants and inspectors of each team its items past their target that no one
+    holds; once per supervisor and day. (Complaints have no team: professional standards'.)"""
+    overdue = (
+        Feedback.objects.filter(
+            status__in=(Feedback.Status.RECEIVED, Feedback.Status.ACKNOWLEDGED),
+            respond_by__lte=now,
+            assigned_to__isnull=True,
+            team__isnull=False,
+        )
+        .exclude(kind=Feedback.Kind.COMPLAINT)
+        .order_by("respond_by")
+    )
+    by_team: dict[int, list[Feedback]] = {}
+    for item in overdue:
+        if item.team_id is not None:
+            by_team.setdefault(item.team_id, []).append(item)
+    if not by_team:
+        return 0
+    supervisors = (
+        Officer.objects.filter(team_id__in=by_team, rank__in=Officer.SUPERVISOR_RANKS, user__isnull=False)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("pk")
+    )
+    queued = 0
+    for supervisor in supervisors:
+        user = supervisor.user
+        if user is None or supervisor.team_id is None:
+            continue
+        context = {"owner": user, "items": by_team[supervisor.team_id], "url": url}
+        key = f"feedback-unassigned-{user.pk}-{day}"
+        if email_queue(key=key, to=user.email, template="feedback_unassigned", context=context):
             queued += 1
     return queued

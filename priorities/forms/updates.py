@@ -25,11 +25,78 @@ class UpdateCorrectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, entries: list[dict] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each listed action of the update (id, text, priority title): rewrite it, or empty it to remove it.
+        self.entries = entries or []
+        fields = [Field.textarea("summary", label_size=Size.SMALL)]
+        for entry in self.entries:
+            name = f"entry_{entry['id']}"
+            self.fields[name] = forms.CharField(
+                label=f"Action on {entry['priority']}, {entry['happened_on']}",
+                help_text=_("Leave empty to remove it from the update."),
+                required=False,
+                max_length=2000,
+                initial=entry["text"],
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            fields.append(Field.textarea(name, label_size=Size.SMALL))
+        fields.append(Field.textarea("reason", label_size=Size.SMALL))
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.textarea("summary", label_size=Size.SMALL),
-            Field.textarea("reason", label_size=Size.SMALL),
-        )
+        self.helper.layout = Layout(*fields)
+
+    def changed_entries(self) -> dict[int, str]:
+        """The listed actions whose text was changed or emptied: id -> new text."""
+        return {
+            entry["id"]: self.cleaned_data.get(f"entry_{entry['id']}", "")
+            for entry in self.entries
+            if self.cleaned_data.get(f"entry_{entry['id']}", "").strip() != entry["text"]
+        }
+
+
+ERROR_MESSAGE = _("Enter the team's overall message, like Thank you to everyone who came to the meeting")
+NOTE_LABELS = (("said", _("You said")), ("did", _("We did")), ("next", _("What next")))
+
+
+class DraftForm(forms.Form):
+    """The team's words: a short overall message, and per priority "you said / we did / what next".
+
+    ``priorities``: from selectors.updates.draft_priorities (id, title, ward, note).
+    """
+
+    message = forms.CharField(
+        label=_("Message from the team"),
+        help_text=_("A few sentences at the top of the update, in the team's own voice."),
+        max_length=2000,
+        error_messages={"required": ERROR_MESSAGE},
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, priorities: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.priorities = priorities
+        fields = [Field.textarea("message", label_size=Size.SMALL)]
+        for priority in priorities:
+            for key, label in NOTE_LABELS:
+                name = f"{key}_{priority['id']}"
+                self.fields[name] = forms.CharField(
+                    label=f"{priority['title']} ({priority['ward']}): {label}",
+                    required=False,
+                    max_length=1000,
+                    initial=priority["note"].get(key, ""),
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+                fields.append(Field.textarea(name, label_size=Size.SMALL))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*fields)
+
+    def notes(self) -> dict[str, dict[str, str]]:
+        """The notes per priority id, from the cleaned data."""
+        return {
+            str(priority["id"]): {
+                key: self.cleaned_data.get(f"{key}_{priority['id']}", "") for key, _label in NOTE_LABELS
+            }
+            for priority in self.priorities
+        }

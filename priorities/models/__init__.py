@@ -20,7 +20,7 @@ from priorities.models.partners import PartnerAgency, PartnerUser
 from priorities.models.priorities import PlanPriority, Priority
 from priorities.models.progress import ProgressEntry
 from priorities.models.subscriptions import Subscription
-from priorities.models.updates import MonthlyUpdate, MonthlyUpdateRevision
+from priorities.models.updates import MonthlyUpdate, MonthlyUpdateDraft, MonthlyUpdateRevision
 
 __all__ = [
     "Ballot",
@@ -33,6 +33,7 @@ __all__ = [
     "IncidentLogEntry",
     "InformationReport",
     "MonthlyUpdate",
+    "MonthlyUpdateDraft",
     "MonthlyUpdateRevision",
     "NewsItem",
     "Panel",

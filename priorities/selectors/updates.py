@@ -14,7 +14,7 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from priorities.models import Event, MonthlyUpdate, MonthlyUpdateRevision, Priority, ProgressEntry
+from priorities.models import Event, MonthlyUpdate, MonthlyUpdateDraft, MonthlyUpdateRevision, Priority, ProgressEntry
 from wards.models import NeighbourhoodTeam, Ward
 
 UPCOMING_PER_WARD = 3
@@ -193,9 +193,15 @@ def _hydrate_priority(priority: dict[str, Any]) -> dict[str, Any]:
     return {**priority, "agreed_on": parse_date(priority["agreed_on"]), "ended_on": ended_on, "entries": entries}
 
 
-def ward_for_display(ward: dict[str, Any]) -> dict[str, Any]:
-    """One ward of an update's content, with dates as dates and adopted/ended priorities listed."""
-    priorities = [_hydrate_priority(priority) for priority in ward["priorities"]]
+def ward_for_display(ward: dict[str, Any], notes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One ward of an update's content, with dates as dates and adopted/ended priorities listed.
+
+    ``notes`` (the team's words per priority id) are set on each priority as ``note``.
+    """
+    notes = notes or {}
+    priorities = [
+        {**_hydrate_priority(priority), "note": notes.get(str(priority["id"]))} for priority in ward["priorities"]
+    ]
     return {
         **ward,
         "priorities": priorities,
@@ -206,9 +212,37 @@ def ward_for_display(ward: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def content_for_display(content: dict[str, Any]) -> list[dict[str, Any]]:
-    """The wards of an update's content, ready for a template."""
-    return [ward_for_display(ward) for ward in content.get("wards", [])]
+def content_for_display(content: dict[str, Any], notes: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The wards of an update's content (with the team's ``notes`` per priority), ready for a template."""
+    return [ward_for_display(ward, notes) for ward in content.get("wards", [])]
+
+
+def drafts_for_staff(team_id: int | None) -> QuerySet[MonthlyUpdateDraft]:
+    """Drafts a staff member may see: their team's (``None``: every team's), newest first."""
+    drafts = (
+        MonthlyUpdateDraft.objects.select_related("team", "approved_by")
+        .defer("content")
+        .order_by("-month", "team__name")
+    )
+    return drafts if team_id is None else drafts.filter(team_id=team_id)
+
+
+def draft_for_staff(pk: int) -> QuerySet[MonthlyUpdateDraft]:
+    return MonthlyUpdateDraft.objects.filter(pk=pk).select_related("team", "approved_by")
+
+
+def draft_priorities(draft: MonthlyUpdateDraft) -> list[dict[str, Any]]:
+    """The priorities of a draft's facts, each with its ward's name and the team's note so far."""
+    return [
+        {
+            "id": priority["id"],
+            "title": priority["title"],
+            "ward": ward["name"],
+            "note": draft.notes.get(str(priority["id"]), {}),
+        }
+        for ward in draft.content.get("wards", [])
+        for priority in ward["priorities"]
+    ]
 
 
 def update_for_page(*, slug: str, month: datetime.date) -> QuerySet[MonthlyUpdate]:
@@ -264,7 +298,7 @@ def ward_section(ward: Ward) -> dict[str, Any]:
     if update is None:
         return {"update": None}
     part = next((item for item in update.content.get("wards", []) if item["id"] == ward.pk), None)
-    return {"update": update, "ward_update": ward_for_display(part) if part else None}
+    return {"update": update, "ward_update": ward_for_display(part, update.notes) if part else None}
 
 
 def team_section(team: NeighbourhoodTeam) -> dict[str, Any]:

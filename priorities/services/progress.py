@@ -162,20 +162,31 @@ def _recipient(officer: Officer) -> str:
 
 
 def stale_priorities_remind(*, today: datetime.date | None = None) -> int:
-    """Queue one email per lead officer per ISO week listing their stale priorities.
+    """Queue one email per officer per ISO week listing the stale priorities they answer for.
 
-    The outbox key (officer and week) makes a second run in the same week queue nothing.
-    Officers with no address are logged by id and skipped. Returns how many were queued.
+    A priority's lead officer answers for it; a priority with no lead, the sergeants and
+    inspectors of its ward's team (so every stale priority reaches someone). The outbox key
+    (officer and week) makes a second run in the same week queue nothing. Officers with no
+    address are logged by id and skipped. Returns how many were queued.
     """
     today = today or timezone.localdate()
     by_officer: dict[int, list[Priority]] = defaultdict(list)
     officers: dict[int, Officer] = {}
-    stale = stale_priorities(today=today).filter(lead_officer__isnull=False)
-    for priority in stale.select_related("lead_officer__user", "ward"):
+    unled: dict[int, list[Priority]] = defaultdict(list)
+    for priority in stale_priorities(today=today).select_related("lead_officer__user", "ward"):
         officer = priority.lead_officer
         if officer is not None:
             by_officer[officer.pk].append(priority)
             officers[officer.pk] = officer
+        elif priority.ward.team_id is not None:
+            unled[priority.ward.team_id].append(priority)
+    if unled:
+        supervisors = Officer.objects.filter(team_id__in=unled, rank__in=Officer.SUPERVISOR_RANKS).select_related(
+            "user"
+        )
+        for supervisor in supervisors.order_by("pk"):
+            by_officer[supervisor.pk].extend(unled[supervisor.team_id])
+            officers[supervisor.pk] = supervisor
     year, week, _day = today.isocalendar()
     queued = 0
     for officer_id, priorities in by_officer.items():
@@ -195,7 +206,15 @@ def _remind(officer: Officer, priorities: list[Priority], key: str) -> int:
         }
         for priority in priorities
     ]
-    context = {"officer": officer, "items": items, "days": settings.PACT_STALE_PRIORITY_DAYS}
+    led = [item for item, priority in zip(items, priorities, strict=True) if priority.lead_officer_id == officer.pk]
+    unled = [item for item, priority in zip(items, priorities, strict=True) if priority.lead_officer_id is None]
+    context = {
+        "officer": officer,
+        "items": items,
+        "led": led,
+        "unled": unled,
+        "days": settings.PACT_STALE_PRIORITY_DAYS,
+    }
     email = email_queue(key=key, to=to, template="stale_priority", context=context)
     if email is not None:
         logger.info("stale priority reminder queued: officer %s, %s priorities", officer.pk, len(priorities))

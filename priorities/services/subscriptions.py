@@ -176,21 +176,24 @@ def subscription_unsubscribe(*, token: str) -> Subscription:
     return subscription
 
 
-def update_emails_queue(*, update_id: int) -> int:
+def update_emails_queue(*, update_id: int, kind: str = "published") -> int:
     """Queue the monthly update ``update_id`` for every subscriber who should get it; return how many.
 
     One email per address (keyed by update and address), so a person subscribed to the team
-    and one of its wards gets it once, and running this twice queues nothing more.
+    and one of its wards gets it once, and running this twice queues nothing more. ``kind``
+    "report" is the team's report published later as a revision: keyed apart, so each
+    subscriber gets it once more, and once only.
     """
     update = MonthlyUpdate.objects.select_related("team").get(pk=update_id)
     context = {
         "update": update,
         "team": update.team,
-        "wards": content_for_display(update.content),
+        "wards": content_for_display(update.content, update.notes),
         "update_url": _update_url(update),
+        "report_followed": kind == "report",
     }
     queued = _queue_for(
-        prefix=f"update:{update.pk}:",
+        prefix=f"update:{update.pk}:report:" if kind == "report" else f"update:{update.pk}:",
         recipients=update_recipients(team_id=update.team_id),
         template="monthly_update",
         context=context,

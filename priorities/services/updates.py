@@ -6,20 +6,25 @@ run returns the update that is already there.
 """
 
 import datetime
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.cache import public_cache_bump
+from core.emails import email_queue
 from core.roles import AnyUser, Role, has_role, is_administrator
 from priorities.errors import PrioritiesError
-from priorities.models import MonthlyUpdate, MonthlyUpdateRevision
+from priorities.models import MonthlyUpdate, MonthlyUpdateDraft, MonthlyUpdateRevision
 from priorities.scopes import team_id_for
 from priorities.selectors import updates as selectors
-from wards.models import NeighbourhoodTeam
+from wards.models import NeighbourhoodTeam, Officer
 
 ERROR_NOT_FIRST = _("An update covers a whole month: give the first day of the month")
 ERROR_NOT_OVER = _("An update can only be made for a month that has ended")
@@ -30,7 +35,7 @@ ERROR_REASON_REQUIRED = _("Enter the reason for the correction")
 ERROR_UNCHANGED = _("The summary is unchanged: there is nothing to correct")
 
 
-def _queue_emails(update_id: int) -> None:
+def _queue_emails(update_id: int, kind: str = "published") -> None:
     """Queue the update's emails once the transaction commits.
 
     Called whether the update was just made or already existed: the email task keys each
@@ -39,16 +44,23 @@ def _queue_emails(update_id: int) -> None:
     # Imported here: priorities.tasks imports this module.
     from priorities.tasks import monthly_update_email_task
 
-    monthly_update_email_task.delay_on_commit(update_id)
+    if kind == "published":
+        monthly_update_email_task.delay_on_commit(update_id)
+    else:
+        monthly_update_email_task.delay_on_commit(update_id, kind)
 
 
 def _create(team: NeighbourhoodTeam, month: datetime.date) -> MonthlyUpdate:
+    """The update with the facts of the whole month, in the team's words if a supervisor approved them."""
     content = selectors.month_content(team=team, month=month)
+    draft = MonthlyUpdateDraft.objects.filter(team=team, month=month, approved_at__isnull=False).first()
     update = MonthlyUpdate(
         team=team,
         month=month,
         content=content,
-        summary=selectors.month_summary(content, month),
+        summary=draft.message if draft else selectors.month_summary(content, month),
+        notes=_notes_for(draft.notes, content) if draft else {},
+        report_pending=draft is None,
         published_at=timezone.now(),
     )
     # The one-per-team-per-month constraint is left to the database, which alone can
@@ -59,7 +71,12 @@ def _create(team: NeighbourhoodTeam, month: datetime.date) -> MonthlyUpdate:
         actor=None,
         action="priorities.monthly_update.published",
         target=update,
-        data={"team": team.pk, "month": month.isoformat(), "totals": content["totals"]},
+        data={
+            "team": team.pk,
+            "month": month.isoformat(),
+            "totals": content["totals"],
+            "approved_draft": draft.pk if draft else None,
+        },
     )
     return update
 
@@ -102,11 +119,95 @@ def can_correct_monthly_update(*, actor: AnyUser, update: MonthlyUpdate) -> bool
     return team_id is not None and team_id == update.team_id
 
 
-def monthly_update_correct(*, actor: User, update: MonthlyUpdate, summary: str, reason: str) -> MonthlyUpdate:
-    """Correct a published update's summary, keeping the version it replaces as a revision.
+NOTE_FIELDS = ("said", "did", "next")
+ERROR_NOT_A_SUPERVISOR = _("Only a sergeant or inspector of the team can approve its update")
+ERROR_DRAFT_EMPTY = _("Write the team's overall message before approving")
+ERROR_NOT_TWENTIETH = _("A month's draft is prepared from the 20th of that month")
 
-    Rule: history is never overwritten. The old summary and content are stored as revision
-    ``update.revision`` with the reason, and the update's revision number goes up by one.
+
+def _notes_for(notes: dict[str, Any], content: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The notes of priorities that are in ``content``, each with only the known fields, trimmed and non-empty."""
+    ids = {str(priority["id"]) for ward in content.get("wards", []) for priority in ward["priorities"]}
+    kept: dict[str, dict[str, str]] = {}
+    for key, note in (notes or {}).items():
+        if str(key) not in ids or not isinstance(note, dict):
+            continue
+        clean = {field: str(note.get(field, "")).strip() for field in NOTE_FIELDS}
+        if any(clean.values()):
+            kept[str(key)] = clean
+    return kept
+
+
+def _revise(
+    *, actor: User | None, update: MonthlyUpdate, after: dict[str, Any], reason: str, action: str
+) -> MonthlyUpdate:
+    """Keep ``update`` as it stands as a revision, then apply ``after`` (summary/notes/content/report_pending).
+
+    Call inside a transaction holding the update's row lock. History is never overwritten.
+    """
+    # The audit keeps what changed, before and after (the revision keeps the whole version).
+    before = {**{field: getattr(update, field) for field in after}, "revision": update.revision}
+    kept = MonthlyUpdateRevision(
+        update=update,
+        number=update.revision,
+        summary=update.summary,
+        content=update.content,
+        notes=update.notes,
+        reason=reason,
+        corrected_by=actor,
+    )
+    kept.full_clean(exclude=["update", "corrected_by"], validate_constraints=False)
+    kept.save()
+    for field, value in after.items():
+        setattr(update, field, value)
+    update.revision += 1
+    update.full_clean(exclude=["team"], validate_constraints=False)
+    update.save(update_fields=[*after, "revision"])
+    audit_record(
+        actor=actor,
+        action=action,
+        target=update,
+        data={"before": before, "after": {**after, "revision": update.revision}, "reason": reason},
+    )
+    transaction.on_commit(public_cache_bump)
+    return update
+
+
+def _content_with_entries(content: dict[str, Any], entries: dict[int, str]) -> dict[str, Any]:
+    """``content`` with listed actions rewritten (id -> new text) or removed (id -> "")."""
+    wards = []
+    for ward in content.get("wards", []):
+        priorities = []
+        for priority in ward["priorities"]:
+            kept = []
+            for entry in priority["entries"]:
+                text = entries.get(entry["id"], entry["text"]).strip()
+                if text:
+                    kept.append({**entry, "text": text})
+            priorities.append({**priority, "entries": kept})
+        wards.append({**ward, "priorities": priorities})
+    new = {**content, "wards": wards}
+    new["totals"] = {
+        **content.get("totals", {}),
+        "actions": sum(len(p["entries"]) for w in wards for p in w["priorities"]),
+    }
+    return new
+
+
+def monthly_update_correct(
+    *,
+    actor: User,
+    update: MonthlyUpdate,
+    summary: str,
+    reason: str,
+    notes: dict[str, Any] | None = None,
+    entries: dict[int, str] | None = None,
+) -> MonthlyUpdate:
+    """Correct any part of a published update: its summary, the team's notes, the listed actions.
+
+    Rule: history is never overwritten. The update as it stood is stored as revision
+    ``update.revision`` with the reason (public), and the revision number goes up by one.
+    ``entries`` maps a listed action's id to its new text ("" removes it from the update).
     """
     if not can_correct_monthly_update(actor=actor, update=update):
         raise PrioritiesError(ERROR_NOT_YOUR_TEAM)
@@ -117,27 +218,174 @@ def monthly_update_correct(*, actor: User, update: MonthlyUpdate, summary: str, 
         raise PrioritiesError(ERROR_REASON_REQUIRED)
     with transaction.atomic():
         update = MonthlyUpdate.objects.select_for_update().get(pk=update.pk)
-        if summary == update.summary:
+        after: dict[str, Any] = {}
+        if summary != update.summary:
+            after["summary"] = summary
+        if notes is not None and _notes_for(notes, update.content) != update.notes:
+            after["notes"] = _notes_for(notes, update.content)
+        if entries:
+            content = _content_with_entries(update.content, entries)
+            if content != update.content:
+                after["content"] = content
+        if not after:
             raise PrioritiesError(ERROR_UNCHANGED)
-        before = {"summary": update.summary, "revision": update.revision}
-        kept = MonthlyUpdateRevision(
-            update=update,
-            number=update.revision,
-            summary=update.summary,
-            content=update.content,
-            reason=reason,
-            corrected_by=actor,
+        return _revise(
+            actor=actor, update=update, after=after, reason=reason, action="priorities.monthly_update.corrected"
         )
-        kept.full_clean(exclude=["update", "corrected_by"], validate_constraints=False)
-        kept.save()
-        update.summary, update.revision = summary, update.revision + 1
-        update.full_clean(exclude=["team"], validate_constraints=False)
-        update.save(update_fields=["summary", "revision"])
+
+
+# The team's own words: a draft prepared on the 20th, written by the team's officers,
+# approved by one of its supervisors, published on the 1st (or as a revision when late).
+
+
+def is_team_supervisor(actor: AnyUser, team_id: int) -> bool:
+    """A sergeant or inspector of the team (with the officer role)."""
+    officer = getattr(actor, "officer", None) if actor.is_authenticated else None
+    return (
+        officer is not None
+        and has_role(actor, Role.OFFICER)
+        and officer.team_id == team_id
+        and officer.rank in Officer.SUPERVISOR_RANKS
+    )
+
+
+def monthly_draft_may_edit(*, actor: AnyUser, draft: MonthlyUpdateDraft) -> bool:
+    """The officers of the draft's team write it."""
+    return has_role(actor, Role.OFFICER) and team_id_for(actor) == draft.team_id
+
+
+def monthly_draft_prepare(*, team_id: int, month: datetime.date) -> tuple[MonthlyUpdateDraft, bool]:
+    """Prepare ``team_id``'s draft of the update for ``month`` (the current month, from the 20th); (draft, created).
+
+    One draft per team per month: a repeated, retried or concurrent run returns the one there.
+    """
+    if month.day != 1:
+        raise PrioritiesError(ERROR_NOT_FIRST)
+    existing = MonthlyUpdateDraft.objects.filter(team_id=team_id, month=month).first()
+    if existing is not None:
+        return existing, False
+    team = NeighbourhoodTeam.objects.filter(pk=team_id).first()
+    if team is None:
+        raise PrioritiesError(ERROR_NO_TEAM)
+    try:
+        with transaction.atomic():
+            draft = MonthlyUpdateDraft(team=team, month=month, content=selectors.month_content(team=team, month=month))
+            draft.full_clean(exclude=["team"], validate_unique=False, validate_constraints=False)
+            draft.save()
+            audit_record(
+                actor=None,
+                action="priorities.monthly_update.draft_prepared",
+                target=draft,
+                data={"team": team.pk, "month": month.isoformat()},
+            )
+    except IntegrityError:
+        return MonthlyUpdateDraft.objects.get(team_id=team_id, month=month), False
+    return draft, True
+
+
+def monthly_draft_edit(
+    *, actor: User, draft: MonthlyUpdateDraft, message: str, notes: dict[str, Any]
+) -> MonthlyUpdateDraft:
+    """Save the team's words; a change after approval withdraws the approval (audited both ways)."""
+    if not monthly_draft_may_edit(actor=actor, draft=draft):
+        raise PrioritiesError(ERROR_NOT_YOUR_TEAM)
+    with transaction.atomic():
+        draft = MonthlyUpdateDraft.objects.select_for_update().get(pk=draft.pk)
+        message, notes = message.strip(), _notes_for(notes, draft.content)
+        if message == draft.message and notes == draft.notes:
+            return draft
+        before = {"message": draft.message, "notes": draft.notes, "approved": draft.is_approved}
+        draft.message, draft.notes = message, notes
+        draft.approved_by, draft.approved_at = None, None
+        draft.full_clean(exclude=["team", "approved_by"], validate_constraints=False)
+        draft.save()
         audit_record(
             actor=actor,
-            action="priorities.monthly_update.corrected",
-            target=update,
-            data={"before": before, "after": {"summary": summary, "revision": update.revision}, "reason": reason},
+            action="priorities.monthly_update.draft_edited",
+            target=draft,
+            data={"before": before, "after": {"message": message, "notes": notes}},
         )
-        transaction.on_commit(public_cache_bump)
-    return update
+    return draft
+
+
+def monthly_draft_approve(*, actor: User, draft: MonthlyUpdateDraft) -> MonthlyUpdateDraft:
+    """A supervisor of the team approves its words.
+
+    If the month's update was already published as generated (the team was late), the
+    approved words are published now as a revision of it, and its subscribers are sent it
+    once (keyed per update and address under "approved").
+    """
+    if not is_team_supervisor(actor, draft.team_id):
+        raise PrioritiesError(ERROR_NOT_A_SUPERVISOR)
+    with transaction.atomic():
+        draft = MonthlyUpdateDraft.objects.select_for_update().get(pk=draft.pk)
+        if not draft.message.strip():
+            raise PrioritiesError(ERROR_DRAFT_EMPTY)
+        if draft.is_approved:
+            return draft
+        draft.approved_by, draft.approved_at = actor, timezone.now()
+        draft.save(update_fields=["approved_by", "approved_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="priorities.monthly_update.draft_approved",
+            target=draft,
+            data={
+                "team": draft.team_id,
+                "month": draft.month.isoformat(),
+                "message": draft.message,
+                "notes": draft.notes,
+            },
+        )
+        update = MonthlyUpdate.objects.select_for_update().filter(team_id=draft.team_id, month=draft.month).first()
+        if update is not None and update.report_pending:
+            after = {
+                "summary": draft.message,
+                "notes": _notes_for(draft.notes, update.content),
+                "report_pending": False,
+            }
+            _revise(
+                actor=actor,
+                update=update,
+                after=after,
+                reason="The team's own report, approved after the update was first published",
+                action="priorities.monthly_update.report_published",
+            )
+            _queue_emails(update.pk, "report")
+    return draft
+
+
+def monthly_drafts_to_remind() -> QuerySet[MonthlyUpdate]:
+    """Published updates still waiting for the team's report."""
+    return MonthlyUpdate.objects.filter(report_pending=True).select_related("team").order_by("month", "team_id")
+
+
+def monthly_draft_remind(*, today: datetime.date | None = None) -> int:
+    """Remind the supervisors of each team whose report is pending, once a day each; return how many queued."""
+    today = today or timezone.localdate()
+    queued = 0
+    for update in monthly_drafts_to_remind():
+        supervisors = Officer.objects.filter(
+            team_id=update.team_id, rank__in=Officer.SUPERVISOR_RANKS, user__isnull=False
+        ).select_related("user")
+        draft = MonthlyUpdateDraft.objects.filter(team_id=update.team_id, month=update.month).first()
+        for officer in supervisors:
+            address = officer.email or (officer.user.email if officer.user else "")
+            if not address:
+                continue
+            context = {
+                "update": update,
+                "team": update.team,
+                "officer": officer,
+                "draft": draft,
+                "url": _draft_url(draft),
+            }
+            key = f"update-report-reminder:{update.pk}:{officer.pk}:{today.isoformat()}"
+            if email_queue(key=key, to=address, template="monthly_update_report_reminder", context=context):
+                queued += 1
+    return queued
+
+
+def _draft_url(draft: MonthlyUpdateDraft | None) -> str:
+    if draft is None:
+        return settings.PACT_SITE_URL + reverse("priorities:staff_update_list")
+    return settings.PACT_SITE_URL + reverse("priorities:staff_draft_edit", args=[draft.pk])

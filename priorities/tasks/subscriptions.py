@@ -12,11 +12,13 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="priorities.tasks.monthly_update_email_task", ignore_result=True)
-def monthly_update_email_task(update_id: int) -> int:
+def monthly_update_email_task(update_id: int, kind: str = "published") -> int:
     """Queue the emails of monthly update ``update_id`` to its subscribers (idempotent: keyed per address).
+
+    ``kind`` "report": the team's own report published later as a revision, sent once more.
 
     It only writes outbox rows; the outbox dispatcher (core.tasks) sends them.
     """
-    queued = update_emails_queue(update_id=update_id)
+    queued = update_emails_queue(update_id=update_id, kind=kind)
     logger.info("monthly update %s: %s emails queued", update_id, queued)
     return queued

@@ -8,9 +8,15 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from priorities.selectors import updates as selectors
-from priorities.services.updates import monthly_update_create
+from priorities.services.updates import monthly_draft_prepare, monthly_draft_remind, monthly_update_create
 
-__all__ = ["monthly_update_create_task", "monthly_updates_start_task"]
+__all__ = [
+    "monthly_draft_prepare_task",
+    "monthly_draft_reminders_task",
+    "monthly_drafts_start_task",
+    "monthly_update_create_task",
+    "monthly_updates_start_task",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +55,44 @@ def monthly_update_create_task(team_id: int, month: str) -> int:
     update, created = monthly_update_create(team_id=team_id, month=datetime.date.fromisoformat(month))
     logger.info("monthly update %s of team %s for %s %s", update.pk, team_id, month, "created" if created else "exists")
     return update.pk
+
+
+@shared_task(name="priorities.tasks.monthly_drafts_start_task", ignore_result=True)
+def monthly_drafts_start_task() -> int:
+    """Prepare every team's draft of this month's update (beat, the 20th); firing twice is harmless."""
+    month = selectors.now_month().isoformat()
+    team_ids = selectors.team_ids()
+    for team_id in team_ids:
+        monthly_draft_prepare_task.delay(team_id, month)
+    logger.info("monthly drafts for %s started for %s teams", month, len(team_ids))
+    return len(team_ids)
+
+
+@shared_task(
+    name="priorities.tasks.monthly_draft_prepare_task",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    acks_late=True,
+    ignore_result=True,
+)
+def monthly_draft_prepare_task(team_id: int, month: str) -> int:
+    """Prepare one team's draft for ``month`` ("YYYY-MM-01"); idempotent; returns the draft's id."""
+    draft, created = monthly_draft_prepare(team_id=team_id, month=datetime.date.fromisoformat(month))
+    logger.info("monthly draft %s of team %s for %s %s", draft.pk, team_id, month, "created" if created else "exists")
+    return draft.pk
+
+
+@shared_task(
+    name="priorities.tasks.monthly_draft_reminders_task",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def monthly_draft_reminders_task() -> int:
+    """Remind supervisors of teams whose report is still pending (beat, daily); once a day per person."""
+    queued = monthly_draft_remind()
+    logger.info("monthly report reminders: %s queued", queued)
+    return queued

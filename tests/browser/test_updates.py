@@ -70,3 +70,58 @@ def test_officer_corrects_an_update(page, officer, update):
     page.goto(_paths(update)[0])
     assert "Corrected on" in page.locator("main").inner_text()
     assert "The summary missed the meeting" in page.locator("main").inner_text()
+
+
+# The team's own words: a sergeant writes and approves the draft, keyboard only, on a 320 px screen.
+
+
+def _tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching ``selector`` has the focus (keyboard only)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    pytest.fail(f"{selector} was not reached with Tab")
+
+
+def _no_sideways_scroll(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{page.url} scrolls sideways: {width}px"
+
+
+def test_sergeant_writes_and_approves_an_update_keyboard_only_at_320px(browser, live_server, sergeant, ward_a):
+    from priorities.selectors.updates import now_month
+
+    make_priority(ward=ward_a, title="Speeding on Tonbridge Road", agreed_on=datetime.date(2026, 1, 2))
+    draft, _ = services.monthly_draft_prepare(team_id=ward_a.team_id, month=now_month())
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    try:
+        path = reverse("priorities:staff_draft_edit", args=[draft.pk])
+        sign_in(page, "sergeant", next_path=path)
+        assert axe_violations(page) == [], describe(axe_violations(page))
+        _no_sideways_scroll(page)
+
+        _tab_to(page, "textarea[name=message]")
+        page.keyboard.type("Thank you to everyone who came to the meeting.")
+        _tab_to(page, "textarea[name^=said_]")
+        page.keyboard.type("Cars race past the school at home time.")
+        _tab_to(page, "button[name=preview]")
+        page.keyboard.press("Enter")
+        expect(page.locator("#preview")).to_contain_text("unsaved changes")
+        assert "You said: Cars race past the school at home time." in page.locator("main").inner_text()
+        assert axe_violations(page) == [], describe(axe_violations(page))
+        _no_sideways_scroll(page)
+
+        _tab_to(page, "button[name=save]")
+        page.keyboard.press("Enter")
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("has been saved")
+        _tab_to(page, "form[action$='/approve/'] button")
+        page.keyboard.press("Enter")
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("is approved")
+        assert axe_violations(page) == [], describe(axe_violations(page))
+        _no_sideways_scroll(page)
+    finally:
+        context.close()
+    draft.refresh_from_db()
+    assert draft.approved_by == sergeant

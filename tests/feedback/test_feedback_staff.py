@@ -194,6 +194,31 @@ def test_feedback_due_reminds_owners_once_a_day_of_items_within_a_day(officer, w
     assert OutboundEmail.objects.count() == 1
 
 
+def test_feedback_past_target_with_no_one_assigned_reminds_the_teams_supervisors(officer, sergeant, ward_a, ward_b):
+    from tests.wards.factories import OfficerFactory
+
+    overdue = _give(ward=ward_a)
+    held = _give(ward=ward_a)
+    elsewhere = _give(ward=ward_b)
+    complaint = _give("complaint", ward=ward_a)
+    other_sergeant = UserFactory(username="sergeant_b", roles=["officer"])
+    OfficerFactory(team=ward_b.team, user=other_sergeant, rank="sergeant")
+    now = timezone.now()
+    Feedback.objects.filter(pk__in=[overdue.pk, held.pk, complaint.pk]).update(respond_by=now - timedelta(hours=1))
+    Feedback.objects.filter(pk=held.pk).update(assigned_to=officer)
+
+    # The held one reminds its owner; the unheld one the team's sergeant (not the PC, not ward B's).
+    assert services.feedback_due_remind(now=now) == 2
+    assert services.feedback_due_remind(now=now) == 0
+
+    email = OutboundEmail.objects.get(to=sergeant.email)
+    assert email.key.startswith(f"feedback-unassigned-{sergeant.pk}-")
+    assert overdue.reference in email.body_text
+    for other in (held, elsewhere, complaint):
+        assert other.reference not in email.body_text
+    assert not OutboundEmail.objects.filter(to=other_sergeant.email).exists()
+
+
 def test_feedback_item_without_a_ward_or_owner_is_shown_to_an_administrator(client, admin_user):
     item = _give("compliment", officer_text="PC 123")
     client.force_login(admin_user)

@@ -297,6 +297,13 @@ def _update(world: World, scope: str):
     return publish(world.wards[scope].team)[0]
 
 
+def _draft(world: World, scope: str):
+    from priorities.selectors.updates import now_month
+    from priorities.services.updates import monthly_draft_prepare
+
+    return monthly_draft_prepare(team_id=world.wards[scope].team_id, month=now_month())[0]
+
+
 def _report(world: World, scope: str):
     """Information about the ward: ward A's from the partner's agency, ward B's from another agency."""
     from tests.priorities.factories import InformationReportFactory, PartnerAgencyFactory
@@ -360,6 +367,7 @@ BUILD: dict[str, Callable[[World, Any], Any]] = {
     "concern": _concern,
     "news": _news,
     "update": _update,
+    "draft": _draft,
     "report": _report,
     "incident_log": _incident_log,
     "suggestion": _feedback("suggestion", description="More patrols near the school, please."),

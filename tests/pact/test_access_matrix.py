@@ -279,6 +279,18 @@ MATRIX: dict[str, Entry] = {
     "priorities:update_revisions": Entry(PUBLIC, update_month),
     "priorities:staff_update_list": Entry(staff(*TEAM_ONLY)),
     "priorities:staff_update_correct": Entry(TEAMS_WARD, of("update")),
+    # The team's officers write its draft (administrators may read and preview it, not save);
+    # only a sergeant or inspector of the team approves (the officer personas are not).
+    "priorities:staff_draft_edit": Entry(TEAMS_WARD, of("draft")),
+    "priorities:staff_draft_approve": Entry(
+        staff(
+            OFFICER,
+            only="POST",
+            other=NOT_FOUND,
+            exceptions={"officer_a": (FORBIDDEN, NOT_FOUND), "officer_b": (NOT_FOUND, FORBIDDEN)},
+        ),
+        of("draft"),
+    ),
     # Subscriptions.
     "priorities:ward_subscribe": Entry(PUBLIC_FORM, ward_code),
     "priorities:ward_subscribe_sent": Entry(PUBLIC, ward_code),

@@ -40,6 +40,26 @@ def test_staff_home_shows_officer_team(client, officer, ward_a):
     assert "Neighbourhood officer" in content
 
 
+def test_staff_home_counts_what_is_new_for_an_officer(client, officer, ward_a):
+    import datetime
+
+    from django.utils import timezone
+
+    from feedback.services.feedback import feedback_give
+    from tests.priorities.factories import ConcernFactory, PriorityFactory
+
+    feedback_give(kind="suggestion", ward=ward_a, description="More patrols near the school, please.")
+    ConcernFactory(ward=ward_a)
+    PriorityFactory(ward=ward_a, agreed_on=timezone.localdate() - datetime.timedelta(days=40))
+    client.force_login(officer)
+
+    content = client.get(reverse("staff:home")).content.decode()
+
+    assert "1 new feedback item</a>" in content
+    assert "1 concern to moderate</a>" in content
+    assert "1 priority with no progress for 28 days or more</a>" in content
+
+
 def test_staff_home_refuses_deactivated_staff(client, officer):
     officer.is_active = False
     officer.save(update_fields=["is_active"])

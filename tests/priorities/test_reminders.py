@@ -71,6 +71,16 @@ def test_workspace_flags_stale_priority_with_days(client, officer, stale, ward_a
     assert reverse("priorities:staff_progress_add", args=[fresh.pk]) in content
 
 
+def test_workspace_flags_a_priority_without_a_lead_officer(client, officer, stale, ward_a):
+    unled = PriorityFactory(ward=ward_a, slot=2, title="Litter by the park", agreed_on=AGREED, lead_officer=None)
+    client.force_login(officer)
+
+    content = client.get(reverse("staff:home")).content.decode()
+
+    assert content.count("No lead officer") == 1
+    assert reverse("priorities:staff_priority_edit", args=[unled.pk]) in content
+
+
 def test_workspace_of_another_team_does_not_list_the_priority(client, other_officer, stale):
     client.force_login(other_officer)
 
@@ -114,12 +124,20 @@ def test_reminder_nothing_when_progress_is_recent(celery_eager, stale):
     assert not OutboundEmail.objects.exists()
 
 
-def test_reminder_skips_priority_without_lead_officer(celery_eager, ward_a):
-    PriorityFactory(ward=ward_a, agreed_on=AGREED, lead_officer=None)
+def test_reminder_without_lead_officer_goes_to_the_teams_supervisors(celery_eager, ward_a, ward_b, sergeant, officer):
+    PriorityFactory(ward=ward_a, agreed_on=AGREED, lead_officer=None, title="Litter by the park")
+    OfficerFactory(team=ward_a.team, rank="inspector", user=None, email="inspector@demo.pact.invalid")
+    OfficerFactory(team=ward_b.team, rank="sergeant", user=None, email="elsewhere@demo.pact.invalid")
 
     with time_machine.travel(MONDAY, tick=False):
+        assert stale_priorities_remind_task.delay().get() == 2
+        # Run twice in the week: nobody is reminded twice.
         assert stale_priorities_remind_task.delay().get() == 0
-    assert not OutboundEmail.objects.exists()
+
+    emails = OutboundEmail.objects.order_by("to")
+    assert sorted(emails.values_list("to", flat=True)) == ["inspector@demo.pact.invalid", sergeant.email]
+    assert "No one leads this priority of your team" in emails[0].body_text
+    assert "- Litter by the park (Abbey): http" in emails[0].body_text
 
 
 def test_reminder_falls_back_to_the_officer_email(celery_eager, ward_a):

@@ -66,7 +66,11 @@ def test_update_page_shows_each_ward_with_what_was_done(client, busy_october):
     assert "<title>Maidstone Rural: monthly update for October 2026" in content
     assert "You said, we did: October 2026" in content
     assert busy_october.summary in content
-    assert '<h2 class="govuk-heading-l">Abbey</h2>' in content
+    assert '<h2 class="govuk-heading-l" id="ward-' in content
+    assert ">Abbey</h2>" in content
+    # Per-ward navigation: a link to each ward's part of the update.
+    assert 'aria-labelledby="wards-in-update"' in content
+    assert content.count('<a class="govuk-link" href="#ward-') == 3
     assert "3 October 2026: Dispersal order on Friday night (Police Constable Jo Sharma)" in content
     # 18:00 UTC on 14 October is 7pm in the UK (BST).
     assert "Barming PACT meeting</a>,\n        Wednesday 14 October 2026, 7pm" in content

@@ -62,8 +62,9 @@ def test_staff_list_runs_fixed_queries(client, django_assert_num_queries, office
         month = (month - datetime.timedelta(days=1)).replace(day=1)
     client.force_login(officer)
 
-    # 1 session, 2 user, 3 roles, 4 the user's officer record (their team), 5 count, 6 the page with teams
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 roles, 4 the user's officer record (their team), 5 count, 6 the page with
+    # teams, 7 the team's latest drafts
+    with django_assert_num_queries(7):
         response = client.get(reverse("priorities:staff_update_list"))
 
     assert response.status_code == 200
@@ -143,3 +144,104 @@ def test_correct_unchanged_summary_shows_the_rule(client, officer, update):
 
     assert str(services.ERROR_UNCHANGED) in response.content.decode()
     assert not MonthlyUpdateRevision.objects.exists()
+
+
+# The team's draft: writing with a preview, approving.
+
+
+@pytest.fixture
+def draft(ward_a):
+    from priorities.selectors.updates import now_month
+
+    return services.monthly_draft_prepare(team_id=ward_a.team_id, month=now_month())[0]
+
+
+@pytest.fixture
+def draft_priority(ward_a, draft):
+    from tests.priorities.test_updates_services import make_priority
+
+    priority = make_priority(ward=ward_a, title="Parking on the verges")
+    draft.content = services.selectors.month_content(team=ward_a.team, month=draft.month)
+    draft.save()
+    return priority
+
+
+def draft_url(draft):
+    return reverse("priorities:staff_draft_edit", args=[draft.pk])
+
+
+def test_preview_shows_the_page_and_email_without_saving(client, officer, draft, draft_priority):
+    client.force_login(officer)
+
+    response = client.post(
+        draft_url(draft),
+        {"message": "Thanks to all who came.", f"said_{draft_priority.pk}": "Vans block the pavement.", "preview": "1"},
+    )
+
+    content = response.content.decode()
+    assert "Preview of your unsaved changes" in content
+    assert content.count("Thanks to all who came.") >= 3  # form, page preview, email preview
+    assert "You said: Vans block the pavement." in content
+    draft.refresh_from_db()
+    assert draft.message == ""
+
+
+def test_save_keeps_the_words_and_approve_publishes_approval(client, officer, sergeant, draft, draft_priority):
+    client.force_login(officer)
+    response = client.post(
+        draft_url(draft),
+        {"message": "Thanks to all who came.", f"did_{draft_priority.pk}": "Tickets issued.", "save": "1"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.notes[str(draft_priority.pk)]["did"] == "Tickets issued."
+
+    # A PC sees no approve button; a sergeant does, and approves.
+    assert "Approve the" not in client.get(draft_url(draft)).content.decode()
+    client.force_login(sergeant)
+    assert "Approve the" in client.get(draft_url(draft)).content.decode()
+    client.post(reverse("priorities:staff_draft_approve", args=[draft.pk]))
+
+    draft.refresh_from_db()
+    assert draft.approved_by == sergeant
+
+
+def test_draft_page_runs_fixed_queries(client, officer, draft, draft_priority, django_assert_max_num_queries):
+    client.force_login(officer)
+
+    with django_assert_max_num_queries(12):
+        assert client.get(draft_url(draft)).status_code == 200
+
+
+def test_staff_list_links_the_teams_drafts(client, officer, draft):
+    client.force_login(officer)
+
+    assert f'href="{draft_url(draft)}"' in client.get(reverse("priorities:staff_update_list")).content.decode()
+
+
+def test_correction_page_rewrites_and_removes_listed_actions(client, officer, ward_a):
+    import datetime
+
+    from tests.priorities.test_updates_services import make_priority, progress
+
+    priority = make_priority(ward=ward_a, title="Speeding")
+    typo = progress(priority, datetime.date(2026, 10, 3), text="Sped checks")
+    wrong = progress(priority, datetime.date(2026, 10, 4), text="Posted by mistake")
+    update = publish(ward_a.team)[0]
+    client.force_login(officer)
+
+    response = client.post(
+        correct_url(update),
+        {
+            "summary": update.summary,
+            f"entry_{typo.pk}": "Speed checks",
+            f"entry_{wrong.pk}": "",
+            "reason": "A typo, and an action that was not this team's",
+        },
+    )
+
+    assert response.status_code == 302
+    update.refresh_from_db()
+    texts = [e["text"] for w in update.content["wards"] for p in w["priorities"] for e in p["entries"]]
+    assert texts == ["Speed checks"]
+    assert update.revision == 2

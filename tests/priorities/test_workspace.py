@@ -66,8 +66,9 @@ def test_workspace_runs_fixed_queries(client, django_assert_num_queries, officer
     # with their last progress date, 14 the crime months held (none here: see
     # tests/wards/test_crime_pages.py for the ranking with figures); partner information
     # (tests/priorities/test_evidence.py): 15 the team's ward ids, 16 new reports, 17 residents'
-    # logs, 18 reports and 19 log entries by ward and category
-    with django_assert_num_queries(19):
+    # logs, 18 reports and 19 log entries by ward and category; what is new for the officer:
+    # 20 the team's ward ids (feedback asks through core.scopes), 21 new feedback
+    with django_assert_num_queries(21):
         response = client.get(STAFF_HOME)
 
     assert response.status_code == 200

@@ -17,4 +17,6 @@ urlpatterns: list = [
     re_path(rf"^teams/{_TEAM}/updates/{_MONTH}/revisions/$", public.update_revisions, name="update_revisions"),
     path("staff/updates/", staff.update_list, name="staff_update_list"),
     path("staff/updates/<int:pk>/correct/", staff.update_correct, name="staff_update_correct"),
+    path("staff/updates/drafts/<int:pk>/", staff.draft_edit, name="staff_draft_edit"),
+    path("staff/updates/drafts/<int:pk>/approve/", staff.draft_approve, name="staff_draft_approve"),
 ]

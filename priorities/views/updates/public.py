@@ -30,7 +30,7 @@ def _get_update(slug: str, year: str, month: str) -> MonthlyUpdate:
 @public_page
 def update_detail(request: HttpRequest, slug: str, year: str, month: str) -> HttpResponse:
     update = _get_update(slug, year, month)
-    context = {"update": update, "wards": selectors.content_for_display(update.content)}
+    context = {"update": update, "wards": selectors.content_for_display(update.content, update.notes)}
     return render(request, "priorities/updates/detail.html", context)
 
 
@@ -38,7 +38,14 @@ def update_detail(request: HttpRequest, slug: str, year: str, month: str) -> Htt
 @public_page
 def update_revisions(request: HttpRequest, slug: str, year: str, month: str) -> HttpResponse:
     update = _get_update(slug, year, month)
-    return render(request, "priorities/updates/revisions.html", {"update": update})
+    versions = [
+        {"revision": revision, "wards": selectors.content_for_display(revision.content, revision.notes)}
+        for revision in update.revisions.all()
+    ]
+    current = selectors.content_for_display(update.content, update.notes)
+    return render(
+        request, "priorities/updates/revisions.html", {"update": update, "versions": versions, "current": current}
+    )
 
 
 @require_GET
