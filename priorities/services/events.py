@@ -236,47 +236,30 @@ def event_move(
     ends_at: datetime.datetime,
     system: bool = False,
 ) -> Event:
-    """Move a scheduled event to new times in the future; returns the new event.
+    """Move a scheduled event to new times in the future, keeping everything that hangs on it.
 
-    The new event copies everything else; the old one becomes "moved" and points to it, so
-    calendars show the old date as cancelled with a note of the new one. Only someone who
-    may run every ward of the event may (with ``system=True``: anyone, to any time).
+    The event is moved in place: its shortlist, agenda, ballots and calendar entry (same UID,
+    SEQUENCE raised so calendar programs replace their copy) follow it, and subscribers who
+    asked for meetings are told once per move. Only someone who may run every ward of the
+    event may (with ``system=True``: anyone, to any time).
     """
     if not system:
         _check_may_change_event(actor, event_id)
         _check_times(starts_at, ends_at, future=True)
     _check_times(starts_at, ends_at, future=False)
     with transaction.atomic():
-        old = _load_event(event_id)
-        if old.status != Event.Status.SCHEDULED:
+        event = _load_event(event_id)
+        if event.status != Event.Status.SCHEDULED:
             raise PrioritiesError(ERROR_NOT_SCHEDULED)
-        before = _snapshot(old)
-        wards = list(old.wards.all())
-        new = Event(
-            kind=old.kind,
-            title=old.title,
-            panel=old.panel,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            venue=old.venue,
-            address=old.address,
-            joining_url=old.joining_url,
-            accessibility_notes=old.accessibility_notes,
-            created_by=actor if isinstance(actor, User) and actor.is_authenticated else None,
-        )
-        new.full_clean()
-        new.save()
-        new.wards.set(wards)
-        old.status, old.moved_to, old.sequence = Event.Status.MOVED, new, old.sequence + 1
-        old.full_clean()
-        old.save(update_fields=["status", "moved_to", "sequence", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="priorities.event.moved",
-            target=old,
-            data={"before": before, "after": _snapshot(old), "new_event": _snapshot(new) | {"id": new.pk}},
-        )
-    return new
+        before = _snapshot(event)
+        moved_from = event.starts_at
+        event.starts_at, event.ends_at, event.sequence = starts_at, ends_at, event.sequence + 1
+        event.full_clean()
+        event.save(update_fields=["starts_at", "ends_at", "sequence", "updated_at"])
+        data = {"before": before, "after": _snapshot(event)}
+        audit_record(actor=actor, action="priorities.event.moved", target=event, data=data)
+        subscription_meeting_emails_queue(event=event, moved_from=moved_from)
+    return event
 
 
 def _attending_members(event: Event, member_ids: Sequence[int]) -> list[PanelMember]:

@@ -239,7 +239,7 @@ def test_staff_cancel_twice_shows_the_refusal(client, officer, event):
     assert "Only a scheduled event can be changed" in content
 
 
-def test_staff_move_creates_new_event(client, officer, event):
+def test_staff_move_moves_the_event_in_place(client, officer, event):
     client.force_login(officer)
     url = reverse("priorities:staff_event_move", args=[event.pk])
 
@@ -249,8 +249,8 @@ def test_staff_move_creates_new_event(client, officer, event):
 
     assert response.status_code == 302
     event.refresh_from_db()
-    assert event.status == "moved"
-    assert event.moved_to.starts_at == datetime.datetime(2026, 3, 20, 18, 30, tzinfo=datetime.UTC)
+    assert event.status == "scheduled"
+    assert event.starts_at == datetime.datetime(2026, 3, 20, 18, 30, tzinfo=datetime.UTC)
     assert _messages(response) == ["Abbey surgery has been moved"]
     assert AuditEvent.objects.filter(action="priorities.event.moved", actor=officer).exists()
 
