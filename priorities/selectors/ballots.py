@@ -14,8 +14,13 @@ from priorities.scopes import chaired_panel_ids
 
 
 def meetings_for_ballots(user: AnyUser) -> QuerySet[Event]:
-    """Held PACT meetings of the panels the user chairs (every panel for administrators), latest first."""
-    meetings = Event.objects.filter(kind=Event.Kind.PACT_MEETING, status=Event.Status.HELD)
+    """PACT meetings of the panels the user chairs (every panel for administrators) that have
+    started and were not cancelled or moved, latest first."""
+    meetings = Event.objects.filter(
+        kind=Event.Kind.PACT_MEETING,
+        status__in=(Event.Status.SCHEDULED, Event.Status.HELD),
+        starts_at__lte=timezone.now(),
+    )
     if not is_administrator(user):
         meetings = meetings.filter(panel_id__in=chaired_panel_ids(user))
     ballots = Ballot.objects.select_related("ward").order_by("ward__name")

@@ -1,6 +1,6 @@
 """Writes of ballots: open, record votes or a show of hands, the chair's casting vote, close.
 
-A ballot runs at a held PACT meeting for one ward. Closing it adopts the top three as the
+A ballot runs at a PACT meeting for one ward, from its start. Closing it adopts the top three as the
 ward's priorities in one transaction: previous priorities that won are carried over, those
 that lost are closed, winning concerns become new priorities. A closed ballot never changes.
 """
@@ -22,7 +22,8 @@ from wards.models import Ward
 
 ERROR_NOT_CHAIR = _("Only the chair of a panel serving this ward can run its ballots")
 ERROR_NOT_MEETING = _("Ballots are held at PACT meetings only")
-ERROR_NOT_HELD = _("Record the meeting as held before opening a ballot")
+ERROR_NOT_STARTED = _("A ballot can be opened once the meeting has started")
+ERROR_MEETING_OFF = _("This meeting was cancelled or moved: open the ballot at the meeting that took place")
 ERROR_WARD_NOT_SERVED = _("This meeting's panel does not serve that ward")
 ERROR_BALLOT_EXISTS = _("A ballot for this ward has already been held at this meeting")
 ERROR_BALLOT_OPEN_FOR_WARD = _("This ward already has an open ballot: close it before opening another")
@@ -71,8 +72,11 @@ def _check_meeting(meeting: Event, ward: Ward) -> None:
     panel = meeting.panel
     if meeting.kind != Event.Kind.PACT_MEETING or panel is None:
         raise PrioritiesError(ERROR_NOT_MEETING)
-    if meeting.status != Event.Status.HELD:
-        raise PrioritiesError(ERROR_NOT_HELD)
+    # From the meeting's start (recorded as held or not yet), or afterwards from the paper record.
+    if meeting.status not in (Event.Status.SCHEDULED, Event.Status.HELD):
+        raise PrioritiesError(ERROR_MEETING_OFF)
+    if meeting.starts_at > timezone.now():
+        raise PrioritiesError(ERROR_NOT_STARTED)
     if not panel.wards.filter(pk=ward.pk).exists() or not meeting.wards.filter(pk=ward.pk).exists():
         raise PrioritiesError(ERROR_WARD_NOT_SERVED)
     if Ballot.objects.filter(meeting=meeting, ward=ward).exists():
@@ -105,7 +109,8 @@ def _options_for(ballot: Ballot) -> list[BallotOption]:
 
 
 def ballot_open(*, actor: User, meeting: Event, ward: Ward, method: str) -> Ballot:
-    """Open the ballot of ``ward`` at a held PACT meeting of a panel serving it.
+    """Open the ballot of ``ward`` at a PACT meeting of a panel serving it, once it has started
+    (during the meeting, or afterwards from the paper record).
 
     Only its chair (or an administrator) may; one ballot per meeting and ward, one open ballot
     per ward. The options are the ward's concerns shortlisted for this meeting and its active

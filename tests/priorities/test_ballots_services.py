@@ -61,11 +61,30 @@ def test_ballot_open_refuses_officer(setup, officer):
         _open(setup, officer)
 
 
-def test_ballot_open_refuses_meeting_not_held(setup, chair):
+def test_ballot_open_from_the_meetings_start_before_it_is_recorded_held(setup, chair):
     Event.objects.filter(pk=setup.meeting.pk).update(status=Event.Status.SCHEDULED)
     setup.meeting.refresh_from_db()
 
-    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_HELD)):
+    assert _open(setup, chair).meeting == setup.meeting
+
+
+def test_ballot_open_refuses_meeting_not_started(setup, chair):
+    start = timezone.now() + datetime.timedelta(minutes=5)
+    Event.objects.filter(pk=setup.meeting.pk).update(
+        status=Event.Status.SCHEDULED, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
+    setup.meeting.refresh_from_db()
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_STARTED)):
+        _open(setup, chair)
+
+
+@pytest.mark.parametrize("status", [Event.Status.CANCELLED, Event.Status.MOVED])
+def test_ballot_open_refuses_meeting_cancelled_or_moved(setup, chair, status):
+    Event.objects.filter(pk=setup.meeting.pk).update(status=status, cancellation_reason="Flooded")
+    setup.meeting.refresh_from_db()
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_MEETING_OFF)):
         _open(setup, chair)
 
 
@@ -425,7 +444,8 @@ def test_option_title_is_first_sentence_at_most_200_characters():
 def test_ballot_open_refuses_second_open_ballot_for_ward(ward_a, chair):
     first = ballot_meeting(ward_a, chair_user=chair)
     _open(first, chair)
-    later = MeetingFactory(panel=first.panel, status=Event.Status.HELD)
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    later = MeetingFactory(panel=first.panel, status=Event.Status.HELD, starts_at=yesterday)
     ConcernFactory(ward=ward_a, status=Concern.Status.SHORTLISTED, shortlisted_for=later)
 
     with pytest.raises(PrioritiesError, match=str(services.ERROR_BALLOT_OPEN_FOR_WARD)):

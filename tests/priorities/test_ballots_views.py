@@ -1,13 +1,16 @@
 """The staff ballot pages and the public result page, through the HTTP client."""
 
+import datetime
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditEvent
 from priorities.models import Ballot, Priority, Vote
 from priorities.services import ballots as services
-from tests.priorities.factories import ChairFactory, ballot_meeting
+from tests.priorities.factories import ChairFactory, MeetingFactory, ballot_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +87,18 @@ def test_ballot_list_shows_held_meetings_of_the_chairs_panels(client, setup, cha
 
     assert reverse("priorities:staff_ballot", args=[ballot.pk]) in content
     assert reverse("priorities:staff_ballot_open", args=[setup.meeting.pk]) in content
+
+
+def test_ballot_list_offers_meetings_from_their_start_not_before(client, setup, chair):
+    now = timezone.now()
+    started = MeetingFactory(panel=setup.panel, starts_at=now - datetime.timedelta(minutes=10))
+    coming = MeetingFactory(panel=setup.panel, starts_at=now + datetime.timedelta(days=1))
+    client.force_login(chair)
+
+    content = client.get(reverse("priorities:staff_ballots")).content.decode()
+
+    assert reverse("priorities:staff_ballot_open", args=[started.pk]) in content
+    assert reverse("priorities:staff_ballot_open", args=[coming.pk]) not in content
 
 
 def test_ballot_open_page_opens_ballot_audits_and_says_so(client, setup, chair, ward_a):
