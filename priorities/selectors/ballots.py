@@ -1,5 +1,6 @@
 """Reads of ballots: the chair's ballot page, the meetings a ballot can be opened at, the public result."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -71,6 +72,33 @@ def ballot_tally(ballot: Ballot) -> Tally:
 def current_tie(options: list[BallotOption]) -> Tie | None:
     """The tie for a place the chair must decide now, from counted options (see ballot_options_counted)."""
     return tally({option.pk: option.count for option in options}).tie  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Counting:
+    """How far counting has gone: votes recorded (people voting, for a show of hands) against
+    members present, and whether every vote is in, so a tie is only announced once it is real."""
+
+    recorded: int
+    present: int
+    complete: bool
+
+    @property
+    def differs(self) -> bool:
+        return self.recorded != self.present
+
+
+def ballot_counting(ballot: Ballot, members: Sequence[PanelMember]) -> Counting:
+    """Votes recorded against ``members`` (members_present): complete once every member present
+    has voted, or once a show of hands is counted."""
+    if ballot.method == Ballot.Method.SHOW_OF_HANDS:
+        hands = ballot.people_voting
+        return Counting(recorded=hands or 0, present=len(members), complete=hands is not None)
+    voted = sum(1 for member in members if getattr(member, "has_voted", False))
+    # ballot_for_page annotates the count; another ballot is counted here.
+    annotated: int | None = getattr(ballot, "members_voting", None)
+    recorded = ballot.votes.count() if annotated is None else annotated
+    return Counting(recorded=recorded, present=len(members), complete=bool(members) and voted == len(members))
 
 
 def members_present(ballot: Ballot) -> QuerySet[PanelMember]:

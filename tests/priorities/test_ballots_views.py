@@ -223,6 +223,75 @@ def test_ballot_page_shows_tie_and_casting_vote_form(client, setup, chair, ballo
     assert "Record the casting vote" in content
 
 
+def _tie_with_two_of_three_votes(ballot, chair, setup):
+    options = _options(ballot)
+    for member, picks in zip(setup.members, [(0, 1, 2), (0, 1, 3)], strict=False):
+        services.ballot_vote_record(actor=chair, ballot=ballot, member=member, options=[options[i] for i in picks])
+    return options
+
+
+def test_ballot_page_announces_no_tie_until_every_member_present_has_voted(client, setup, chair, ballot):
+    _tie_with_two_of_three_votes(ballot, chair, setup)
+    client.force_login(chair)
+
+    content = client.get(reverse("priorities:staff_ballot", args=[ballot.pk])).content.decode()
+
+    assert "Tie for" not in content
+    assert "Record the casting vote" not in content
+    assert "2 of 3 members present have voted" in content
+
+
+def test_ballot_close_page_states_votes_against_members_present_and_warns(client, setup, chair, ballot):
+    _tie_with_two_of_three_votes(ballot, chair, setup)
+    client.force_login(chair)
+
+    content = " ".join(client.get(reverse("priorities:staff_ballot_close", args=[ballot.pk])).content.decode().split())
+
+    assert "2 votes recorded; 3 members present." in content
+    assert "Not every member present has voted." in content
+    # The chair going to close says counting is finished: now the tie is real and is decided here.
+    assert "Tie for the third place" in content
+    assert '<input type="hidden" name="next" value="close">' in content
+
+
+def test_ballot_close_page_gives_no_warning_when_every_member_voted(client, setup, chair, ballot):
+    options = _options(ballot)
+    for member in setup.members:
+        services.ballot_vote_record(actor=chair, ballot=ballot, member=member, options=[options[0]])
+    client.force_login(chair)
+
+    content = " ".join(client.get(reverse("priorities:staff_ballot_close", args=[ballot.pk])).content.decode().split())
+
+    assert "3 votes recorded; 3 members present." in content
+    assert "Not every member present has voted" not in content
+    assert "Tie for" not in content
+
+
+def test_ballot_casting_vote_from_close_page_returns_there(client, setup, chair, ballot):
+    options = _tie_with_two_of_three_votes(ballot, chair, setup)
+    client.force_login(chair)
+
+    response = client.post(
+        reverse("priorities:staff_ballot_casting_vote", args=[ballot.pk]),
+        {"casting-options": [options[2].pk], "next": "close"},
+    )
+
+    assert response.url == reverse("priorities:staff_ballot_close", args=[ballot.pk])
+    confirm = client.get(response.url).content.decode()
+    assert "Tie for" not in confirm
+
+
+def test_ballot_page_shows_members_choices_as_an_unordered_set(client, setup, chair, ballot):
+    options = _options(ballot)
+    services.ballot_vote_record(actor=chair, ballot=ballot, member=setup.members[0], options=[options[3], options[1]])
+    client.force_login(chair)
+
+    content = client.get(reverse("priorities:staff_ballot", args=[ballot.pk])).content.decode()
+
+    assert "govuk-list--number" not in content
+    assert content.index(f"<li>{options[1].title}</li>") < content.index(f"<li>{options[3].title}</li>")
+
+
 def test_ballot_casting_vote_and_close_through_the_pages(client, setup, chair, ballot, ward_a):
     options = _tie(ballot, chair, setup)
     client.force_login(chair)

@@ -75,7 +75,11 @@ def _vote_form(ballot: Ballot, data=None) -> VoteForm:
 
 def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpResponse:
     options = selectors.ballot_options_counted(ballot)
-    tie = selectors.current_tie(options) if ballot.status == Ballot.Status.OPEN else None
+    members = list(selectors.members_present(ballot))
+    counting = selectors.ballot_counting(ballot, members)
+    # A tie is announced only once every vote is in (or on the close page, where the chair says
+    # counting is finished): with three of five votes counted it is not a tie yet.
+    tie = selectors.current_tie(options) if ballot.status == Ballot.Status.OPEN and counting.complete else None
     # Each option's police.uk figures in the ward, shown beside it in the tally.
     pairs = [(ballot.ward_id, option.category.slug if option.category.is_police_uk else None) for option in options]
     for option, beside in zip(options, crime_beside(pairs), strict=True):
@@ -83,7 +87,8 @@ def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpRespons
     context = {
         "ballot": ballot,
         "options": options,
-        "members": list(selectors.members_present(ballot)),
+        "members": members,
+        "counting": counting,
         "votes": list(selectors.votes_recorded(ballot)),
         "tie": tie,
         "tie_places": places_label(tie.places) if tie else "",
@@ -169,8 +174,27 @@ def ballot_casting_vote(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Casting vote recorded"))
-            return redirect("priorities:staff_ballot", pk=ballot.pk)
+            back = "priorities:staff_ballot_close" if request.POST.get("next") == "close" else "priorities:staff_ballot"
+            return redirect(back, pk=ballot.pk)
     return _render_ballot(request, ballot, casting_form=form)
+
+
+def _close_context(ballot: Ballot) -> dict:
+    """The close page: votes recorded against members present, and the tie to decide now that
+    the chair says counting is finished."""
+    counting = selectors.ballot_counting(ballot, list(selectors.members_present(ballot)))
+    context = {"ballot": ballot, "counting": counting}
+    if ballot.status == Ballot.Status.OPEN:
+        tie = selectors.ballot_tally(ballot).tie
+        if tie is not None:
+            tied = list(ballot.options.filter(pk__in=tie.options).order_by("pk"))
+            context |= {
+                "tie": tie,
+                "tie_places": places_label(tie.places),
+                "casting_form": CastingVoteForm(tied=tied, places=len(tie.places)),
+                "casting_next": "close",
+            }
+    return context
 
 
 @staff_view(roles=BALLOT_ROLES)
@@ -185,4 +209,5 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Ballot closed: the ward's priorities are updated"))
             return redirect("priorities:staff_ballot", pk=ballot.pk)
-    return render(request, "priorities/ballots/staff/close.html", {"ballot": ballot, "error": error})
+    context = _close_context(ballot) | {"error": error}
+    return render(request, "priorities/ballots/staff/close.html", context)
