@@ -7,10 +7,11 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from core.roles import AnyUser, is_administrator
 from priorities.ballot_counting import Tally, Tie, places_label, tally
-from priorities.models import Ballot, BallotOption, Event, PanelMember, Vote
+from priorities.models import Ballot, BallotOption, Concern, Event, PanelMember, Priority, Vote
 from priorities.scopes import chaired_panel_ids
 
 
@@ -99,6 +100,25 @@ def ballot_counting(ballot: Ballot, members: Sequence[PanelMember]) -> Counting:
     annotated: int | None = getattr(ballot, "members_voting", None)
     recorded = ballot.votes.count() if annotated is None else annotated
     return Counting(recorded=recorded, present=len(members), complete=bool(members) and voted == len(members))
+
+
+def option_candidates(ballot: Ballot) -> list[tuple[str, str]]:
+    """What the chair may add to the ballot before its first vote, as (value, label): the ward's
+    accepted or shortlisted concerns and its current priorities not on the ballot yet."""
+    on_ballot = ballot.options.values_list("concern_id", "priority_id")
+    concern_ids = {concern for concern, _priority in on_ballot if concern}
+    priority_ids = {priority for _concern, priority in on_ballot if priority}
+    priorities = Priority.objects.filter(ward=ballot.ward_id, status__in=Priority.ACTIVE_STATUSES)
+    concerns = Concern.objects.filter(
+        ward=ballot.ward_id, status__in=(Concern.Status.ACCEPTED, Concern.Status.SHORTLISTED)
+    )
+    return [
+        (f"priority:{p.pk}", f"Current priority: {p.title}")
+        for p in priorities.exclude(pk__in=priority_ids).order_by("slot")
+    ] + [
+        (f"concern:{c.pk}", f"{c.reference}: {Truncator(' '.join(c.description.split())).chars(100)}")
+        for c in concerns.exclude(pk__in=concern_ids).order_by("created_at", "pk")
+    ]
 
 
 def members_present(ballot: Ballot) -> QuerySet[PanelMember]:

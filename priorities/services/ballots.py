@@ -51,6 +51,13 @@ ERROR_TIE_UNDECIDED = _(
     "There is a tie for the {places} between {options}: record the chair's casting vote before closing the ballot"
 )
 ERROR_NO_VOTES = _("Record the votes before closing the ballot")
+ERROR_OPTIONS_AFTER_VOTE = _("The options can only be changed before the first vote is recorded")
+ERROR_OPTION_NOT_ELIGIBLE = _(
+    "Only the ward's accepted or shortlisted concerns and its current priorities can be added"
+)
+ERROR_OPTION_ALREADY = _("That is already an option of this ballot")
+ERROR_LAST_OPTION = _("A ballot needs at least one option: cancel the ballot instead")
+ERROR_CANCEL_REASON = _("Enter the reason the ballot is cancelled")
 
 CLOSED_OUTCOME = "Not re-selected at the PACT meeting on {date}"
 
@@ -79,7 +86,7 @@ def _check_meeting(meeting: Event, ward: Ward) -> None:
         raise PrioritiesError(ERROR_NOT_STARTED)
     if not panel.wards.filter(pk=ward.pk).exists() or not meeting.wards.filter(pk=ward.pk).exists():
         raise PrioritiesError(ERROR_WARD_NOT_SERVED)
-    if Ballot.objects.filter(meeting=meeting, ward=ward).exists():
+    if Ballot.objects.filter(meeting=meeting, ward=ward).exclude(status=Ballot.Status.CANCELLED).exists():
         raise PrioritiesError(ERROR_BALLOT_EXISTS)
     if Ballot.objects.filter(ward=ward, status=Ballot.Status.OPEN).exists():
         raise PrioritiesError(ERROR_BALLOT_OPEN_FOR_WARD)
@@ -135,6 +142,104 @@ def ballot_open(*, actor: User, meeting: Event, ward: Ward, method: str) -> Ball
             action="priorities.ballot.opened",
             target=ballot,
             data={"after": {"meeting": meeting.pk, "ward": ward.code, "method": method, "options": len(options)}},
+        )
+    return ballot
+
+
+# Putting an open ballot right
+
+
+def _lock_before_votes(ballot: Ballot) -> Ballot:
+    """The ballot, locked against a vote arriving at once, refused unless open with no vote yet."""
+    locked = Ballot.objects.select_for_update().select_related("meeting", "ward").get(pk=ballot.pk)
+    if locked.status != Ballot.Status.OPEN:
+        raise PrioritiesError(ERROR_CLOSED)
+    if locked.people_voting is not None or locked.votes.exists():
+        raise PrioritiesError(ERROR_OPTIONS_AFTER_VOTE)
+    return locked
+
+
+def _new_option(ballot: Ballot, concern: Concern | None, priority: Priority | None) -> BallotOption:
+    if concern is not None and priority is None:
+        eligible = concern.ward_id == ballot.ward_id and concern.status in (
+            Concern.Status.ACCEPTED,
+            Concern.Status.SHORTLISTED,
+        )
+        if not eligible:
+            raise PrioritiesError(ERROR_OPTION_NOT_ELIGIBLE)
+        return BallotOption(
+            ballot=ballot, concern=concern, title=option_title(concern.description), category_id=concern.category_id
+        )
+    if priority is not None and concern is None:
+        if priority.ward_id != ballot.ward_id or priority.status not in Priority.ACTIVE_STATUSES:
+            raise PrioritiesError(ERROR_OPTION_NOT_ELIGIBLE)
+        return BallotOption(ballot=ballot, priority=priority, title=priority.title, category_id=priority.category_id)
+    raise ValueError("add either a concern or a priority")
+
+
+def ballot_option_add(
+    *, actor: User, ballot: Ballot, concern: Concern | None = None, priority: Priority | None = None
+) -> BallotOption:
+    """Add an option to an open ballot before its first vote: one of the ward's accepted or
+    shortlisted concerns (shortlisted for this meeting by being added) or a current priority."""
+    _check_chair(actor, ballot.ward)
+    with transaction.atomic():
+        ballot = _lock_before_votes(ballot)
+        option = _new_option(ballot, concern, priority)
+        if ballot.options.filter(concern=concern, priority=priority).exists():
+            raise PrioritiesError(ERROR_OPTION_ALREADY)
+        option.full_clean(validate_constraints=False)
+        option.save()
+        if concern is not None:
+            concern.status, concern.shortlisted_for = Concern.Status.SHORTLISTED, ballot.meeting
+            concern.save(update_fields=["status", "shortlisted_for"])
+        after = {"option": option.pk, "concern": option.concern_id, "priority": option.priority_id}
+        audit_record(actor=actor, action="priorities.ballot.option_added", target=ballot, data={"after": after})
+    return option
+
+
+def ballot_option_remove(*, actor: User, ballot: Ballot, option: BallotOption) -> Ballot:
+    """Remove an option from an open ballot before its first vote; at least one option stays.
+
+    A removed concern stays shortlisted: it is simply not voted on in this ballot."""
+    _check_chair(actor, ballot.ward)
+    with transaction.atomic():
+        ballot = _lock_before_votes(ballot)
+        if option.ballot_id != ballot.pk:
+            raise PrioritiesError(ERROR_CHOICE_NOT_IN_BALLOT)
+        if ballot.options.count() <= 1:
+            raise PrioritiesError(ERROR_LAST_OPTION)
+        before = {
+            "option": option.pk,
+            "title": option.title,
+            "concern": option.concern_id,
+            "priority": option.priority_id,
+        }
+        option.delete()
+        audit_record(actor=actor, action="priorities.ballot.option_removed", target=ballot, data={"before": before})
+    return ballot
+
+
+def ballot_cancel(*, actor: User, ballot: Ballot, reason: str) -> Ballot:
+    """Cancel an open ballot with a reason shown on its public page; a new one can then be opened
+    at the same meeting. Votes recorded in it are kept with it, and count for nothing."""
+    _check_chair(actor, ballot.ward)
+    reason = reason.strip()
+    if not reason:
+        raise PrioritiesError(ERROR_CANCEL_REASON)
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().select_related("ward").get(pk=ballot.pk)
+        if ballot.status != Ballot.Status.OPEN:
+            raise PrioritiesError(ERROR_CLOSED)
+        ballot.status, ballot.cancellation_reason = Ballot.Status.CANCELLED, reason
+        ballot.cancelled_at, ballot.cancelled_by = timezone.now(), actor
+        ballot.full_clean(validate_constraints=False)
+        ballot.save(update_fields=["status", "cancellation_reason", "cancelled_at", "cancelled_by"])
+        audit_record(
+            actor=actor,
+            action="priorities.ballot.cancelled",
+            target=ballot,
+            data={"before": {"status": "open"}, "after": {"status": "cancelled", "reason": reason}},
         )
     return ballot
 

@@ -392,3 +392,76 @@ def test_ballot_result_runs_fixed_queries(client, django_assert_num_queries, war
 
 def test_ballot_result_unknown_is_404(client):
     assert client.get(reverse("priorities:ballot_result", args=[999999])).status_code == 404
+
+
+def test_ballot_page_offers_option_changes_only_before_the_first_vote(client, setup, chair, ballot):
+    client.force_login(chair)
+    url = reverse("priorities:staff_ballot", args=[ballot.pk])
+
+    before = client.get(url).content.decode()
+    services.ballot_vote_record(actor=chair, ballot=ballot, member=setup.members[0], options=_options(ballot)[:1])
+    after = client.get(url).content.decode()
+
+    assert "Change the options" in before
+    assert "Change the options" not in after
+
+
+def test_ballot_option_remove_and_add_through_the_page(client, setup, chair, ballot, ward_a):
+    removed = _options(ballot)[0]
+    client.force_login(chair)
+
+    response = client.post(reverse("priorities:staff_ballot_option_remove", args=[ballot.pk]), {"option": removed.pk})
+    assert _messages(response) == [f"Option removed: {removed.title}"]
+    response = client.post(
+        reverse("priorities:staff_ballot_option_add", args=[ballot.pk]),
+        {"add-candidate": f"concern:{removed.concern_id}"},
+    )
+
+    # The first redirect was not followed, so both messages are still to show.
+    assert _messages(response) == [f"Option removed: {removed.title}", f"Option added: {removed.title}"]
+    assert ballot.options.filter(concern=removed.concern_id).exists()
+
+
+def test_ballot_option_remove_after_first_vote_says_why(client, setup, chair, ballot):
+    options = _options(ballot)
+    services.ballot_vote_record(actor=chair, ballot=ballot, member=setup.members[0], options=options[:1])
+    client.force_login(chair)
+
+    response = client.post(
+        reverse("priorities:staff_ballot_option_remove", args=[ballot.pk]), {"option": options[1].pk}
+    )
+
+    assert _messages(response) == ["The options can only be changed before the first vote is recorded"]
+    assert ballot.options.count() == len(options)
+
+
+def test_ballot_option_add_without_choice_shows_error(client, setup, chair, ballot):
+    client.force_login(chair)
+
+    response = client.post(reverse("priorities:staff_ballot_option_add", args=[ballot.pk]), {"add-candidate": ""})
+
+    assert "Select the concern or priority to add" in response.content.decode()
+
+
+def test_ballot_cancel_page_cancels_and_the_result_page_says_why(client, setup, chair, ballot):
+    client.force_login(chair)
+    url = reverse("priorities:staff_ballot_cancel", args=[ballot.pk])
+
+    assert "Why is the ballot cancelled?" in client.get(url).content.decode()
+    response = client.post(url, {"reason": "Opened before the members arrived"})
+
+    assert _messages(response) == ["Ballot cancelled: you can open a new one at this meeting"]
+    client.logout()
+    public = client.get(reverse("priorities:ballot_result", args=[ballot.pk])).content.decode()
+    assert "This ballot was cancelled on" in public
+    assert "Opened before the members arrived" in public
+
+
+def test_ballot_cancel_without_reason_shows_error(client, setup, chair, ballot):
+    client.force_login(chair)
+
+    response = client.post(reverse("priorities:staff_ballot_cancel", args=[ballot.pk]), {"reason": ""})
+
+    assert "<title>Error: Cancel the ballot" in response.content.decode()
+    ballot.refresh_from_db()
+    assert ballot.status == Ballot.Status.OPEN

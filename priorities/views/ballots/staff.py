@@ -15,8 +15,15 @@ from core.access import staff_view
 from core.roles import Role
 from priorities.ballot_counting import places_label
 from priorities.errors import PrioritiesError
-from priorities.forms.ballots import BallotOpenForm, CastingVoteForm, HandsForm, VoteForm
-from priorities.models import Ballot, BallotOption, Event
+from priorities.forms.ballots import (
+    BallotCancelForm,
+    BallotOpenForm,
+    CastingVoteForm,
+    HandsForm,
+    OptionAddForm,
+    VoteForm,
+)
+from priorities.models import Ballot, BallotOption, Concern, Event, Priority
 from priorities.scopes import can_chair_ward
 from priorities.selectors import ballots as selectors
 from priorities.selectors import priorities as priority_selectors
@@ -101,6 +108,8 @@ def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpRespons
             context["hands_form"] = forms.get("hands_form") or HandsForm(
                 options=options, initial=_hands_initial(ballot)
             )
+        if counting.recorded == 0 and ballot.people_voting is None:
+            context["add_form"] = forms.get("add_form") or OptionAddForm(candidates=selectors.option_candidates(ballot))
         if tie:
             tied = [option for option in options if option.pk in tie.options]
             context["casting_form"] = forms.get("casting_form") or CastingVoteForm(tied=tied, places=len(tie.places))
@@ -177,6 +186,66 @@ def ballot_casting_vote(request: HttpRequest, pk: int) -> HttpResponse:
             back = "priorities:staff_ballot_close" if request.POST.get("next") == "close" else "priorities:staff_ballot"
             return redirect(back, pk=ballot.pk)
     return _render_ballot(request, ballot, casting_form=form)
+
+
+def _option_source(ballot: Ballot, kind: str, pk: int) -> dict:
+    """The concern or priority of the ballot's ward chosen to add (404 for anything else)."""
+    model = {"concern": Concern, "priority": Priority}.get(kind)
+    found = model.objects.filter(pk=pk, ward=ballot.ward_id).first() if model else None
+    if found is None:
+        raise Http404("No such concern or priority in the ward")
+    return {kind: found}
+
+
+@require_POST
+@staff_view(roles=BALLOT_ROLES)
+def ballot_option_add(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _get_ballot_for_user(request, pk)
+    form = OptionAddForm(request.POST, candidates=selectors.option_candidates(ballot))
+    if form.is_valid():
+        try:
+            option = services.ballot_option_add(
+                actor=request.user, ballot=ballot, **_option_source(ballot, *form.chosen())
+            )
+        except PrioritiesError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Option added: %(title)s") % {"title": option.title})
+            return redirect("priorities:staff_ballot", pk=ballot.pk)
+    return _render_ballot(request, ballot, add_form=form)
+
+
+@require_POST
+@staff_view(roles=BALLOT_ROLES)
+def ballot_option_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _get_ballot_for_user(request, pk)
+    chosen = request.POST.get("option", "")
+    option = ballot.options.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if option is None:
+        messages.error(request, _("That option is no longer on the ballot"))
+        return redirect("priorities:staff_ballot", pk=ballot.pk)
+    try:
+        services.ballot_option_remove(actor=request.user, ballot=ballot, option=option)
+    except PrioritiesError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Option removed: %(title)s") % {"title": option.title})
+    return redirect("priorities:staff_ballot", pk=ballot.pk)
+
+
+@staff_view(roles=BALLOT_ROLES)
+def ballot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _get_ballot_for_user(request, pk)
+    form = BallotCancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ballot_cancel(actor=request.user, ballot=ballot, reason=form.cleaned_data["reason"])
+        except PrioritiesError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Ballot cancelled: you can open a new one at this meeting"))
+            return redirect("priorities:staff_ballots")
+    return render(request, "priorities/ballots/staff/cancel.html", {"ballot": ballot, "form": form})
 
 
 def _close_context(ballot: Ballot) -> dict:
