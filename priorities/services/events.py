@@ -38,6 +38,7 @@ ERROR_REASON_REQUIRED = _("Enter the reason the event is cancelled")
 ERROR_NOT_STARTED = _("You can only record an event as held once it has started")
 ERROR_CANNOT_HOLD = _("A cancelled or moved event cannot be recorded as held")
 ERROR_NOT_MEMBERS = _("Attendance can only include members of the panel on the day of the meeting")
+ERROR_NOT_PAST = _("A meeting recorded after the fact must have started already")
 ERROR_RESIDENTS_NEGATIVE = _("The number of residents attending must be 0 or more")
 
 EDITABLE_FIELDS = ("title", "starts_at", "ends_at", "venue", "address", "joining_url", "accessibility_notes")
@@ -309,6 +310,60 @@ def event_record_held(
         after = _snapshot(event) | {"attendance": sorted(member.pk for member in members)}
         audit_record(actor=actor, action="priorities.event.held", target=event, data={"before": before, "after": after})
     return event
+
+
+def event_record_past(
+    *,
+    actor: AnyUser | None,
+    kind: str,
+    title: str,
+    ward_ids: Sequence[int],
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    panel_id: int | None = None,
+    venue: str = "",
+    address: str = "",
+    joining_url: str = "",
+    member_ids: Sequence[int] = (),
+    residents_attending: int | None = None,
+    minutes: str = "",
+) -> Event:
+    """Record an event that took place but was never scheduled (held yesterday, say), as held.
+
+    The same people may as for scheduling it (every ward theirs; a chair, their panel's
+    meetings); it must have started already. It is audited as scheduled and as held, by the
+    actor, and tells no subscriber (news of the past is no invitation).
+    """
+    wards = list(Ward.objects.filter(pk__in=ward_ids))
+    panel = Panel.objects.filter(pk=panel_id).first() if panel_id else None
+    if len(wards) != len(set(ward_ids)):
+        raise PrioritiesError(ERROR_NOT_YOUR_WARD)
+    _check_may_run(actor, wards, panel)
+    _check_times(starts_at, ends_at, future=False)
+    if starts_at > timezone.now():
+        raise PrioritiesError(ERROR_NOT_PAST)
+    with transaction.atomic():
+        event = event_schedule(
+            actor=actor,
+            kind=kind,
+            title=title,
+            ward_ids=ward_ids,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            panel_id=panel_id,
+            venue=venue,
+            address=address,
+            joining_url=joining_url,
+            system=True,
+        )
+        return event_record_held(
+            actor=actor,
+            event_id=event.pk,
+            member_ids=member_ids,
+            residents_attending=residents_attending,
+            minutes=minutes,
+            system=True,
+        )
 
 
 def event_may_change(*, actor: AnyUser, event: Event) -> bool:

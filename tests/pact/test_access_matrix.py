@@ -229,6 +229,7 @@ MATRIX: dict[str, Entry] = {
     "priorities:team_feed": Entry(PUBLIC, team_slug),
     "priorities:staff_event_list": Entry(staff(*RUN_WARD)),
     "priorities:staff_event_schedule": Entry(staff(*RUN_WARD)),
+    "priorities:staff_event_record_past": Entry(staff(*RUN_WARD)),
     "priorities:staff_event_edit": Entry(RUNS_WARD, of("meeting")),
     "priorities:staff_event_cancel": Entry(RUNS_WARD, of("meeting")),
     "priorities:staff_event_move": Entry(RUNS_WARD, of("meeting")),

@@ -338,3 +338,57 @@ def test_event_record_held_refused_for_chair_of_another_panel(chair, ward_a):
 
     with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_PANEL)):
         services.event_record_held(actor=chair, event_id=meeting.pk, minutes="Not mine")
+
+
+def _record_past(actor, panel, **overrides):
+    start = NOW - datetime.timedelta(days=1)
+    values = {
+        "kind": Event.Kind.PACT_MEETING,
+        "title": "Abbey PACT meeting",
+        "ward_ids": [ward.pk for ward in panel.wards.all()],
+        "panel_id": panel.pk,
+        "starts_at": start,
+        "ends_at": start + datetime.timedelta(hours=2),
+        "venue": "Library",
+    }
+    return services.event_record_past(actor=actor, **(values | overrides))
+
+
+def test_event_record_past_records_a_meeting_never_scheduled_as_held(officer, ward_a):
+    panel = PanelFactory(wards=[ward_a])
+    present = PanelMemberFactory(panel=panel)
+    SubscriptionFactory(ward=ward_a, wants_meetings=True)
+
+    event = _record_past(officer, panel, member_ids=[present.pk], residents_attending=9, minutes="Agreed litter.")
+
+    assert (event.status, event.starts_at) == (Event.Status.HELD, NOW - datetime.timedelta(days=1))
+    assert [row.member for row in event.attendance.all()] == [present]
+    assert (event.residents_attending, event.minutes) == (9, "Agreed litter.")
+    assert list(AuditEvent.objects.filter(actor=officer).order_by("pk").values_list("action", flat=True)) == [
+        "priorities.event.scheduled",
+        "priorities.event.held",
+    ]
+    assert not OutboundEmail.objects.exists()
+
+
+def test_event_record_past_refuses_a_future_start(officer, ward_a):
+    panel = PanelFactory(wards=[ward_a])
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_PAST)):
+        _record_past(officer, panel, starts_at=NEXT_WEEK, ends_at=NEXT_WEEK + datetime.timedelta(hours=1))
+    assert not Event.objects.exists()
+
+
+def test_event_record_past_refuses_other_wards(other_officer, ward_a):
+    panel = PanelFactory(wards=[ward_a])
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_WARD)):
+        _record_past(other_officer, panel)
+
+
+def test_event_record_past_rolls_back_with_a_stranger_in_attendance(officer, ward_a):
+    panel = PanelFactory(wards=[ward_a])
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_MEMBERS)):
+        _record_past(officer, panel, member_ids=[PanelMemberFactory().pk])
+    assert not Event.objects.exists()

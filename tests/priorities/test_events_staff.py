@@ -282,3 +282,25 @@ def test_staff_record_held_refused_before_the_event(client, officer, event):
     assert "You can only record an event as held once it has started" in response.content.decode()
     event.refresh_from_db()
     assert event.status == "scheduled"
+
+
+def test_staff_record_past_meeting_records_it_held_and_asks_for_attendance(client, officer, ward_a):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("priorities:staff_event_record_past"), _schedule_data(ward_a, date_0="28", date_1="2")
+    )
+
+    event = Event.objects.get()
+    assert response["Location"] == reverse("priorities:staff_event_held", args=[event.pk])
+    assert (event.status, event.starts_at) == ("held", datetime.datetime(2026, 2, 28, 19, 0, tzinfo=datetime.UTC))
+    assert _messages(response) == ["Abbey street surgery has been recorded: now record who attended and the minutes"]
+
+
+def test_staff_record_past_meeting_refuses_a_future_date(client, officer, ward_a):
+    client.force_login(officer)
+
+    response = client.post(reverse("priorities:staff_event_record_past"), _schedule_data(ward_a))
+
+    assert "A meeting recorded after the fact must have started already" in response.content.decode()
+    assert not Event.objects.exists()

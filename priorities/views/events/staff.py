@@ -66,28 +66,46 @@ def _run(form: Form, call) -> Event | None:
         return None
 
 
-@staff_view(roles=ROLES)
-def event_schedule(request: HttpRequest) -> HttpResponse:
+def _schedule_form(request: HttpRequest) -> forms.EventScheduleForm:
     data = request.POST if request.method == "POST" else None
-    form = forms.EventScheduleForm(
+    return forms.EventScheduleForm(
         data, wards=selectors.wards_for_user(request.user), panels=selectors.panels_for_scheduling(request.user)
     )
-    if data is not None and form.is_valid():
-        values = form.cleaned_data
-        fields = ("kind", "title", "starts_at", "ends_at", "venue", "address", "joining_url", "accessibility_notes")
-        event = _run(
-            form,
-            lambda: services.event_schedule(
-                actor=request.user,
-                ward_ids=[ward.pk for ward in values["wards"]],
-                panel_id=values["panel"].pk if values["panel"] else None,
-                **{name: values[name] for name in fields},
-            ),
-        )
+
+
+def _schedule_values(form: forms.EventScheduleForm, *fields: str) -> dict:
+    values = form.cleaned_data
+    return {
+        "ward_ids": [ward.pk for ward in values["wards"]],
+        "panel_id": values["panel"].pk if values["panel"] else None,
+        **{name: values[name] for name in ("kind", "title", "starts_at", "ends_at", "venue", "address", *fields)},
+    }
+
+
+@staff_view(roles=ROLES)
+def event_schedule(request: HttpRequest) -> HttpResponse:
+    form = _schedule_form(request)
+    if form.is_bound and form.is_valid():
+        values = _schedule_values(form, "joining_url", "accessibility_notes")
+        event = _run(form, lambda: services.event_schedule(actor=request.user, **values))
         if event is not None:
             messages.success(request, f"{event.title} has been scheduled")
             return redirect("priorities:staff_event_list")
     return _form_page(request, form, heading="Schedule an event", button="Schedule event")
+
+
+@staff_view(roles=ROLES)
+def event_record_past(request: HttpRequest) -> HttpResponse:
+    """A meeting that took place but was never scheduled: recorded as held, then its attendance."""
+    form = _schedule_form(request)
+    if form.is_bound and form.is_valid():
+        values = _schedule_values(form, "joining_url")
+        event = _run(form, lambda: services.event_record_past(actor=request.user, **values))
+        if event is not None:
+            messages.success(request, f"{event.title} has been recorded: now record who attended and the minutes")
+            return redirect("priorities:staff_event_held", pk=event.pk)
+    heading = "Record a meeting that has already taken place"
+    return _form_page(request, form, heading=heading, button="Record the meeting")
 
 
 @staff_view(roles=ROLES)
