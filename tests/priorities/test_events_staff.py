@@ -304,3 +304,35 @@ def test_staff_record_past_meeting_refuses_a_future_date(client, officer, ward_a
 
     assert "A meeting recorded after the fact must have started already" in response.content.decode()
     assert not Event.objects.exists()
+
+
+def test_staff_schedule_from_a_panel_ticks_its_wards(client, officer, ward_a):
+    other = WardFactory(name="Priory", team=ward_a.team)
+    panel = PanelFactory(wards=[ward_a, other], name="Abbey and Priory PACT")
+    client.force_login(officer)
+
+    offer = client.get(SCHEDULE).content.decode()
+    form = client.get(SCHEDULE, {"panel": panel.pk}).context["form"]
+
+    assert f'href="?panel={panel.pk}">Schedule a meeting of Abbey and Priory PACT' in offer
+    assert (form["kind"].value(), form["panel"].value()) == ("pact_meeting", panel.pk)
+    assert set(form["wards"].value()) == {ward_a.pk, other.pk}
+
+
+def test_staff_schedule_pact_meeting_without_wards_is_for_the_panels_wards(client, officer, ward_a):
+    other = WardFactory(name="Priory", team=ward_a.team)
+    panel = PanelFactory(wards=[ward_a, other])
+    client.force_login(officer)
+
+    response = client.post(SCHEDULE, _schedule_data(ward_a, kind="pact_meeting", panel=panel.pk, wards=[]))
+
+    assert response.status_code == 302
+    assert set(Event.objects.get().wards.all()) == {ward_a, other}
+
+
+def test_staff_schedule_surgery_without_wards_is_an_error(client, officer, ward_a):
+    client.force_login(officer)
+
+    response = client.post(SCHEDULE, _schedule_data(ward_a, wards=[]))
+
+    assert "Choose at least one ward" in response.content.decode()

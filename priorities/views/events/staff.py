@@ -67,10 +67,14 @@ def _run(form: Form, call) -> Event | None:
 
 
 def _schedule_form(request: HttpRequest) -> forms.EventScheduleForm:
+    """The new-event form; ``?panel=<id>`` (a panel the user may schedule for) fills in a PACT
+    meeting of that panel with its wards ticked."""
     data = request.POST if request.method == "POST" else None
-    return forms.EventScheduleForm(
-        data, wards=selectors.wards_for_user(request.user), panels=selectors.panels_for_scheduling(request.user)
-    )
+    panels = selectors.panels_for_scheduling(request.user)
+    chosen = request.GET.get("panel", "")
+    panel = panels.filter(pk=int(chosen)).first() if data is None and chosen.isdigit() else None
+    initial = forms.EventScheduleForm.initial_for_panel(panel) if panel else None
+    return forms.EventScheduleForm(data, initial=initial, wards=selectors.wards_for_user(request.user), panels=panels)
 
 
 def _schedule_values(form: forms.EventScheduleForm, *fields: str) -> dict:
@@ -91,7 +95,8 @@ def event_schedule(request: HttpRequest) -> HttpResponse:
         if event is not None:
             messages.success(request, f"{event.title} has been scheduled")
             return redirect("priorities:staff_event_list")
-    return _form_page(request, form, heading="Schedule an event", button="Schedule event")
+    panels = [] if form.is_bound else list(form.fields["panel"].queryset.order_by("name"))
+    return _form_page(request, form, heading="Schedule an event", button="Schedule event", panels=panels)
 
 
 @staff_view(roles=ROLES)
