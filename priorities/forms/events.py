@@ -248,11 +248,23 @@ class EventCancelForm(forms.Form):
         error_messages={"required": ERROR_REASON},
     )
 
-    def __init__(self, *args, **kwargs):
+    move_shortlist = forms.BooleanField(required=False)
+
+    def __init__(self, *args, next_meeting: Event | None = None, shortlisted: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.textarea("reason", label_size=Size.SMALL))
+        layout = [Field.textarea("reason", label_size=Size.SMALL)]
+        if next_meeting is not None and shortlisted:
+            when = f"{timezone.localtime(next_meeting.starts_at):%-d %B %Y}"
+            self.fields["move_shortlist"].label = _(
+                "Move its {count} shortlisted concern(s) to the next meeting, {when}"
+            ).format(count=shortlisted, when=when)
+            self.fields["move_shortlist"].initial = True
+            layout.append(Field.checkbox("move_shortlist", small=True))
+        else:
+            del self.fields["move_shortlist"]
+        self.helper.layout = Layout(*layout)
 
 
 class EventHeldForm(forms.Form):

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.roles import AnyUser, is_administrator
 from priorities.errors import PrioritiesError
-from priorities.models import Event, EventAttendance, Panel, PanelMember
+from priorities.models import Concern, Event, EventAttendance, Panel, PanelMember
 from priorities.scopes import can_manage_ward, can_run_ward, chaired_panel_ids
-from priorities.selectors.events import members_active_on
+from priorities.selectors.events import members_active_on, next_meeting
 from priorities.services.subscriptions import subscription_meeting_emails_queue
 from wards.models import Ward
 
@@ -38,6 +38,7 @@ ERROR_REASON_REQUIRED = _("Enter the reason the event is cancelled")
 ERROR_NOT_STARTED = _("You can only record an event as held once it has started")
 ERROR_CANNOT_HOLD = _("A cancelled or moved event cannot be recorded as held")
 ERROR_NOT_MEMBERS = _("Attendance can only include members of the panel on the day of the meeting")
+ERROR_NOT_NEXT_MEETING = _("The shortlist can only move to the next scheduled meeting of the same panel")
 ERROR_NOT_PAST = _("A meeting recorded after the fact must have started already")
 ERROR_RESIDENTS_NEGATIVE = _("The number of residents attending must be 0 or more")
 
@@ -200,8 +201,17 @@ def event_update(*, actor: AnyUser | None, event_id: int, system: bool = False, 
     return event
 
 
-def event_cancel(*, actor: AnyUser | None, event_id: int, reason: str, system: bool = False) -> Event:
-    """Cancel a scheduled event, giving the reason residents will read.
+def event_cancel(
+    *,
+    actor: AnyUser | None,
+    event_id: int,
+    reason: str,
+    move_shortlist_to: int | None = None,
+    system: bool = False,
+) -> Event:
+    """Cancel a scheduled event, giving the reason residents will read; with ``move_shortlist_to``
+    (the next meeting of the same panel, see selectors.events.next_meeting), its shortlisted
+    concerns move there, so the panel still votes on them.
 
     Only someone who may run every ward of the event may (with ``system=True``: anyone).
     """
@@ -220,13 +230,28 @@ def event_cancel(*, actor: AnyUser | None, event_id: int, reason: str, system: b
         event.sequence += 1
         event.full_clean()
         event.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
+        moved = _move_shortlist(event, move_shortlist_to) if move_shortlist_to else []
         audit_record(
             actor=actor,
             action="priorities.event.cancelled",
             target=event,
-            data={"before": before, "after": _snapshot(event)},
+            data={
+                "before": before,
+                "after": _snapshot(event) | {"shortlist_moved_to": move_shortlist_to, "concerns": moved},
+            },
         )
     return event
+
+
+def _move_shortlist(event: Event, to_id: int) -> list[int]:
+    """Move the cancelled meeting's shortlist to the next meeting of its panel (refused otherwise)."""
+    target = next_meeting(event)
+    if target is None or target.pk != to_id:
+        raise PrioritiesError(ERROR_NOT_NEXT_MEETING)
+    shortlist = event.shortlist.filter(status=Concern.Status.SHORTLISTED)
+    concerns = list(shortlist.values_list("pk", flat=True))
+    shortlist.update(shortlisted_for=target)
+    return concerns
 
 
 def event_move(

@@ -392,3 +392,26 @@ def test_event_record_past_rolls_back_with_a_stranger_in_attendance(officer, war
     with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_MEMBERS)):
         _record_past(officer, panel, member_ids=[PanelMemberFactory().pk])
     assert not Event.objects.exists()
+
+
+def test_event_cancel_moves_its_shortlist_to_the_next_meeting_of_the_panel(officer, ward_a):
+    meeting = MeetingFactory(wards=[ward_a])
+    later = MeetingFactory(panel=meeting.panel, wards=[ward_a], starts_at=NEXT_WEEK + datetime.timedelta(days=28))
+    concern = ConcernFactory(ward=ward_a, status=Concern.Status.SHORTLISTED, shortlisted_for=meeting)
+
+    services.event_cancel(actor=officer, event_id=meeting.pk, reason="Hall flooded", move_shortlist_to=later.pk)
+
+    concern.refresh_from_db()
+    assert concern.shortlisted_for_id == later.pk
+    audit = AuditEvent.objects.get(action="priorities.event.cancelled")
+    assert (audit.data["after"]["shortlist_moved_to"], audit.data["after"]["concerns"]) == (later.pk, [concern.pk])
+
+
+def test_event_cancel_refuses_to_move_the_shortlist_anywhere_but_the_next_meeting(officer, ward_a):
+    meeting = MeetingFactory(wards=[ward_a])
+    elsewhere = MeetingFactory(wards=[ward_a], starts_at=NEXT_WEEK + datetime.timedelta(days=28))
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_NEXT_MEETING)):
+        services.event_cancel(actor=officer, event_id=meeting.pk, reason="Flooded", move_shortlist_to=elsewhere.pk)
+    meeting.refresh_from_db()
+    assert meeting.status == Event.Status.SCHEDULED

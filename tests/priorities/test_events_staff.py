@@ -7,7 +7,14 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from priorities.models import Event
-from tests.priorities.factories import ChairFactory, EventFactory, MeetingFactory, PanelFactory, PanelMemberFactory
+from tests.priorities.factories import (
+    ChairFactory,
+    ConcernFactory,
+    EventFactory,
+    MeetingFactory,
+    PanelFactory,
+    PanelMemberFactory,
+)
 from tests.wards.factories import WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -336,3 +343,19 @@ def test_staff_schedule_surgery_without_wards_is_an_error(client, officer, ward_
     response = client.post(SCHEDULE, _schedule_data(ward_a, wards=[]))
 
     assert "Choose at least one ward" in response.content.decode()
+
+
+def test_staff_cancel_offers_to_move_the_shortlist_to_the_next_meeting(client, officer, ward_a):
+    meeting = MeetingFactory(wards=[ward_a], starts_at=NOW + datetime.timedelta(days=7))
+    later = MeetingFactory(panel=meeting.panel, wards=[ward_a], starts_at=NOW + datetime.timedelta(days=35))
+    concern = ConcernFactory(ward=ward_a, status="shortlisted", shortlisted_for=meeting)
+    client.force_login(officer)
+    url = reverse("priorities:staff_event_cancel", args=[meeting.pk])
+
+    offer = client.get(url).content.decode()
+    response = client.post(url, {"reason": "Flooded", "move_shortlist": "on"})
+
+    assert "Move its 1 shortlisted concern(s) to the next meeting, 5 April 2026" in offer
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert concern.shortlisted_for_id == later.pk

@@ -131,10 +131,15 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(roles=ROLES)
 def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     event = _get_event_for_user(request, pk)
-    form = forms.EventCancelForm(request.POST if request.method == "POST" else None)
+    following = selectors.next_meeting(event)
+    shortlisted = event.shortlist.filter(status="shortlisted").count()
+    data = request.POST if request.method == "POST" else None
+    form = forms.EventCancelForm(data, next_meeting=following, shortlisted=shortlisted)
     if form.is_bound and form.is_valid():
         reason = form.cleaned_data["reason"]
-        if _run(form, lambda: services.event_cancel(actor=request.user, event_id=event.pk, reason=reason)):
+        move_to = following.pk if following and form.cleaned_data.get("move_shortlist") else None
+        cancel = {"event_id": event.pk, "reason": reason, "move_shortlist_to": move_to}
+        if _run(form, lambda: services.event_cancel(actor=request.user, **cancel)):
             messages.success(request, f"{event.title} has been cancelled")
             return redirect("priorities:staff_event_list")
     return _form_page(request, form, event=event, heading=f"Cancel {event.title}", button="Cancel event")
