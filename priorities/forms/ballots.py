@@ -156,3 +156,40 @@ class CastingVoteForm(forms.Form):
         if len(options) != self.places:
             raise forms.ValidationError(ERROR_CASTING_COUNT.format(places=self.places))
         return options
+
+
+ERROR_CANDIDATE_REQUIRED = _("Select the concern or priority to add")
+ERROR_REASON_REQUIRED = _("Enter the reason the ballot is cancelled")
+
+
+class OptionAddForm(forms.Form):
+    """One of the ward's concerns or current priorities not yet on the ballot, as "concern:<id>"
+    or "priority:<id>" (see selectors.ballots.option_candidates)."""
+
+    candidate = forms.ChoiceField(
+        label=_("Concern or priority to add"),
+        error_messages={"required": ERROR_CANDIDATE_REQUIRED, "invalid_choice": ERROR_CHOICE_GONE},
+    )
+
+    def __init__(self, *args, candidates: Sequence[tuple[str, str]], **kwargs):
+        super().__init__(*args, prefix="add", **kwargs)
+        self.fields["candidate"].choices = [("", _("Select a concern or priority")), *candidates]
+        self.helper = page_form_helper(Field.select("candidate"))
+
+    def chosen(self) -> tuple[str, int]:
+        kind, _sep, pk = self.cleaned_data["candidate"].partition(":")
+        return kind, int(pk)
+
+
+class BallotCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the ballot cancelled?"),
+        help_text=_("Residents will read this on the ballot's public page."),
+        max_length=300,
+        widget=forms.Textarea,
+        error_messages={"required": ERROR_REASON_REQUIRED},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_form_helper(Field.textarea("reason", rows=3, max_characters=300))

@@ -184,9 +184,10 @@ class EventScheduleForm(EventDetailsForm):
     )
     wards = forms.ModelMultipleChoiceField(
         label=_("Which wards is it for?"),
+        help_text=_("For a PACT meeting, leave these empty to hold it for every ward of the panel."),
         queryset=None,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": ERROR_WARDS},
     )
     panel = forms.ModelChoiceField(
         label=_("Panel (PACT meetings only)"),
@@ -213,7 +214,19 @@ class EventScheduleForm(EventDetailsForm):
             self.add_error("panel", ERROR_PANEL)
         elif kind and kind != Event.Kind.PACT_MEETING:
             cleaned["panel"] = None
+        if not cleaned.get("wards"):
+            # A PACT meeting is for its panel's wards unless some are ticked (those the user runs).
+            wards = self.fields["wards"].queryset
+            panel = cleaned.get("panel")
+            cleaned["wards"] = list(wards.filter(panels=panel)) if panel is not None else []
+            if not cleaned["wards"] and "wards" not in self.errors:
+                self.add_error("wards", ERROR_WARDS)
         return cleaned
+
+    @staticmethod
+    def initial_for_panel(panel) -> dict:
+        """A PACT meeting of ``panel`` with its wards ticked (the user may untick some)."""
+        return {"kind": Event.Kind.PACT_MEETING, "panel": panel, "wards": list(panel.wards.all())}
 
 
 class EventMoveForm(EventTimesForm):
@@ -235,11 +248,23 @@ class EventCancelForm(forms.Form):
         error_messages={"required": ERROR_REASON},
     )
 
-    def __init__(self, *args, **kwargs):
+    move_shortlist = forms.BooleanField(required=False)
+
+    def __init__(self, *args, next_meeting: Event | None = None, shortlisted: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.textarea("reason", label_size=Size.SMALL))
+        layout = [Field.textarea("reason", label_size=Size.SMALL)]
+        if next_meeting is not None and shortlisted:
+            when = f"{timezone.localtime(next_meeting.starts_at):%-d %B %Y}"
+            self.fields["move_shortlist"].label = _(
+                "Move its {count} shortlisted concern(s) to the next meeting, {when}"
+            ).format(count=shortlisted, when=when)
+            self.fields["move_shortlist"].initial = True
+            layout.append(Field.checkbox("move_shortlist", small=True))
+        else:
+            del self.fields["move_shortlist"]
+        self.helper.layout = Layout(*layout)
 
 
 class EventHeldForm(forms.Form):

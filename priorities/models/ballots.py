@@ -22,6 +22,7 @@ class Ballot(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
 
     meeting = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="ballots")
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="ballots")
@@ -37,15 +38,30 @@ class Ballot(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    cancellation_reason = models.CharField(max_length=300, blank=True, help_text="Shown on the public page.")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-opened_at"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "ward"], name="ballot_one_per_ward_per_meeting"),
+            # A cancelled ballot steps aside: the panel opens a new one at the same meeting.
+            models.UniqueConstraint(
+                fields=["meeting", "ward"],
+                condition=~Q(status="cancelled"),
+                name="ballot_one_live_per_ward_per_meeting",
+            ),
             models.CheckConstraint(
                 condition=(Q(status="open") & Q(closed_at__isnull=True))
-                | (Q(status="closed") & Q(closed_at__isnull=False)),
+                | (Q(status="closed") & Q(closed_at__isnull=False))
+                | (Q(status="cancelled") & Q(closed_at__isnull=True)),
                 name="ballot_closed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | (~Q(cancellation_reason="") & Q(cancelled_at__isnull=False)),
+                name="ballot_cancelled_has_reason",
             ),
         ]
 

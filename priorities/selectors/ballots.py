@@ -1,21 +1,28 @@
 """Reads of ballots: the chair's ballot page, the meetings a ballot can be opened at, the public result."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from core.roles import AnyUser, is_administrator
 from priorities.ballot_counting import Tally, Tie, places_label, tally
-from priorities.models import Ballot, BallotOption, Event, PanelMember, Vote
+from priorities.models import Ballot, BallotOption, Concern, Event, PanelMember, Priority, Vote
 from priorities.scopes import chaired_panel_ids
 
 
 def meetings_for_ballots(user: AnyUser) -> QuerySet[Event]:
-    """Held PACT meetings of the panels the user chairs (every panel for administrators), latest first."""
-    meetings = Event.objects.filter(kind=Event.Kind.PACT_MEETING, status=Event.Status.HELD)
+    """PACT meetings of the panels the user chairs (every panel for administrators) that have
+    started and were not cancelled or moved, latest first."""
+    meetings = Event.objects.filter(
+        kind=Event.Kind.PACT_MEETING,
+        status__in=(Event.Status.SCHEDULED, Event.Status.HELD),
+        starts_at__lte=timezone.now(),
+    )
     if not is_administrator(user):
         meetings = meetings.filter(panel_id__in=chaired_panel_ids(user))
     ballots = Ballot.objects.select_related("ward").order_by("ward__name")
@@ -66,6 +73,52 @@ def ballot_tally(ballot: Ballot) -> Tally:
 def current_tie(options: list[BallotOption]) -> Tie | None:
     """The tie for a place the chair must decide now, from counted options (see ballot_options_counted)."""
     return tally({option.pk: option.count for option in options}).tie  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Counting:
+    """How far counting has gone: votes recorded (people voting, for a show of hands) against
+    members present, and whether every vote is in, so a tie is only announced once it is real."""
+
+    recorded: int
+    present: int
+    complete: bool
+
+    @property
+    def differs(self) -> bool:
+        return self.recorded != self.present
+
+
+def ballot_counting(ballot: Ballot, members: Sequence[PanelMember]) -> Counting:
+    """Votes recorded against ``members`` (members_present): complete once every member present
+    has voted, or once a show of hands is counted."""
+    if ballot.method == Ballot.Method.SHOW_OF_HANDS:
+        hands = ballot.people_voting
+        return Counting(recorded=hands or 0, present=len(members), complete=hands is not None)
+    voted = sum(1 for member in members if getattr(member, "has_voted", False))
+    # ballot_for_page annotates the count; another ballot is counted here.
+    annotated: int | None = getattr(ballot, "members_voting", None)
+    recorded = ballot.votes.count() if annotated is None else annotated
+    return Counting(recorded=recorded, present=len(members), complete=bool(members) and voted == len(members))
+
+
+def option_candidates(ballot: Ballot) -> list[tuple[str, str]]:
+    """What the chair may add to the ballot before its first vote, as (value, label): the ward's
+    accepted or shortlisted concerns and its current priorities not on the ballot yet."""
+    on_ballot = ballot.options.values_list("concern_id", "priority_id")
+    concern_ids = {concern for concern, _priority in on_ballot if concern}
+    priority_ids = {priority for _concern, priority in on_ballot if priority}
+    priorities = Priority.objects.filter(ward=ballot.ward_id, status__in=Priority.ACTIVE_STATUSES)
+    concerns = Concern.objects.filter(
+        ward=ballot.ward_id, status__in=(Concern.Status.ACCEPTED, Concern.Status.SHORTLISTED)
+    )
+    return [
+        (f"priority:{p.pk}", f"Current priority: {p.title}")
+        for p in priorities.exclude(pk__in=priority_ids).order_by("slot")
+    ] + [
+        (f"concern:{c.pk}", f"{c.reference}: {Truncator(' '.join(c.description.split())).chars(100)}")
+        for c in concerns.exclude(pk__in=concern_ids).order_by("created_at", "pk")
+    ]
 
 
 def members_present(ballot: Ballot) -> QuerySet[PanelMember]:

@@ -113,3 +113,16 @@ def wards_for_user(user: AnyUser) -> QuerySet[Ward]:
     ids = ward_ids_for(user)
     wards = Ward.objects.only("code", "name").order_by("name")
     return wards if ids is None else wards.filter(pk__in=ids)
+
+
+def next_meeting(event: Event) -> Event | None:
+    """The next scheduled PACT meeting of the event's panel after it (None for other events)."""
+    if event.kind != Event.Kind.PACT_MEETING or event.panel_id is None:
+        return None
+    return (
+        Event.objects.filter(panel=event.panel_id, kind=Event.Kind.PACT_MEETING, status=Event.Status.SCHEDULED)
+        .filter(starts_at__gt=event.starts_at)
+        .exclude(pk=event.pk)
+        .order_by("starts_at")
+        .first()
+    )

@@ -1,6 +1,6 @@
 """Writes of ballots: open, record votes or a show of hands, the chair's casting vote, close.
 
-A ballot runs at a held PACT meeting for one ward. Closing it adopts the top three as the
+A ballot runs at a PACT meeting for one ward, from its start. Closing it adopts the top three as the
 ward's priorities in one transaction: previous priorities that won are carried over, those
 that lost are closed, winning concerns become new priorities. A closed ballot never changes.
 """
@@ -22,7 +22,8 @@ from wards.models import Ward
 
 ERROR_NOT_CHAIR = _("Only the chair of a panel serving this ward can run its ballots")
 ERROR_NOT_MEETING = _("Ballots are held at PACT meetings only")
-ERROR_NOT_HELD = _("Record the meeting as held before opening a ballot")
+ERROR_NOT_STARTED = _("A ballot can be opened once the meeting has started")
+ERROR_MEETING_OFF = _("This meeting was cancelled or moved: open the ballot at the meeting that took place")
 ERROR_WARD_NOT_SERVED = _("This meeting's panel does not serve that ward")
 ERROR_BALLOT_EXISTS = _("A ballot for this ward has already been held at this meeting")
 ERROR_BALLOT_OPEN_FOR_WARD = _("This ward already has an open ballot: close it before opening another")
@@ -50,6 +51,13 @@ ERROR_TIE_UNDECIDED = _(
     "There is a tie for the {places} between {options}: record the chair's casting vote before closing the ballot"
 )
 ERROR_NO_VOTES = _("Record the votes before closing the ballot")
+ERROR_OPTIONS_AFTER_VOTE = _("The options can only be changed before the first vote is recorded")
+ERROR_OPTION_NOT_ELIGIBLE = _(
+    "Only the ward's accepted or shortlisted concerns and its current priorities can be added"
+)
+ERROR_OPTION_ALREADY = _("That is already an option of this ballot")
+ERROR_LAST_OPTION = _("A ballot needs at least one option: cancel the ballot instead")
+ERROR_CANCEL_REASON = _("Enter the reason the ballot is cancelled")
 
 CLOSED_OUTCOME = "Not re-selected at the PACT meeting on {date}"
 
@@ -71,11 +79,14 @@ def _check_meeting(meeting: Event, ward: Ward) -> None:
     panel = meeting.panel
     if meeting.kind != Event.Kind.PACT_MEETING or panel is None:
         raise PrioritiesError(ERROR_NOT_MEETING)
-    if meeting.status != Event.Status.HELD:
-        raise PrioritiesError(ERROR_NOT_HELD)
+    # From the meeting's start (recorded as held or not yet), or afterwards from the paper record.
+    if meeting.status not in (Event.Status.SCHEDULED, Event.Status.HELD):
+        raise PrioritiesError(ERROR_MEETING_OFF)
+    if meeting.starts_at > timezone.now():
+        raise PrioritiesError(ERROR_NOT_STARTED)
     if not panel.wards.filter(pk=ward.pk).exists() or not meeting.wards.filter(pk=ward.pk).exists():
         raise PrioritiesError(ERROR_WARD_NOT_SERVED)
-    if Ballot.objects.filter(meeting=meeting, ward=ward).exists():
+    if Ballot.objects.filter(meeting=meeting, ward=ward).exclude(status=Ballot.Status.CANCELLED).exists():
         raise PrioritiesError(ERROR_BALLOT_EXISTS)
     if Ballot.objects.filter(ward=ward, status=Ballot.Status.OPEN).exists():
         raise PrioritiesError(ERROR_BALLOT_OPEN_FOR_WARD)
@@ -105,7 +116,8 @@ def _options_for(ballot: Ballot) -> list[BallotOption]:
 
 
 def ballot_open(*, actor: User, meeting: Event, ward: Ward, method: str) -> Ballot:
-    """Open the ballot of ``ward`` at a held PACT meeting of a panel serving it.
+    """Open the ballot of ``ward`` at a PACT meeting of a panel serving it, once it has started
+    (during the meeting, or afterwards from the paper record).
 
     Only its chair (or an administrator) may; one ballot per meeting and ward, one open ballot
     per ward. The options are the ward's concerns shortlisted for this meeting and its active
@@ -130,6 +142,104 @@ def ballot_open(*, actor: User, meeting: Event, ward: Ward, method: str) -> Ball
             action="priorities.ballot.opened",
             target=ballot,
             data={"after": {"meeting": meeting.pk, "ward": ward.code, "method": method, "options": len(options)}},
+        )
+    return ballot
+
+
+# Putting an open ballot right
+
+
+def _lock_before_votes(ballot: Ballot) -> Ballot:
+    """The ballot, locked against a vote arriving at once, refused unless open with no vote yet."""
+    locked = Ballot.objects.select_for_update().select_related("meeting", "ward").get(pk=ballot.pk)
+    if locked.status != Ballot.Status.OPEN:
+        raise PrioritiesError(ERROR_CLOSED)
+    if locked.people_voting is not None or locked.votes.exists():
+        raise PrioritiesError(ERROR_OPTIONS_AFTER_VOTE)
+    return locked
+
+
+def _new_option(ballot: Ballot, concern: Concern | None, priority: Priority | None) -> BallotOption:
+    if concern is not None and priority is None:
+        eligible = concern.ward_id == ballot.ward_id and concern.status in (
+            Concern.Status.ACCEPTED,
+            Concern.Status.SHORTLISTED,
+        )
+        if not eligible:
+            raise PrioritiesError(ERROR_OPTION_NOT_ELIGIBLE)
+        return BallotOption(
+            ballot=ballot, concern=concern, title=option_title(concern.description), category_id=concern.category_id
+        )
+    if priority is not None and concern is None:
+        if priority.ward_id != ballot.ward_id or priority.status not in Priority.ACTIVE_STATUSES:
+            raise PrioritiesError(ERROR_OPTION_NOT_ELIGIBLE)
+        return BallotOption(ballot=ballot, priority=priority, title=priority.title, category_id=priority.category_id)
+    raise ValueError("add either a concern or a priority")
+
+
+def ballot_option_add(
+    *, actor: User, ballot: Ballot, concern: Concern | None = None, priority: Priority | None = None
+) -> BallotOption:
+    """Add an option to an open ballot before its first vote: one of the ward's accepted or
+    shortlisted concerns (shortlisted for this meeting by being added) or a current priority."""
+    _check_chair(actor, ballot.ward)
+    with transaction.atomic():
+        ballot = _lock_before_votes(ballot)
+        option = _new_option(ballot, concern, priority)
+        if ballot.options.filter(concern=concern, priority=priority).exists():
+            raise PrioritiesError(ERROR_OPTION_ALREADY)
+        option.full_clean(validate_constraints=False)
+        option.save()
+        if concern is not None:
+            concern.status, concern.shortlisted_for = Concern.Status.SHORTLISTED, ballot.meeting
+            concern.save(update_fields=["status", "shortlisted_for"])
+        after = {"option": option.pk, "concern": option.concern_id, "priority": option.priority_id}
+        audit_record(actor=actor, action="priorities.ballot.option_added", target=ballot, data={"after": after})
+    return option
+
+
+def ballot_option_remove(*, actor: User, ballot: Ballot, option: BallotOption) -> Ballot:
+    """Remove an option from an open ballot before its first vote; at least one option stays.
+
+    A removed concern stays shortlisted: it is simply not voted on in this ballot."""
+    _check_chair(actor, ballot.ward)
+    with transaction.atomic():
+        ballot = _lock_before_votes(ballot)
+        if option.ballot_id != ballot.pk:
+            raise PrioritiesError(ERROR_CHOICE_NOT_IN_BALLOT)
+        if ballot.options.count() <= 1:
+            raise PrioritiesError(ERROR_LAST_OPTION)
+        before = {
+            "option": option.pk,
+            "title": option.title,
+            "concern": option.concern_id,
+            "priority": option.priority_id,
+        }
+        option.delete()
+        audit_record(actor=actor, action="priorities.ballot.option_removed", target=ballot, data={"before": before})
+    return ballot
+
+
+def ballot_cancel(*, actor: User, ballot: Ballot, reason: str) -> Ballot:
+    """Cancel an open ballot with a reason shown on its public page; a new one can then be opened
+    at the same meeting. Votes recorded in it are kept with it, and count for nothing."""
+    _check_chair(actor, ballot.ward)
+    reason = reason.strip()
+    if not reason:
+        raise PrioritiesError(ERROR_CANCEL_REASON)
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().select_related("ward").get(pk=ballot.pk)
+        if ballot.status != Ballot.Status.OPEN:
+            raise PrioritiesError(ERROR_CLOSED)
+        ballot.status, ballot.cancellation_reason = Ballot.Status.CANCELLED, reason
+        ballot.cancelled_at, ballot.cancelled_by = timezone.now(), actor
+        ballot.full_clean(validate_constraints=False)
+        ballot.save(update_fields=["status", "cancellation_reason", "cancelled_at", "cancelled_by"])
+        audit_record(
+            actor=actor,
+            action="priorities.ballot.cancelled",
+            target=ballot,
+            data={"before": {"status": "open"}, "after": {"status": "cancelled", "reason": reason}},
         )
     return ballot
 

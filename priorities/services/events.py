@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.roles import AnyUser, is_administrator
 from priorities.errors import PrioritiesError
-from priorities.models import Event, EventAttendance, Panel, PanelMember
+from priorities.models import Concern, Event, EventAttendance, Panel, PanelMember
 from priorities.scopes import can_manage_ward, can_run_ward, chaired_panel_ids
-from priorities.selectors.events import members_active_on
+from priorities.selectors.events import members_active_on, next_meeting
 from priorities.services.subscriptions import subscription_meeting_emails_queue
 from wards.models import Ward
 
@@ -38,6 +38,8 @@ ERROR_REASON_REQUIRED = _("Enter the reason the event is cancelled")
 ERROR_NOT_STARTED = _("You can only record an event as held once it has started")
 ERROR_CANNOT_HOLD = _("A cancelled or moved event cannot be recorded as held")
 ERROR_NOT_MEMBERS = _("Attendance can only include members of the panel on the day of the meeting")
+ERROR_NOT_NEXT_MEETING = _("The shortlist can only move to the next scheduled meeting of the same panel")
+ERROR_NOT_PAST = _("A meeting recorded after the fact must have started already")
 ERROR_RESIDENTS_NEGATIVE = _("The number of residents attending must be 0 or more")
 
 EDITABLE_FIELDS = ("title", "starts_at", "ends_at", "venue", "address", "joining_url", "accessibility_notes")
@@ -199,8 +201,17 @@ def event_update(*, actor: AnyUser | None, event_id: int, system: bool = False, 
     return event
 
 
-def event_cancel(*, actor: AnyUser | None, event_id: int, reason: str, system: bool = False) -> Event:
-    """Cancel a scheduled event, giving the reason residents will read.
+def event_cancel(
+    *,
+    actor: AnyUser | None,
+    event_id: int,
+    reason: str,
+    move_shortlist_to: int | None = None,
+    system: bool = False,
+) -> Event:
+    """Cancel a scheduled event, giving the reason residents will read; with ``move_shortlist_to``
+    (the next meeting of the same panel, see selectors.events.next_meeting), its shortlisted
+    concerns move there, so the panel still votes on them.
 
     Only someone who may run every ward of the event may (with ``system=True``: anyone).
     """
@@ -219,13 +230,28 @@ def event_cancel(*, actor: AnyUser | None, event_id: int, reason: str, system: b
         event.sequence += 1
         event.full_clean()
         event.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
+        moved = _move_shortlist(event, move_shortlist_to) if move_shortlist_to else []
         audit_record(
             actor=actor,
             action="priorities.event.cancelled",
             target=event,
-            data={"before": before, "after": _snapshot(event)},
+            data={
+                "before": before,
+                "after": _snapshot(event) | {"shortlist_moved_to": move_shortlist_to, "concerns": moved},
+            },
         )
     return event
+
+
+def _move_shortlist(event: Event, to_id: int) -> list[int]:
+    """Move the cancelled meeting's shortlist to the next meeting of its panel (refused otherwise)."""
+    target = next_meeting(event)
+    if target is None or target.pk != to_id:
+        raise PrioritiesError(ERROR_NOT_NEXT_MEETING)
+    shortlist = event.shortlist.filter(status=Concern.Status.SHORTLISTED)
+    concerns = list(shortlist.values_list("pk", flat=True))
+    shortlist.update(shortlisted_for=target)
+    return concerns
 
 
 def event_move(
@@ -236,47 +262,30 @@ def event_move(
     ends_at: datetime.datetime,
     system: bool = False,
 ) -> Event:
-    """Move a scheduled event to new times in the future; returns the new event.
+    """Move a scheduled event to new times in the future, keeping everything that hangs on it.
 
-    The new event copies everything else; the old one becomes "moved" and points to it, so
-    calendars show the old date as cancelled with a note of the new one. Only someone who
-    may run every ward of the event may (with ``system=True``: anyone, to any time).
+    The event is moved in place: its shortlist, agenda, ballots and calendar entry (same UID,
+    SEQUENCE raised so calendar programs replace their copy) follow it, and subscribers who
+    asked for meetings are told once per move. Only someone who may run every ward of the
+    event may (with ``system=True``: anyone, to any time).
     """
     if not system:
         _check_can_change_event(actor, event_id)
         _check_times(starts_at, ends_at, future=True)
     _check_times(starts_at, ends_at, future=False)
     with transaction.atomic():
-        old = _load_event(event_id)
-        if old.status != Event.Status.SCHEDULED:
+        event = _load_event(event_id)
+        if event.status != Event.Status.SCHEDULED:
             raise PrioritiesError(ERROR_NOT_SCHEDULED)
-        before = _snapshot(old)
-        wards = list(old.wards.all())
-        new = Event(
-            kind=old.kind,
-            title=old.title,
-            panel=old.panel,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            venue=old.venue,
-            address=old.address,
-            joining_url=old.joining_url,
-            accessibility_notes=old.accessibility_notes,
-            created_by=actor if isinstance(actor, User) and actor.is_authenticated else None,
-        )
-        new.full_clean()
-        new.save()
-        new.wards.set(wards)
-        old.status, old.moved_to, old.sequence = Event.Status.MOVED, new, old.sequence + 1
-        old.full_clean()
-        old.save(update_fields=["status", "moved_to", "sequence", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="priorities.event.moved",
-            target=old,
-            data={"before": before, "after": _snapshot(old), "new_event": _snapshot(new) | {"id": new.pk}},
-        )
-    return new
+        before = _snapshot(event)
+        moved_from = event.starts_at
+        event.starts_at, event.ends_at, event.sequence = starts_at, ends_at, event.sequence + 1
+        event.full_clean()
+        event.save(update_fields=["starts_at", "ends_at", "sequence", "updated_at"])
+        data = {"before": before, "after": _snapshot(event)}
+        audit_record(actor=actor, action="priorities.event.moved", target=event, data=data)
+        subscription_meeting_emails_queue(event=event, moved_from=moved_from)
+    return event
 
 
 def _attending_members(event: Event, member_ids: Sequence[int]) -> list[PanelMember]:
@@ -326,6 +335,60 @@ def event_record_held(
         after = _snapshot(event) | {"attendance": sorted(member.pk for member in members)}
         audit_record(actor=actor, action="priorities.event.held", target=event, data={"before": before, "after": after})
     return event
+
+
+def event_record_past(
+    *,
+    actor: AnyUser | None,
+    kind: str,
+    title: str,
+    ward_ids: Sequence[int],
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    panel_id: int | None = None,
+    venue: str = "",
+    address: str = "",
+    joining_url: str = "",
+    member_ids: Sequence[int] = (),
+    residents_attending: int | None = None,
+    minutes: str = "",
+) -> Event:
+    """Record an event that took place but was never scheduled (held yesterday, say), as held.
+
+    The same people may as for scheduling it (every ward theirs; a chair, their panel's
+    meetings); it must have started already. It is audited as scheduled and as held, by the
+    actor, and tells no subscriber (news of the past is no invitation).
+    """
+    wards = list(Ward.objects.filter(pk__in=ward_ids))
+    panel = Panel.objects.filter(pk=panel_id).first() if panel_id else None
+    if len(wards) != len(set(ward_ids)):
+        raise PrioritiesError(ERROR_NOT_YOUR_WARD)
+    _check_can_run(actor, wards, panel)
+    _check_times(starts_at, ends_at, future=False)
+    if starts_at > timezone.now():
+        raise PrioritiesError(ERROR_NOT_PAST)
+    with transaction.atomic():
+        event = event_schedule(
+            actor=actor,
+            kind=kind,
+            title=title,
+            ward_ids=ward_ids,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            panel_id=panel_id,
+            venue=venue,
+            address=address,
+            joining_url=joining_url,
+            system=True,
+        )
+        return event_record_held(
+            actor=actor,
+            event_id=event.pk,
+            member_ids=member_ids,
+            residents_attending=residents_attending,
+            minutes=minutes,
+            system=True,
+        )
 
 
 def can_change_event(*, actor: AnyUser, event: Event) -> bool:

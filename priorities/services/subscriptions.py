@@ -7,6 +7,7 @@ logged, never audited. Emails are outbox rows (core.emails.email_queue) keyed so
 person gets each update or meeting once, whatever retries or double runs happen.
 """
 
+import datetime
 import hashlib
 import logging
 import secrets
@@ -209,11 +210,13 @@ def _update_url(update: MonthlyUpdate) -> str:
     return settings.PACT_SITE_URL + path
 
 
-def subscription_meeting_emails_queue(*, event: Event) -> int:
-    """Queue news of a newly scheduled event to subscribers who asked for meetings; return how many.
+def subscription_meeting_emails_queue(*, event: Event, moved_from: datetime.datetime | None = None) -> int:
+    """Queue news of a newly scheduled (or, given ``moved_from``, moved) event to subscribers
+    who asked for meetings; return how many.
 
     Only for events still to come (history entered after the fact tells no one); one email
-    per address, keyed by event and address, so it is never sent twice.
+    per address, keyed by event and address (and, for a move, the event's SEQUENCE), so each
+    piece of news is sent once.
     """
     if event.status != Event.Status.SCHEDULED or event.starts_at <= timezone.now():
         return 0
@@ -221,12 +224,14 @@ def subscription_meeting_emails_queue(*, event: Event) -> int:
     context = {
         "event": event,
         "wards": wards,
+        "moved_from": moved_from,
         "event_url": settings.PACT_SITE_URL + reverse("wards:detail", args=[wards[0].code]),
     }
+    moved = moved_from is not None
     queued = _queue_for(
-        prefix=f"meeting:{event.pk}:",
+        prefix=f"meeting-moved:{event.pk}:{event.sequence}:" if moved else f"meeting:{event.pk}:",
         recipients=meeting_recipients(event=event),
-        template="meeting_scheduled",
+        template="meeting_moved" if moved else "meeting_scheduled",
         context=context,
     )
     logger.info("event %s: %s meeting emails queued", event.pk, queued)

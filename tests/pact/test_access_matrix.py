@@ -233,6 +233,7 @@ MATRIX: dict[str, Entry] = {
     "priorities:team_feed": Entry(PUBLIC, team_slug),
     "priorities:staff_event_list": Entry(staff(*RUN_WARD)),
     "priorities:staff_event_schedule": Entry(staff(*RUN_WARD)),
+    "priorities:staff_event_record_past": Entry(staff(*RUN_WARD)),
     "priorities:staff_event_edit": Entry(RUNS_WARD, of("meeting")),
     "priorities:staff_event_cancel": Entry(RUNS_WARD, of("meeting")),
     "priorities:staff_event_move": Entry(RUNS_WARD, of("meeting")),
@@ -259,6 +260,9 @@ MATRIX: dict[str, Entry] = {
     "priorities:staff_ballot_hands": Entry(CHAIRS_WARD_POST, of("ballot")),
     "priorities:staff_ballot_casting_vote": Entry(CHAIRS_WARD_POST, of("ballot")),
     "priorities:staff_ballot_close": Entry(CHAIRS_WARD, of("ballot")),
+    "priorities:staff_ballot_option_add": Entry(CHAIRS_WARD_POST, of("ballot")),
+    "priorities:staff_ballot_option_remove": Entry(CHAIRS_WARD_POST, of("ballot")),
+    "priorities:staff_ballot_cancel": Entry(CHAIRS_WARD, of("ballot")),
     "priorities:staff_priority_edit": Entry(RUNS_WARD, of("priority")),
     "priorities:staff_priority_resolve": Entry(RUNS_WARD, of("priority")),
     # Progress: the ward's officers and chair see it, and partners named on the priority (ward

@@ -61,11 +61,30 @@ def test_ballot_open_refuses_officer(setup, officer):
         _open(setup, officer)
 
 
-def test_ballot_open_refuses_meeting_not_held(setup, chair):
+def test_ballot_open_from_the_meetings_start_before_it_is_recorded_held(setup, chair):
     Event.objects.filter(pk=setup.meeting.pk).update(status=Event.Status.SCHEDULED)
     setup.meeting.refresh_from_db()
 
-    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_HELD)):
+    assert _open(setup, chair).meeting == setup.meeting
+
+
+def test_ballot_open_refuses_meeting_not_started(setup, chair):
+    start = timezone.now() + datetime.timedelta(minutes=5)
+    Event.objects.filter(pk=setup.meeting.pk).update(
+        status=Event.Status.SCHEDULED, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
+    setup.meeting.refresh_from_db()
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_STARTED)):
+        _open(setup, chair)
+
+
+@pytest.mark.parametrize("status", [Event.Status.CANCELLED, Event.Status.MOVED])
+def test_ballot_open_refuses_meeting_cancelled_or_moved(setup, chair, status):
+    Event.objects.filter(pk=setup.meeting.pk).update(status=status, cancellation_reason="Flooded")
+    setup.meeting.refresh_from_db()
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_MEETING_OFF)):
         _open(setup, chair)
 
 
@@ -425,8 +444,106 @@ def test_option_title_is_first_sentence_at_most_200_characters():
 def test_ballot_open_refuses_second_open_ballot_for_ward(ward_a, chair):
     first = ballot_meeting(ward_a, chair_user=chair)
     _open(first, chair)
-    later = MeetingFactory(panel=first.panel, status=Event.Status.HELD)
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    later = MeetingFactory(panel=first.panel, status=Event.Status.HELD, starts_at=yesterday)
     ConcernFactory(ward=ward_a, status=Concern.Status.SHORTLISTED, shortlisted_for=later)
 
     with pytest.raises(PrioritiesError, match=str(services.ERROR_BALLOT_OPEN_FOR_WARD)):
         services.ballot_open(actor=chair, meeting=later, ward=ward_a, method="members")
+
+
+def test_ballot_option_remove_before_first_vote_is_audited(setup, chair):
+    ballot = _open(setup, chair)
+    option = ballot.options.order_by("pk").first()
+
+    services.ballot_option_remove(actor=chair, ballot=ballot, option=option)
+
+    assert not ballot.options.filter(pk=option.pk).exists()
+    audit = AuditEvent.objects.get(action="priorities.ballot.option_removed")
+    assert audit.data["before"]["title"] == option.title
+
+
+def test_ballot_option_add_before_first_vote_shortlists_the_concern_for_the_meeting(setup, chair, ward_a):
+    ballot = _open(setup, chair)
+    concern = ConcernFactory(ward=ward_a, status=Concern.Status.ACCEPTED, description="Dog fouling. On the green.")
+
+    option = services.ballot_option_add(actor=chair, ballot=ballot, concern=concern)
+
+    concern.refresh_from_db()
+    assert (option.title, option.ballot_id) == ("Dog fouling.", ballot.pk)
+    assert (concern.status, concern.shortlisted_for_id) == (Concern.Status.SHORTLISTED, setup.meeting.pk)
+    assert AuditEvent.objects.filter(action="priorities.ballot.option_added", object_id=str(ballot.pk)).exists()
+
+
+def test_ballot_option_add_refuses_another_wards_concern_or_a_repeat(setup, chair, ward_a, ward_b):
+    ballot = _open(setup, chair)
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_OPTION_NOT_ELIGIBLE)):
+        services.ballot_option_add(actor=chair, ballot=ballot, concern=ConcernFactory(ward=ward_b, status="accepted"))
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_OPTION_ALREADY)):
+        services.ballot_option_add(actor=chair, ballot=ballot, concern=setup.concerns[0])
+
+
+def test_ballot_options_refused_after_the_first_vote(setup, chair, ward_a):
+    ballot = _open(setup, chair)
+    _vote(ballot, chair, setup.members[0], 0)
+    option = ballot.options.order_by("pk").last()
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_OPTIONS_AFTER_VOTE)):
+        services.ballot_option_remove(actor=chair, ballot=ballot, option=option)
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_OPTIONS_AFTER_VOTE)):
+        services.ballot_option_add(actor=chair, ballot=ballot, concern=ConcernFactory(ward=ward_a, status="accepted"))
+
+
+def test_ballot_options_refused_after_a_show_of_hands_is_counted(setup, chair):
+    ballot = _open(setup, chair, method=Ballot.Method.SHOW_OF_HANDS)
+    services.ballot_hands_record(
+        actor=chair, ballot=ballot, people_voting=3, counts={o.pk: 1 for o in ballot.options.all()}
+    )
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_OPTIONS_AFTER_VOTE)):
+        services.ballot_option_remove(actor=chair, ballot=ballot, option=ballot.options.first())
+
+
+def test_ballot_option_remove_keeps_at_least_one(ward_a, chair):
+    setup = ballot_meeting(ward_a, chair_user=chair, concerns=1)
+    ballot = _open(setup, chair)
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_LAST_OPTION)):
+        services.ballot_option_remove(actor=chair, ballot=ballot, option=ballot.options.get())
+
+
+def test_ballot_option_changes_refused_to_officer(setup, chair, officer):
+    ballot = _open(setup, chair)
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_CHAIR)):
+        services.ballot_option_remove(actor=officer, ballot=ballot, option=ballot.options.first())
+
+
+def test_ballot_cancel_is_audited_and_a_new_ballot_can_open(setup, chair):
+    ballot = _open(setup, chair)
+    _vote(ballot, chair, setup.members[0], 0)
+
+    services.ballot_cancel(actor=chair, ballot=ballot, reason="  Opened for the wrong ward  ")
+
+    ballot.refresh_from_db()
+    assert (ballot.status, ballot.cancellation_reason, ballot.cancelled_by) == (
+        Ballot.Status.CANCELLED,
+        "Opened for the wrong ward",
+        chair,
+    )
+    audit = AuditEvent.objects.get(action="priorities.ballot.cancelled", object_id=str(ballot.pk))
+    assert audit.data["after"] == {"status": "cancelled", "reason": "Opened for the wrong ward"}
+    again = _open(setup, chair)
+    assert again.pk != ballot.pk
+    assert again.options.count() == ballot.options.count()
+
+
+def test_ballot_cancel_needs_a_reason_and_an_open_ballot(setup, chair):
+    ballot = _open(setup, chair)
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_CANCEL_REASON)):
+        services.ballot_cancel(actor=chair, ballot=ballot, reason="  ")
+    services.ballot_cancel(actor=chair, ballot=ballot, reason="Wrong ward")
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_CLOSED)):
+        services.ballot_cancel(actor=chair, ballot=ballot, reason="Again")

@@ -1,13 +1,16 @@
 """The staff ballot pages and the public result page, through the HTTP client."""
 
+import datetime
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditEvent
 from priorities.models import Ballot, Priority, Vote
 from priorities.services import ballots as services
-from tests.priorities.factories import ChairFactory, ballot_meeting
+from tests.priorities.factories import ChairFactory, MeetingFactory, ballot_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +87,18 @@ def test_ballot_list_shows_held_meetings_of_the_chairs_panels(client, setup, cha
 
     assert reverse("priorities:staff_ballot", args=[ballot.pk]) in content
     assert reverse("priorities:staff_ballot_open", args=[setup.meeting.pk]) in content
+
+
+def test_ballot_list_offers_meetings_from_their_start_not_before(client, setup, chair):
+    now = timezone.now()
+    started = MeetingFactory(panel=setup.panel, starts_at=now - datetime.timedelta(minutes=10))
+    coming = MeetingFactory(panel=setup.panel, starts_at=now + datetime.timedelta(days=1))
+    client.force_login(chair)
+
+    content = client.get(reverse("priorities:staff_ballots")).content.decode()
+
+    assert reverse("priorities:staff_ballot_open", args=[started.pk]) in content
+    assert reverse("priorities:staff_ballot_open", args=[coming.pk]) not in content
 
 
 def test_ballot_open_page_opens_ballot_audits_and_says_so(client, setup, chair, ward_a):
@@ -208,6 +223,75 @@ def test_ballot_page_shows_tie_and_casting_vote_form(client, setup, chair, ballo
     assert "Record the casting vote" in content
 
 
+def _tie_with_two_of_three_votes(ballot, chair, setup):
+    options = _options(ballot)
+    for member, picks in zip(setup.members, [(0, 1, 2), (0, 1, 3)], strict=False):
+        services.ballot_vote_record(actor=chair, ballot=ballot, member=member, options=[options[i] for i in picks])
+    return options
+
+
+def test_ballot_page_announces_no_tie_until_every_member_present_has_voted(client, setup, chair, ballot):
+    _tie_with_two_of_three_votes(ballot, chair, setup)
+    client.force_login(chair)
+
+    content = client.get(reverse("priorities:staff_ballot", args=[ballot.pk])).content.decode()
+
+    assert "Tie for" not in content
+    assert "Record the casting vote" not in content
+    assert "2 of 3 members present have voted" in content
+
+
+def test_ballot_close_page_states_votes_against_members_present_and_warns(client, setup, chair, ballot):
+    _tie_with_two_of_three_votes(ballot, chair, setup)
+    client.force_login(chair)
+
+    content = " ".join(client.get(reverse("priorities:staff_ballot_close", args=[ballot.pk])).content.decode().split())
+
+    assert "2 votes recorded; 3 members present." in content
+    assert "Not every member present has voted." in content
+    # The chair going to close says counting is finished: now the tie is real and is decided here.
+    assert "Tie for the third place" in content
+    assert '<input type="hidden" name="next" value="close">' in content
+
+
+def test_ballot_close_page_gives_no_warning_when_every_member_voted(client, setup, chair, ballot):
+    options = _options(ballot)
+    for member in setup.members:
+        services.ballot_vote_record(actor=chair, ballot=ballot, member=member, options=[options[0]])
+    client.force_login(chair)
+
+    content = " ".join(client.get(reverse("priorities:staff_ballot_close", args=[ballot.pk])).content.decode().split())
+
+    assert "3 votes recorded; 3 members present." in content
+    assert "Not every member present has voted" not in content
+    assert "Tie for" not in content
+
+
+def test_ballot_casting_vote_from_close_page_returns_there(client, setup, chair, ballot):
+    options = _tie_with_two_of_three_votes(ballot, chair, setup)
+    client.force_login(chair)
+
+    response = client.post(
+        reverse("priorities:staff_ballot_casting_vote", args=[ballot.pk]),
+        {"casting-options": [options[2].pk], "next": "close"},
+    )
+
+    assert response.url == reverse("priorities:staff_ballot_close", args=[ballot.pk])
+    confirm = client.get(response.url).content.decode()
+    assert "Tie for" not in confirm
+
+
+def test_ballot_page_shows_members_choices_as_an_unordered_set(client, setup, chair, ballot):
+    options = _options(ballot)
+    services.ballot_vote_record(actor=chair, ballot=ballot, member=setup.members[0], options=[options[3], options[1]])
+    client.force_login(chair)
+
+    content = client.get(reverse("priorities:staff_ballot", args=[ballot.pk])).content.decode()
+
+    assert "govuk-list--number" not in content
+    assert content.index(f"<li>{options[1].title}</li>") < content.index(f"<li>{options[3].title}</li>")
+
+
 def test_ballot_casting_vote_and_close_through_the_pages(client, setup, chair, ballot, ward_a):
     options = _tie(ballot, chair, setup)
     client.force_login(chair)
@@ -308,3 +392,76 @@ def test_ballot_result_runs_fixed_queries(client, django_assert_num_queries, war
 
 def test_ballot_result_unknown_is_404(client):
     assert client.get(reverse("priorities:ballot_result", args=[999999])).status_code == 404
+
+
+def test_ballot_page_offers_option_changes_only_before_the_first_vote(client, setup, chair, ballot):
+    client.force_login(chair)
+    url = reverse("priorities:staff_ballot", args=[ballot.pk])
+
+    before = client.get(url).content.decode()
+    services.ballot_vote_record(actor=chair, ballot=ballot, member=setup.members[0], options=_options(ballot)[:1])
+    after = client.get(url).content.decode()
+
+    assert "Change the options" in before
+    assert "Change the options" not in after
+
+
+def test_ballot_option_remove_and_add_through_the_page(client, setup, chair, ballot, ward_a):
+    removed = _options(ballot)[0]
+    client.force_login(chair)
+
+    response = client.post(reverse("priorities:staff_ballot_option_remove", args=[ballot.pk]), {"option": removed.pk})
+    assert _messages(response) == [f"Option removed: {removed.title}"]
+    response = client.post(
+        reverse("priorities:staff_ballot_option_add", args=[ballot.pk]),
+        {"add-candidate": f"concern:{removed.concern_id}"},
+    )
+
+    # The first redirect was not followed, so both messages are still to show.
+    assert _messages(response) == [f"Option removed: {removed.title}", f"Option added: {removed.title}"]
+    assert ballot.options.filter(concern=removed.concern_id).exists()
+
+
+def test_ballot_option_remove_after_first_vote_says_why(client, setup, chair, ballot):
+    options = _options(ballot)
+    services.ballot_vote_record(actor=chair, ballot=ballot, member=setup.members[0], options=options[:1])
+    client.force_login(chair)
+
+    response = client.post(
+        reverse("priorities:staff_ballot_option_remove", args=[ballot.pk]), {"option": options[1].pk}
+    )
+
+    assert _messages(response) == ["The options can only be changed before the first vote is recorded"]
+    assert ballot.options.count() == len(options)
+
+
+def test_ballot_option_add_without_choice_shows_error(client, setup, chair, ballot):
+    client.force_login(chair)
+
+    response = client.post(reverse("priorities:staff_ballot_option_add", args=[ballot.pk]), {"add-candidate": ""})
+
+    assert "Select the concern or priority to add" in response.content.decode()
+
+
+def test_ballot_cancel_page_cancels_and_the_result_page_says_why(client, setup, chair, ballot):
+    client.force_login(chair)
+    url = reverse("priorities:staff_ballot_cancel", args=[ballot.pk])
+
+    assert "Why is the ballot cancelled?" in client.get(url).content.decode()
+    response = client.post(url, {"reason": "Opened before the members arrived"})
+
+    assert _messages(response) == ["Ballot cancelled: you can open a new one at this meeting"]
+    client.logout()
+    public = client.get(reverse("priorities:ballot_result", args=[ballot.pk])).content.decode()
+    assert "This ballot was cancelled on" in public
+    assert "Opened before the members arrived" in public
+
+
+def test_ballot_cancel_without_reason_shows_error(client, setup, chair, ballot):
+    client.force_login(chair)
+
+    response = client.post(reverse("priorities:staff_ballot_cancel", args=[ballot.pk]), {"reason": ""})
+
+    assert "<title>Error: Cancel the ballot" in response.content.decode()
+    ballot.refresh_from_db()
+    assert ballot.status == Ballot.Status.OPEN

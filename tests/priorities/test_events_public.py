@@ -207,8 +207,19 @@ def test_event_page_cancelled_shows_reason(client, ward_a):
 
 
 def test_event_page_moved_links_to_new_event(client, ward_a):
+    # Events moved before moves kept the event point to the event that replaced them.
+    new = _event(ward_a, 5)
+    event = _event(ward_a, 3, status=Event.Status.MOVED, moved_to=new)
+
+    content = client.get(reverse("priorities:event_detail", args=[event.uid])).content.decode()
+
+    assert "This event has moved to" in content
+    assert f'href="/events/{new.uid}/"' in content
+
+
+def test_event_page_after_move_shows_new_time_at_same_address(client, ward_a):
     event = _event(ward_a, 3)
-    new = services.event_move(
+    services.event_move(
         actor=None,
         system=True,
         event_id=event.pk,
@@ -218,9 +229,8 @@ def test_event_page_moved_links_to_new_event(client, ward_a):
 
     content = client.get(reverse("priorities:event_detail", args=[event.uid])).content.decode()
 
-    assert "This event has moved to" in content
-    assert f'href="/events/{new.uid}/"' in content
     assert "Tuesday 8 December 2026, 7pm" in content
+    assert "This event has moved to" not in content
 
 
 def test_event_page_unknown_uid_is_404(client):
@@ -306,9 +316,9 @@ def test_ward_feed_uid_stays_and_sequence_rises_on_edit(client, officer, ward_a)
     assert str(item["LOCATION"]).startswith("Church hall")
 
 
-def test_ward_feed_marks_moved_event_cancelled_with_note_of_new_date(client, ward_a):
+def test_ward_feed_keeps_moved_event_uid_with_new_time_and_sequence(client, ward_a):
     event = _event(ward_a, 3)
-    new = services.event_move(
+    services.event_move(
         actor=None,
         system=True,
         event_id=event.pk,
@@ -318,10 +328,22 @@ def test_ward_feed_marks_moved_event_cancelled_with_note_of_new_date(client, war
 
     _, calendar = _feed(client, reverse("priorities:ward_feed", args=[ward_a.code]))
 
+    (item,) = calendar.walk("VEVENT")
+    assert str(item["UID"]) == f"{event.uid}@pact"
+    assert int(item["SEQUENCE"]) == 1
+    assert str(item["STATUS"]) == "CONFIRMED"
+    assert item.decoded("DTSTART") == DECEMBER_7PM
+
+
+def test_ward_feed_marks_legacy_moved_event_cancelled_with_note_of_new_date(client, ward_a):
+    new = _event(ward_a, 5)
+    event = _event(ward_a, 3, status=Event.Status.MOVED, moved_to=new)
+
+    _, calendar = _feed(client, reverse("priorities:ward_feed", args=[ward_a.code]))
+
     items = {str(item["UID"]): item for item in calendar.walk("VEVENT")}
-    old = items[f"{event.uid}@pact"]
-    assert str(old["STATUS"]) == "CANCELLED"
-    assert "Moved to Tuesday 8 December 2026, 7pm" in str(old["DESCRIPTION"])
+    assert str(items[f"{event.uid}@pact"]["STATUS"]) == "CANCELLED"
+    assert "Moved to" in str(items[f"{event.uid}@pact"]["DESCRIPTION"])
     assert str(items[f"{new.uid}@pact"]["STATUS"]) == "CONFIRMED"
 
 

@@ -4,11 +4,19 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from core.models import AuditEvent
+from core.models import AuditEvent, OutboundEmail
 from priorities.errors import PrioritiesError
-from priorities.models import Event
+from priorities.models import Concern, Event
 from priorities.services import events as services
-from tests.priorities.factories import ChairFactory, EventFactory, MeetingFactory, PanelFactory, PanelMemberFactory
+from tests.priorities.factories import (
+    ChairFactory,
+    ConcernFactory,
+    EventFactory,
+    MeetingFactory,
+    PanelFactory,
+    PanelMemberFactory,
+    SubscriptionFactory,
+)
 from tests.wards.factories import WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -211,22 +219,56 @@ def test_event_cancel_refused_for_other_officer(other_officer, ward_a):
         services.event_cancel(actor=other_officer, event_id=event.pk, reason="No")
 
 
-def test_event_move_creates_new_event_and_marks_old_moved(officer, ward_a):
+def test_event_move_keeps_event_uid_and_raises_sequence(officer, ward_a):
     event = EventFactory(wards=[ward_a], venue="Library", accessibility_notes="Step-free")
+    uid = event.uid
     new_start = NOW + datetime.timedelta(days=14)
 
-    new = services.event_move(
+    moved = services.event_move(
         actor=officer, event_id=event.pk, starts_at=new_start, ends_at=new_start + datetime.timedelta(hours=2)
     )
 
     event.refresh_from_db()
-    assert event.status == Event.Status.MOVED
-    assert event.moved_to == new
-    assert event.sequence == 1
-    assert (new.starts_at, new.venue, new.accessibility_notes) == (new_start, "Library", "Step-free")
-    assert list(new.wards.all()) == [ward_a]
-    assert new.uid != event.uid
-    assert AuditEvent.objects.get(action="priorities.event.moved").data["new_event"]["id"] == new.pk
+    assert moved.pk == event.pk
+    assert (event.uid, event.status, event.sequence) == (uid, Event.Status.SCHEDULED, 1)
+    assert (event.starts_at, event.venue, event.accessibility_notes) == (new_start, "Library", "Step-free")
+    assert Event.objects.count() == 1
+    audit = AuditEvent.objects.get(action="priorities.event.moved")
+    assert (audit.data["before"]["starts_at"], audit.data["after"]["starts_at"]) == (
+        NEXT_WEEK.isoformat(),
+        new_start.isoformat(),
+    )
+
+
+def test_event_move_keeps_the_meetings_shortlist(officer, ward_a):
+    meeting = MeetingFactory(wards=[ward_a])
+    concern = ConcernFactory(ward=ward_a, status=Concern.Status.SHORTLISTED, shortlisted_for=meeting)
+    new_start = NOW + datetime.timedelta(days=14)
+
+    moved = services.event_move(
+        actor=officer, event_id=meeting.pk, starts_at=new_start, ends_at=new_start + datetime.timedelta(hours=2)
+    )
+
+    assert list(moved.shortlist.all()) == [concern]
+
+
+def test_event_move_tells_subscribers_once_per_move(officer, ward_a):
+    event = EventFactory(wards=[ward_a])
+    SubscriptionFactory(ward=ward_a, email="ada@example.org", wants_meetings=True)
+    SubscriptionFactory(ward=ward_a, email="bob@example.org", wants_meetings=False)
+    first, second = NOW + datetime.timedelta(days=14), NOW + datetime.timedelta(days=21)
+
+    for start in (first, second):
+        services.event_move(
+            actor=officer, event_id=event.pk, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+        )
+
+    emails = OutboundEmail.objects.filter(key__startswith=f"meeting-moved:{event.pk}:")
+    assert [(email.to, email.subject) for email in emails.order_by("key")] == [
+        ("ada@example.org", "Moved: Street surgery, now 15 March 2026"),
+        ("ada@example.org", "Moved: Street surgery, now 22 March 2026"),
+    ]
+    assert "It was due on" in emails.first().body_text
 
 
 def test_event_move_refuses_past_start(officer, ward_a):
@@ -296,3 +338,80 @@ def test_event_record_held_refused_for_chair_of_another_panel(chair, ward_a):
 
     with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_PANEL)):
         services.event_record_held(actor=chair, event_id=meeting.pk, minutes="Not mine")
+
+
+def _record_past(actor, panel, **overrides):
+    start = NOW - datetime.timedelta(days=1)
+    values = {
+        "kind": Event.Kind.PACT_MEETING,
+        "title": "Abbey PACT meeting",
+        "ward_ids": [ward.pk for ward in panel.wards.all()],
+        "panel_id": panel.pk,
+        "starts_at": start,
+        "ends_at": start + datetime.timedelta(hours=2),
+        "venue": "Library",
+    }
+    return services.event_record_past(actor=actor, **(values | overrides))
+
+
+def test_event_record_past_records_a_meeting_never_scheduled_as_held(officer, ward_a):
+    panel = PanelFactory(wards=[ward_a])
+    present = PanelMemberFactory(panel=panel)
+    SubscriptionFactory(ward=ward_a, wants_meetings=True)
+
+    event = _record_past(officer, panel, member_ids=[present.pk], residents_attending=9, minutes="Agreed litter.")
+
+    assert (event.status, event.starts_at) == (Event.Status.HELD, NOW - datetime.timedelta(days=1))
+    assert [row.member for row in event.attendance.all()] == [present]
+    assert (event.residents_attending, event.minutes) == (9, "Agreed litter.")
+    assert list(AuditEvent.objects.filter(actor=officer).order_by("pk").values_list("action", flat=True)) == [
+        "priorities.event.scheduled",
+        "priorities.event.held",
+    ]
+    assert not OutboundEmail.objects.exists()
+
+
+def test_event_record_past_refuses_a_future_start(officer, ward_a):
+    panel = PanelFactory(wards=[ward_a])
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_PAST)):
+        _record_past(officer, panel, starts_at=NEXT_WEEK, ends_at=NEXT_WEEK + datetime.timedelta(hours=1))
+    assert not Event.objects.exists()
+
+
+def test_event_record_past_refuses_other_wards(other_officer, ward_a):
+    panel = PanelFactory(wards=[ward_a])
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_YOUR_WARD)):
+        _record_past(other_officer, panel)
+
+
+def test_event_record_past_rolls_back_with_a_stranger_in_attendance(officer, ward_a):
+    panel = PanelFactory(wards=[ward_a])
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_MEMBERS)):
+        _record_past(officer, panel, member_ids=[PanelMemberFactory().pk])
+    assert not Event.objects.exists()
+
+
+def test_event_cancel_moves_its_shortlist_to_the_next_meeting_of_the_panel(officer, ward_a):
+    meeting = MeetingFactory(wards=[ward_a])
+    later = MeetingFactory(panel=meeting.panel, wards=[ward_a], starts_at=NEXT_WEEK + datetime.timedelta(days=28))
+    concern = ConcernFactory(ward=ward_a, status=Concern.Status.SHORTLISTED, shortlisted_for=meeting)
+
+    services.event_cancel(actor=officer, event_id=meeting.pk, reason="Hall flooded", move_shortlist_to=later.pk)
+
+    concern.refresh_from_db()
+    assert concern.shortlisted_for_id == later.pk
+    audit = AuditEvent.objects.get(action="priorities.event.cancelled")
+    assert (audit.data["after"]["shortlist_moved_to"], audit.data["after"]["concerns"]) == (later.pk, [concern.pk])
+
+
+def test_event_cancel_refuses_to_move_the_shortlist_anywhere_but_the_next_meeting(officer, ward_a):
+    meeting = MeetingFactory(wards=[ward_a])
+    elsewhere = MeetingFactory(wards=[ward_a], starts_at=NEXT_WEEK + datetime.timedelta(days=28))
+
+    with pytest.raises(PrioritiesError, match=str(services.ERROR_NOT_NEXT_MEETING)):
+        services.event_cancel(actor=officer, event_id=meeting.pk, reason="Flooded", move_shortlist_to=elsewhere.pk)
+    meeting.refresh_from_db()
+    assert meeting.status == Event.Status.SCHEDULED

@@ -7,7 +7,14 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from priorities.models import Event
-from tests.priorities.factories import ChairFactory, EventFactory, MeetingFactory, PanelFactory, PanelMemberFactory
+from tests.priorities.factories import (
+    ChairFactory,
+    ConcernFactory,
+    EventFactory,
+    MeetingFactory,
+    PanelFactory,
+    PanelMemberFactory,
+)
 from tests.wards.factories import WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +246,7 @@ def test_staff_cancel_twice_shows_the_refusal(client, officer, event):
     assert "Only a scheduled event can be changed" in content
 
 
-def test_staff_move_creates_new_event(client, officer, event):
+def test_staff_move_moves_the_event_in_place(client, officer, event):
     client.force_login(officer)
     url = reverse("priorities:staff_event_move", args=[event.pk])
 
@@ -249,8 +256,8 @@ def test_staff_move_creates_new_event(client, officer, event):
 
     assert response.status_code == 302
     event.refresh_from_db()
-    assert event.status == "moved"
-    assert event.moved_to.starts_at == datetime.datetime(2026, 3, 20, 18, 30, tzinfo=datetime.UTC)
+    assert event.status == "scheduled"
+    assert event.starts_at == datetime.datetime(2026, 3, 20, 18, 30, tzinfo=datetime.UTC)
     assert _messages(response) == ["Abbey surgery has been moved"]
     assert AuditEvent.objects.filter(action="priorities.event.moved", actor=officer).exists()
 
@@ -282,3 +289,73 @@ def test_staff_record_held_refused_before_the_event(client, officer, event):
     assert "You can only record an event as held once it has started" in response.content.decode()
     event.refresh_from_db()
     assert event.status == "scheduled"
+
+
+def test_staff_record_past_meeting_records_it_held_and_asks_for_attendance(client, officer, ward_a):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("priorities:staff_event_record_past"), _schedule_data(ward_a, date_0="28", date_1="2")
+    )
+
+    event = Event.objects.get()
+    assert response["Location"] == reverse("priorities:staff_event_held", args=[event.pk])
+    assert (event.status, event.starts_at) == ("held", datetime.datetime(2026, 2, 28, 19, 0, tzinfo=datetime.UTC))
+    assert _messages(response) == ["Abbey street surgery has been recorded: now record who attended and the minutes"]
+
+
+def test_staff_record_past_meeting_refuses_a_future_date(client, officer, ward_a):
+    client.force_login(officer)
+
+    response = client.post(reverse("priorities:staff_event_record_past"), _schedule_data(ward_a))
+
+    assert "A meeting recorded after the fact must have started already" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_staff_schedule_from_a_panel_ticks_its_wards(client, officer, ward_a):
+    other = WardFactory(name="Priory", team=ward_a.team)
+    panel = PanelFactory(wards=[ward_a, other], name="Abbey and Priory PACT")
+    client.force_login(officer)
+
+    offer = client.get(SCHEDULE).content.decode()
+    form = client.get(SCHEDULE, {"panel": panel.pk}).context["form"]
+
+    assert f'href="?panel={panel.pk}">Schedule a meeting of Abbey and Priory PACT' in offer
+    assert (form["kind"].value(), form["panel"].value()) == ("pact_meeting", panel.pk)
+    assert set(form["wards"].value()) == {ward_a.pk, other.pk}
+
+
+def test_staff_schedule_pact_meeting_without_wards_is_for_the_panels_wards(client, officer, ward_a):
+    other = WardFactory(name="Priory", team=ward_a.team)
+    panel = PanelFactory(wards=[ward_a, other])
+    client.force_login(officer)
+
+    response = client.post(SCHEDULE, _schedule_data(ward_a, kind="pact_meeting", panel=panel.pk, wards=[]))
+
+    assert response.status_code == 302
+    assert set(Event.objects.get().wards.all()) == {ward_a, other}
+
+
+def test_staff_schedule_surgery_without_wards_is_an_error(client, officer, ward_a):
+    client.force_login(officer)
+
+    response = client.post(SCHEDULE, _schedule_data(ward_a, wards=[]))
+
+    assert "Choose at least one ward" in response.content.decode()
+
+
+def test_staff_cancel_offers_to_move_the_shortlist_to_the_next_meeting(client, officer, ward_a):
+    meeting = MeetingFactory(wards=[ward_a], starts_at=NOW + datetime.timedelta(days=7))
+    later = MeetingFactory(panel=meeting.panel, wards=[ward_a], starts_at=NOW + datetime.timedelta(days=35))
+    concern = ConcernFactory(ward=ward_a, status="shortlisted", shortlisted_for=meeting)
+    client.force_login(officer)
+    url = reverse("priorities:staff_event_cancel", args=[meeting.pk])
+
+    offer = client.get(url).content.decode()
+    response = client.post(url, {"reason": "Flooded", "move_shortlist": "on"})
+
+    assert "Move its 1 shortlisted concern(s) to the next meeting, 5 April 2026" in offer
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert concern.shortlisted_for_id == later.pk

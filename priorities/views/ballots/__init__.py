@@ -13,4 +13,7 @@ urlpatterns: list = [
     path("staff/ballots/<int:pk>/hands/", staff.ballot_hands, name="staff_ballot_hands"),
     path("staff/ballots/<int:pk>/casting-vote/", staff.ballot_casting_vote, name="staff_ballot_casting_vote"),
     path("staff/ballots/<int:pk>/close/", staff.ballot_close, name="staff_ballot_close"),
+    path("staff/ballots/<int:pk>/options/add/", staff.ballot_option_add, name="staff_ballot_option_add"),
+    path("staff/ballots/<int:pk>/options/remove/", staff.ballot_option_remove, name="staff_ballot_option_remove"),
+    path("staff/ballots/<int:pk>/cancel/", staff.ballot_cancel, name="staff_ballot_cancel"),
 ]

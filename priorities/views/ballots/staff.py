@@ -15,8 +15,15 @@ from core.access import staff_view
 from core.roles import Role
 from priorities.ballot_counting import places_label
 from priorities.errors import PrioritiesError
-from priorities.forms.ballots import BallotOpenForm, CastingVoteForm, HandsForm, VoteForm
-from priorities.models import Ballot, BallotOption, Event
+from priorities.forms.ballots import (
+    BallotCancelForm,
+    BallotOpenForm,
+    CastingVoteForm,
+    HandsForm,
+    OptionAddForm,
+    VoteForm,
+)
+from priorities.models import Ballot, BallotOption, Concern, Event, Priority
 from priorities.scopes import can_chair_ward
 from priorities.selectors import ballots as selectors
 from priorities.selectors import priorities as priority_selectors
@@ -75,7 +82,11 @@ def _vote_form(ballot: Ballot, data=None) -> VoteForm:
 
 def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpResponse:
     options = selectors.ballot_options_counted(ballot)
-    tie = selectors.current_tie(options) if ballot.status == Ballot.Status.OPEN else None
+    members = list(selectors.members_present(ballot))
+    counting = selectors.ballot_counting(ballot, members)
+    # A tie is announced only once every vote is in (or on the close page, where the chair says
+    # counting is finished): with three of five votes counted it is not a tie yet.
+    tie = selectors.current_tie(options) if ballot.status == Ballot.Status.OPEN and counting.complete else None
     # Each option's police.uk figures in the ward, shown beside it in the tally.
     pairs = [(ballot.ward_id, option.category.slug if option.category.is_police_uk else None) for option in options]
     for option, beside in zip(options, crime_beside(pairs), strict=True):
@@ -83,7 +94,8 @@ def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpRespons
     context = {
         "ballot": ballot,
         "options": options,
-        "members": list(selectors.members_present(ballot)),
+        "members": members,
+        "counting": counting,
         "votes": list(selectors.votes_recorded(ballot)),
         "tie": tie,
         "tie_places": places_label(tie.places) if tie else "",
@@ -96,6 +108,8 @@ def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpRespons
             context["hands_form"] = forms.get("hands_form") or HandsForm(
                 options=options, initial=_hands_initial(ballot)
             )
+        if counting.recorded == 0 and ballot.people_voting is None:
+            context["add_form"] = forms.get("add_form") or OptionAddForm(candidates=selectors.option_candidates(ballot))
         if tie:
             tied = [option for option in options if option.pk in tie.options]
             context["casting_form"] = forms.get("casting_form") or CastingVoteForm(tied=tied, places=len(tie.places))
@@ -169,8 +183,87 @@ def ballot_casting_vote(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Casting vote recorded"))
-            return redirect("priorities:staff_ballot", pk=ballot.pk)
+            back = "priorities:staff_ballot_close" if request.POST.get("next") == "close" else "priorities:staff_ballot"
+            return redirect(back, pk=ballot.pk)
     return _render_ballot(request, ballot, casting_form=form)
+
+
+def _option_source(ballot: Ballot, kind: str, pk: int) -> dict:
+    """The concern or priority of the ballot's ward chosen to add (404 for anything else)."""
+    model = {"concern": Concern, "priority": Priority}.get(kind)
+    found = model.objects.filter(pk=pk, ward=ballot.ward_id).first() if model else None
+    if found is None:
+        raise Http404("No such concern or priority in the ward")
+    return {kind: found}
+
+
+@require_POST
+@staff_view(roles=BALLOT_ROLES)
+def ballot_option_add(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _get_ballot_for_user(request, pk)
+    form = OptionAddForm(request.POST, candidates=selectors.option_candidates(ballot))
+    if form.is_valid():
+        try:
+            option = services.ballot_option_add(
+                actor=request.user, ballot=ballot, **_option_source(ballot, *form.chosen())
+            )
+        except PrioritiesError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Option added: %(title)s") % {"title": option.title})
+            return redirect("priorities:staff_ballot", pk=ballot.pk)
+    return _render_ballot(request, ballot, add_form=form)
+
+
+@require_POST
+@staff_view(roles=BALLOT_ROLES)
+def ballot_option_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _get_ballot_for_user(request, pk)
+    chosen = request.POST.get("option", "")
+    option = ballot.options.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if option is None:
+        messages.error(request, _("That option is no longer on the ballot"))
+        return redirect("priorities:staff_ballot", pk=ballot.pk)
+    try:
+        services.ballot_option_remove(actor=request.user, ballot=ballot, option=option)
+    except PrioritiesError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Option removed: %(title)s") % {"title": option.title})
+    return redirect("priorities:staff_ballot", pk=ballot.pk)
+
+
+@staff_view(roles=BALLOT_ROLES)
+def ballot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _get_ballot_for_user(request, pk)
+    form = BallotCancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ballot_cancel(actor=request.user, ballot=ballot, reason=form.cleaned_data["reason"])
+        except PrioritiesError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Ballot cancelled: you can open a new one at this meeting"))
+            return redirect("priorities:staff_ballots")
+    return render(request, "priorities/ballots/staff/cancel.html", {"ballot": ballot, "form": form})
+
+
+def _close_context(ballot: Ballot) -> dict:
+    """The close page: votes recorded against members present, and the tie to decide now that
+    the chair says counting is finished."""
+    counting = selectors.ballot_counting(ballot, list(selectors.members_present(ballot)))
+    context = {"ballot": ballot, "counting": counting}
+    if ballot.status == Ballot.Status.OPEN:
+        tie = selectors.ballot_tally(ballot).tie
+        if tie is not None:
+            tied = list(ballot.options.filter(pk__in=tie.options).order_by("pk"))
+            context |= {
+                "tie": tie,
+                "tie_places": places_label(tie.places),
+                "casting_form": CastingVoteForm(tied=tied, places=len(tie.places)),
+                "casting_next": "close",
+            }
+    return context
 
 
 @staff_view(roles=BALLOT_ROLES)
@@ -185,4 +278,5 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Ballot closed: the ward's priorities are updated"))
             return redirect("priorities:staff_ballot", pk=ballot.pk)
-    return render(request, "priorities/ballots/staff/close.html", {"ballot": ballot, "error": error})
+    context = _close_context(ballot) | {"error": error}
+    return render(request, "priorities/ballots/staff/close.html", context)

@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("teams/<slug:slug>/events.ics", public.team_feed, name="team_feed"),
     path("staff/events/", staff.event_list, name="staff_event_list"),
     path("staff/events/new/", staff.event_schedule, name="staff_event_schedule"),
+    path("staff/events/record-past/", staff.event_record_past, name="staff_event_record_past"),
     path("staff/events/<int:pk>/edit/", staff.event_edit, name="staff_event_edit"),
     path("staff/events/<int:pk>/cancel/", staff.event_cancel, name="staff_event_cancel"),
     path("staff/events/<int:pk>/move/", staff.event_move, name="staff_event_move"),

@@ -66,28 +66,51 @@ def _run(form: Form, call) -> Event | None:
         return None
 
 
+def _schedule_form(request: HttpRequest) -> forms.EventScheduleForm:
+    """The new-event form; ``?panel=<id>`` (a panel the user may schedule for) fills in a PACT
+    meeting of that panel with its wards ticked."""
+    data = request.POST if request.method == "POST" else None
+    panels = selectors.panels_for_scheduling(request.user)
+    chosen = request.GET.get("panel", "")
+    panel = panels.filter(pk=int(chosen)).first() if data is None and chosen.isdigit() else None
+    initial = forms.EventScheduleForm.initial_for_panel(panel) if panel else None
+    return forms.EventScheduleForm(data, initial=initial, wards=selectors.wards_for_user(request.user), panels=panels)
+
+
+def _schedule_values(form: forms.EventScheduleForm, *fields: str) -> dict:
+    values = form.cleaned_data
+    return {
+        "ward_ids": [ward.pk for ward in values["wards"]],
+        "panel_id": values["panel"].pk if values["panel"] else None,
+        **{name: values[name] for name in ("kind", "title", "starts_at", "ends_at", "venue", "address", *fields)},
+    }
+
+
 @staff_view(roles=ROLES)
 def event_schedule(request: HttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = forms.EventScheduleForm(
-        data, wards=selectors.wards_for_user(request.user), panels=selectors.panels_for_scheduling(request.user)
-    )
-    if data is not None and form.is_valid():
-        values = form.cleaned_data
-        fields = ("kind", "title", "starts_at", "ends_at", "venue", "address", "joining_url", "accessibility_notes")
-        event = _run(
-            form,
-            lambda: services.event_schedule(
-                actor=request.user,
-                ward_ids=[ward.pk for ward in values["wards"]],
-                panel_id=values["panel"].pk if values["panel"] else None,
-                **{name: values[name] for name in fields},
-            ),
-        )
+    form = _schedule_form(request)
+    if form.is_bound and form.is_valid():
+        values = _schedule_values(form, "joining_url", "accessibility_notes")
+        event = _run(form, lambda: services.event_schedule(actor=request.user, **values))
         if event is not None:
             messages.success(request, f"{event.title} has been scheduled")
             return redirect("priorities:staff_event_list")
-    return _form_page(request, form, heading="Schedule an event", button="Schedule event")
+    panels = [] if form.is_bound else list(form.fields["panel"].queryset.order_by("name"))
+    return _form_page(request, form, heading="Schedule an event", button="Schedule event", panels=panels)
+
+
+@staff_view(roles=ROLES)
+def event_record_past(request: HttpRequest) -> HttpResponse:
+    """A meeting that took place but was never scheduled: recorded as held, then its attendance."""
+    form = _schedule_form(request)
+    if form.is_bound and form.is_valid():
+        values = _schedule_values(form, "joining_url")
+        event = _run(form, lambda: services.event_record_past(actor=request.user, **values))
+        if event is not None:
+            messages.success(request, f"{event.title} has been recorded: now record who attended and the minutes")
+            return redirect("priorities:staff_event_held", pk=event.pk)
+    heading = "Record a meeting that has already taken place"
+    return _form_page(request, form, heading=heading, button="Record the meeting")
 
 
 @staff_view(roles=ROLES)
@@ -108,10 +131,15 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(roles=ROLES)
 def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     event = _get_event_for_user(request, pk)
-    form = forms.EventCancelForm(request.POST if request.method == "POST" else None)
+    following = selectors.next_meeting(event)
+    shortlisted = event.shortlist.filter(status="shortlisted").count()
+    data = request.POST if request.method == "POST" else None
+    form = forms.EventCancelForm(data, next_meeting=following, shortlisted=shortlisted)
     if form.is_bound and form.is_valid():
         reason = form.cleaned_data["reason"]
-        if _run(form, lambda: services.event_cancel(actor=request.user, event_id=event.pk, reason=reason)):
+        move_to = following.pk if following and form.cleaned_data.get("move_shortlist") else None
+        cancel = {"event_id": event.pk, "reason": reason, "move_shortlist_to": move_to}
+        if _run(form, lambda: services.event_cancel(actor=request.user, **cancel)):
             messages.success(request, f"{event.title} has been cancelled")
             return redirect("priorities:staff_event_list")
     return _form_page(request, form, event=event, heading=f"Cancel {event.title}", button="Cancel event")
