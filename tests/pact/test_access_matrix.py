@@ -236,7 +236,9 @@ MATRIX: dict[str, Entry] = {
     # Concerns.
     "priorities:ward_concerns": Entry(PUBLIC, ward_code),
     "priorities:concern_new": Entry(PUBLIC_FORM, ward_code),
-    "priorities:concern_raised": Entry(PUBLIC, of("concern", "reference")),
+    "priorities:concern_raised": Entry(PUBLIC, of("concern", "follow_code")),
+    "priorities:concern_status": Entry(PUBLIC, of("concern", "follow_code")),
+    "priorities:concern_follow_lookup": Entry(PUBLIC),
     "priorities:staff_concerns": Entry(staff(*RUN_WARD)),
     "priorities:staff_concern_new": Entry(staff(*RUN_WARD)),
     "priorities:staff_concern": Entry(RUNS_WARD, of("concern", "reference")),
