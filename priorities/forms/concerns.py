@@ -181,7 +181,10 @@ class ConcernShortlistForm(forms.Form):
 class ConcernRejectForm(forms.Form):
     reason = MultiLineField(
         label=_("Why is the concern not taken forward?"),
-        help_text=_("The reason is kept with the concern for staff."),
+        help_text=_(
+            "The resident reads this reason, word for word, on their concern's status page. "
+            "Write it for them, and leave out names and other personal details."
+        ),
         validators=[MaxLengthValidator(REASON_MAX_LENGTH)],
         error_messages=_text_errors(ERROR_REASON_REQUIRED, ERROR_REASON_TOO_LONG),
         widget=forms.Textarea,
