@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "priorities.tasks.monthly_updates_start_task",
         "schedule": crontab(*env_str("PACT_MONTHLY_UPDATE_CRON", "0 6 1 * *").split()),
     },
+    # 19:00 every day: one email per followed concern that moved today (the day's steps batched).
+    "concern-follow-updates": {
+        "task": "priorities.tasks.concern_follow_updates_task",
+        "schedule": crontab(minute="0", hour="19"),
+    },
     # 07:00 every Monday: remind lead officers of priorities with no recent progress.
     "stale-priorities": {
         "task": "priorities.tasks.stale_priorities_remind_task",

@@ -53,6 +53,9 @@ class Concern(models.Model):
     description = models.TextField(max_length=2000)
     location_text = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True, help_text="Personal data: never shown publicly.")
+    # The resident asked to be emailed each step (once the address is confirmed), until they stop.
+    follow_by_email = models.BooleanField(default=False)
+    follow_stopped_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
     rejection_reason = models.CharField(max_length=300, blank=True)
@@ -87,6 +90,9 @@ class Concern(models.Model):
                 name="concern_merged_has_target",
             ),
             models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="concern_not_merged_into_itself"),
+            models.CheckConstraint(
+                condition=Q(follow_by_email=False) | ~Q(contact_email=""), name="concern_follow_needs_email"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,6 +137,8 @@ class ConcernEvent(models.Model):
     votes = models.PositiveIntegerField(null=True, blank=True)
     # What the resident reads: the rejection reason or the priority's outcome, as staff wrote it.
     text = models.TextField(blank=True)
+    # The day the step was emailed to a resident following the concern (None: not yet, or never).
+    told_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["happened_at", "pk"]

@@ -17,6 +17,7 @@ from core.roles import AnyUser
 from priorities.errors import PrioritiesError
 from priorities.models import Category, Concern, ConcernEvent, Event, Panel
 from priorities.scopes import can_run_ward
+from priorities.services.concern_follow import concern_follow_start
 from wards.models import Ward
 
 ERROR_NOT_ALLOWED = _("You cannot moderate or record concerns for this ward")
@@ -35,6 +36,7 @@ ERROR_MERGE_TARGET = _("Choose a concern of the same ward that has not been merg
 ERROR_DESCRIPTION_REQUIRED = _("Enter a description of the concern")
 ERROR_DESCRIPTION_TOO_LONG = _("Description must be 2000 characters or fewer")
 ERROR_LOCATION_TOO_LONG = _("Location must be 200 characters or fewer")
+ERROR_FOLLOW_NEEDS_EMAIL = _("Enter your email address if you would like to be told what happens to your concern")
 ERROR_NO_REFERENCE = _("A reference could not be given to the concern. Try again.")
 
 # Unambiguous when read aloud or written down: no 0/O, 1/I/L.
@@ -104,11 +106,24 @@ def _check_text(description: str, location_text: str) -> None:
 
 
 def concern_raise(
-    *, ward: Ward, category: Category, description: str, location_text: str = "", contact_email: str = ""
+    *,
+    ward: Ward,
+    category: Category,
+    description: str,
+    location_text: str = "",
+    contact_email: str = "",
+    follow_by_email: bool = False,
 ) -> Concern:
-    """Record a concern a resident raised online; it awaits moderation before anyone sees it."""
+    """Record a concern a resident raised online; it awaits moderation before anyone sees it.
+
+    ``follow_by_email``: the resident asked to be emailed as it moves (needs an address; the
+    first email is held until the address is confirmed, see priorities.services.concern_follow).
+    """
     _check_text(description, location_text)
+    if follow_by_email and not contact_email:
+        raise PrioritiesError(ERROR_FOLLOW_NEEDS_EMAIL)
     concern = Concern(
+        follow_by_email=follow_by_email,
         ward=ward,
         category=category,
         description=description,
@@ -120,6 +135,7 @@ def concern_raise(
     with transaction.atomic():
         _insert_with_reference(concern)
         concern_history_add(concern=concern, kind=ConcernEvent.Kind.RECEIVED)
+        concern_follow_start(concern=concern)
     return concern
 
 

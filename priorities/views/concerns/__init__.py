@@ -8,6 +8,7 @@ urlpatterns: list = [
     path("wards/<str:code>/concerns/", public.ward_concerns, name="ward_concerns"),
     path("wards/<str:code>/concerns/new/", public.concern_new, name="concern_new"),
     path("concerns/follow/", public.concern_follow_lookup, name="concern_follow_lookup"),
+    path("concerns/stop/<str:token>/", public.concern_follow_stop_view, name="concern_follow_stop"),
     path("concerns/<str:code>/", public.concern_status, name="concern_status"),
     path("concerns/<str:code>/sent/", public.concern_raised, name="concern_raised"),
     path("staff/concerns/", staff.concern_queue, name="staff_concerns"),

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.abuse import FormLimit, RateLimit, form_limit_refusal, rate_limit_exceeded
@@ -19,6 +20,7 @@ from priorities.errors import PrioritiesError
 from priorities.forms.concerns import ConcernRaiseForm
 from priorities.models import Concern
 from priorities.selectors import concerns as selectors
+from priorities.services.concern_follow import concern_follow_stop
 from priorities.services.concerns import concern_raise
 from wards.models import Ward
 
@@ -137,3 +139,20 @@ def ward_concerns(request: HttpRequest, code: str) -> HttpResponse:
     ward = _get_ward(code)
     page = Paginator(selectors.concerns_public_for_ward(ward=ward), CONCERNS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "priorities/concerns/list.html", {"ward": ward, "page": page})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def concern_follow_stop_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop a concern's follow-up emails: a POST stops at once (a mail program's RFC 8058 one click,
+    or the button); a GET only asks, as mail scanners follow links."""
+    if request.method == "POST":
+        try:
+            concern_follow_stop(token=token)
+        except Concern.DoesNotExist:
+            raise Http404("No such link") from None
+        if request.POST.get("List-Unsubscribe") != "One-Click":
+            return _private(redirect(request.path + "?stopped=1"))
+        return _private(HttpResponse(status=200))
+    context = {"stopped": request.GET.get("stopped") == "1"}
+    return _private(render(request, "priorities/concerns/follow_stop.html", context))
