@@ -257,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "priorities.tasks.monthly_draft_reminders_task",
         "schedule": crontab(minute="0", hour="9"),
     },
+    # 19:00 every day: one email per followed concern that moved today (the day's steps batched).
+    "concern-follow-updates": {
+        "task": "priorities.tasks.concern_follow_updates_task",
+        "schedule": crontab(minute="0", hour="19"),
+    },
     # 07:00 every Monday: remind lead officers of priorities with no recent progress.
     "stale-priorities": {
         "task": "priorities.tasks.stale_priorities_remind_task",

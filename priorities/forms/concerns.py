@@ -33,6 +33,7 @@ ERROR_NULL_CHARACTERS = _("Remove the hidden control characters from this answer
 ERROR_WARD_REQUIRED = _("Select the ward the concern is about")
 ERROR_SOURCE_REQUIRED = _("Select where the concern was raised")
 ERROR_MEETING_REQUIRED = _("Select the meeting to shortlist the concern for")
+ERROR_FOLLOW_NEEDS_EMAIL = _("Enter your email address if you would like to be told what happens to your concern")
 ERROR_REASON_REQUIRED = _("Enter why the concern is not taken forward")
 ERROR_REASON_TOO_LONG = _("Reason must be 300 characters or fewer")
 ERROR_TARGET_REQUIRED = _("Select the concern this one duplicates")
@@ -137,9 +138,27 @@ class ConcernFieldsForm(forms.Form):
 class ConcernRaiseForm(HoneypotForm, ConcernFieldsForm):
     """A resident raising a concern online (with the honeypot every public form has)."""
 
+    follow_by_email = forms.BooleanField(
+        label=_("Email me when my concern moves"),
+        help_text=_(
+            "We first send one email asking you to confirm the address. Then we tell you when it is reviewed, "
+            "voted on and what is done, at most one email a day, until you stop them."
+        ),
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(*self.concern_fields())
+        self.helper.layout = Layout(*self.concern_fields(), Field.checkbox("follow_by_email"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("follow_by_email") and not cleaned.get("contact_email") and "contact_email" not in self.errors:
+            self.add_error("contact_email", ERROR_FOLLOW_NEEDS_EMAIL)
+        return cleaned
+
+    def cleaned_data_for_service(self) -> dict[str, Any]:
+        return {**super().cleaned_data_for_service(), "follow_by_email": bool(self.cleaned_data.get("follow_by_email"))}
 
 
 class ConcernRecordForm(ConcernFieldsForm):
@@ -181,7 +200,10 @@ class ConcernShortlistForm(forms.Form):
 class ConcernRejectForm(forms.Form):
     reason = MultiLineField(
         label=_("Why is the concern not taken forward?"),
-        help_text=_("The reason is kept with the concern for staff."),
+        help_text=_(
+            "The resident reads this reason, word for word, on their concern's status page. "
+            "Write it for them, and leave out names and other personal details."
+        ),
         validators=[MaxLengthValidator(REASON_MAX_LENGTH)],
         error_messages=_text_errors(ERROR_REASON_REQUIRED, ERROR_REASON_TOO_LONG),
         widget=forms.Textarea,

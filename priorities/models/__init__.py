@@ -10,7 +10,7 @@ is the one import path (and Django finds them all).
 
 from priorities.models.ballots import Ballot, BallotOption, Vote, VoteChoice
 from priorities.models.categories import Category
-from priorities.models.concerns import Concern
+from priorities.models.concerns import Concern, ConcernEvent
 from priorities.models.events import Event, EventAttendance
 from priorities.models.incident_logs import IncidentLog, IncidentLogEntry
 from priorities.models.information import InformationReport
@@ -27,6 +27,7 @@ __all__ = [
     "BallotOption",
     "Category",
     "Concern",
+    "ConcernEvent",
     "Event",
     "EventAttendance",
     "IncidentLog",

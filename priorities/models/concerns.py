@@ -1,12 +1,27 @@
 """Local concerns raised by residents, at meetings and surgeries, by partners or surveys."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from priorities.models.categories import Category
 from priorities.models.events import Event
 from wards.models import Ward
+
+# Unambiguous when read aloud or written down: no 0/O, 1/I/L.
+FOLLOW_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+FOLLOW_GROUPS = 4
+FOLLOW_GROUP_LENGTH = 4
+
+
+def follow_code_new() -> str:
+    """A fresh follow code such as 7KQ2-MXH4-9TRB-5WND: 16 symbols of 31, about 79 random bits."""
+    return "-".join(
+        "".join(secrets.choice(FOLLOW_ALPHABET) for _ in range(FOLLOW_GROUP_LENGTH)) for _ in range(FOLLOW_GROUPS)
+    )
 
 
 class Concern(models.Model):
@@ -30,11 +45,17 @@ class Concern(models.Model):
     PUBLIC_STATUSES = (Status.ACCEPTED, Status.SHORTLISTED, Status.ADOPTED)
 
     reference = models.CharField(max_length=12, unique=True)
+    # The key of the public status page: a secret the resident holds (the short reference
+    # is for staff and phone calls and could be guessed). Never derived from the reference.
+    follow_code = models.CharField(max_length=24, unique=True, default=follow_code_new, editable=False)
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="concerns")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="concerns")
     description = models.TextField(max_length=2000)
     location_text = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True, help_text="Personal data: never shown publicly.")
+    # The resident asked to be emailed each step (once the address is confirmed), until they stop.
+    follow_by_email = models.BooleanField(default=False)
+    follow_stopped_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
     rejection_reason = models.CharField(max_length=300, blank=True)
@@ -69,7 +90,83 @@ class Concern(models.Model):
                 name="concern_merged_has_target",
             ),
             models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="concern_not_merged_into_itself"),
+            models.CheckConstraint(
+                condition=Q(follow_by_email=False) | ~Q(contact_email=""), name="concern_follow_needs_email"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ConcernEvent(models.Model):
+    """One step in a concern's public history, in the order it happened.
+
+    The status page and the follow-up emails read this history; each step names what the
+    resident may see of it (the meeting, the priority, the concern it was merged into, the
+    reason it was not taken forward, a progress entry). A later step (a satisfaction
+    question, say) hangs off the step that ended the concern: rejected, resolved or closed.
+    """
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", "Received"
+        ACCEPTED = "accepted", "Accepted"
+        SHORTLISTED = "shortlisted", "Shortlisted for a meeting"
+        ADOPTED = "adopted", "Adopted as a priority"
+        NOT_CHOSEN = "not_chosen", "Not chosen at the vote"
+        MERGED = "merged", "Merged into another concern"
+        REJECTED = "rejected", "Not taken forward"
+        PROGRESS = "progress", "Progress on its priority"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Priority closed at review"
+
+    ENDINGS = (Kind.REJECTED, Kind.RESOLVED, Kind.CLOSED)
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    happened_at = models.DateTimeField(default=timezone.now, db_index=True)
+    meeting = models.ForeignKey(Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    priority = models.ForeignKey(
+        "priorities.Priority", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    ballot = models.ForeignKey("priorities.Ballot", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    merged_into = models.ForeignKey(Concern, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    progress = models.ForeignKey(
+        "priorities.ProgressEntry", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    votes = models.PositiveIntegerField(null=True, blank=True)
+    # What the resident reads: the rejection reason or the priority's outcome, as staff wrote it.
+    text = models.TextField(blank=True)
+    # The day the step was emailed to a resident following the concern (None: not yet, or never).
+    told_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["happened_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="shortlisted") | Q(meeting__isnull=False), name="concern_event_shortlist_meeting"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["adopted", "progress", "resolved", "closed"]) | Q(priority__isnull=False),
+                name="concern_event_names_priority",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="not_chosen") | (Q(ballot__isnull=False) & Q(votes__isnull=False)),
+                name="concern_event_not_chosen_tally",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="merged") | Q(merged_into__isnull=False), name="concern_event_merged_target"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["rejected", "resolved"]) | ~Q(text=""), name="concern_event_ending_text"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="progress", progress__isnull=False) | Q(~Q(kind="progress"), progress__isnull=True),
+                name="concern_event_progress_entry",
+            ),
+            # A progress entry is one step of a concern's history, however often it is told.
+            models.UniqueConstraint(fields=["concern", "progress"], name="concern_event_progress_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id}: {self.kind}"

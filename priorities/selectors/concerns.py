@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from priorities.models import Concern, Event
+from priorities.models import Concern, ConcernEvent, Event
 from wards.models import Ward
 
 WARD_SECTION_LIMIT = 3
@@ -94,3 +94,35 @@ def events_for_staff_entry(*, ward_ids: set[int] | None) -> QuerySet[Event]:
     if ward_ids is not None:
         queryset = queryset.filter(wards__in=ward_ids).distinct()
     return queryset.order_by("-starts_at")[:CHOICES_LIMIT]
+
+
+def concern_by_follow_code(*, code: str) -> Concern | None:
+    """A concern by its follow code, with what its public status page shows (never its contact email)."""
+    return (
+        Concern.objects.select_related("ward", "category", "merged_into")
+        .only(
+            "pk",
+            "reference",
+            "follow_code",
+            "description",
+            "location_text",
+            "status",
+            "created_at",
+            "ward__code",
+            "ward__name",
+            "category__name",
+            "merged_into__status",
+            "merged_into__follow_code",
+        )
+        .filter(follow_code=code)
+        .first()
+    )
+
+
+def concern_public_history(*, concern: Concern) -> list[ConcernEvent]:
+    """The steps of a concern's history a resident may read, oldest first, in one query."""
+    return list(
+        ConcernEvent.objects.filter(concern=concern)
+        .select_related("meeting", "priority", "ballot", "merged_into", "progress")
+        .order_by("happened_at", "pk")
+    )

@@ -15,9 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from priorities.ballot_counting import PLACES, Tally, places_label, tally
 from priorities.errors import PrioritiesError
-from priorities.models import Ballot, BallotOption, Concern, Event, EventAttendance, PanelMember, Priority, Vote
+from priorities.models import (
+    Ballot,
+    BallotOption,
+    Concern,
+    ConcernEvent,
+    Event,
+    EventAttendance,
+    PanelMember,
+    Priority,
+    Vote,
+)
 from priorities.scopes import can_chair_ward
 from priorities.selectors.ballots import ballot_votes
+from priorities.services.concerns import concern_history_add
 from wards.models import Ward
 
 ERROR_NOT_CHAIR = _("Only the chair of a panel serving this ward can run its ballots")
@@ -422,10 +433,29 @@ def _adopt(ballot: Ballot, actor: User, winners: list[BallotOption]) -> dict[str
             priority.outcome = CLOSED_OUTCOME.format(date=f"{day.day} {day:%B %Y}")
             priority.full_clean(validate_constraints=False)
             priority.save(update_fields=["status", "ended_on", "ended_at", "outcome"])
+            if priority.concern_id:
+                concern_history_add(
+                    concern=priority.concern_id,
+                    kind=ConcernEvent.Kind.CLOSED,
+                    priority=priority,
+                    text=priority.outcome,
+                )
     free = [slot for slot in Priority.SLOTS if slot not in {p.slot for p in active if p.pk in kept}]
-    adopted = []
+    adopted, chosen = [], set()
     for option, slot in zip((o for o in winners if o.concern_id), free, strict=False):
         adopted.append(_adopt_concern(ballot, option, slot, day).pk)
+        chosen.add(option.pk)
+    # The shortlisted concerns that lost (or won a place already held) hear they were not chosen.
+    for option in ballot.options.exclude(pk__in=chosen):
+        if option.concern_id is None:
+            continue
+        concern_history_add(
+            concern=option.concern_id,
+            kind=ConcernEvent.Kind.NOT_CHOSEN,
+            ballot=ballot,
+            meeting=meeting,
+            votes=option.votes,
+        )
     return {
         "carried_over": sorted(kept & {p.pk for p in active}),
         "closed": [p.pk for p in active if p.pk not in kept],
@@ -450,6 +480,9 @@ def _adopt_concern(ballot: Ballot, option: BallotOption, slot: int, day) -> Prio
     priority.save()
     concern.status = Concern.Status.ADOPTED
     concern.save(update_fields=["status"])
+    concern_history_add(
+        concern=concern, kind=ConcernEvent.Kind.ADOPTED, priority=priority, ballot=ballot, meeting=ballot.meeting
+    )
     return priority
 
 

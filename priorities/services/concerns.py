@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.roles import AnyUser
 from priorities.errors import PrioritiesError
-from priorities.models import Category, Concern, Event, Panel
+from priorities.models import Category, Concern, ConcernEvent, Event, Panel
 from priorities.scopes import can_run_ward
+from priorities.services.concern_follow import concern_follow_start
 from wards.models import Ward
 
 ERROR_NOT_ALLOWED = _("You cannot moderate or record concerns for this ward")
@@ -35,6 +36,7 @@ ERROR_MERGE_TARGET = _("Choose a concern of the same ward that has not been merg
 ERROR_DESCRIPTION_REQUIRED = _("Enter a description of the concern")
 ERROR_DESCRIPTION_TOO_LONG = _("Description must be 2000 characters or fewer")
 ERROR_LOCATION_TOO_LONG = _("Location must be 200 characters or fewer")
+ERROR_FOLLOW_NEEDS_EMAIL = _("Enter your email address if you would like to be told what happens to your concern")
 ERROR_NO_REFERENCE = _("A reference could not be given to the concern. Try again.")
 
 # Unambiguous when read aloud or written down: no 0/O, 1/I/L.
@@ -78,6 +80,21 @@ def _insert_with_reference(concern: Concern) -> Concern:
     raise PrioritiesError(ERROR_NO_REFERENCE)
 
 
+def concern_history_add(*, concern: Concern | int, kind: str, **fields: Any) -> ConcernEvent:
+    """Add a step to a concern's public history (the status page and follow-up emails read it).
+
+    ``concern``: the concern or its id (a priority's concern need not be loaded to be told).
+    """
+    event = ConcernEvent(kind=kind, **fields)
+    if isinstance(concern, Concern):
+        event.concern = concern
+    else:
+        event.concern_id = concern
+    event.full_clean(exclude=["concern", "meeting", "priority", "ballot", "merged_into", "progress"])
+    event.save()
+    return event
+
+
 def _check_text(description: str, location_text: str) -> None:
     # The model's TextField does not enforce its max_length, so the service does.
     if not description.strip():
@@ -89,11 +106,24 @@ def _check_text(description: str, location_text: str) -> None:
 
 
 def concern_raise(
-    *, ward: Ward, category: Category, description: str, location_text: str = "", contact_email: str = ""
+    *,
+    ward: Ward,
+    category: Category,
+    description: str,
+    location_text: str = "",
+    contact_email: str = "",
+    follow_by_email: bool = False,
 ) -> Concern:
-    """Record a concern a resident raised online; it awaits moderation before anyone sees it."""
+    """Record a concern a resident raised online; it awaits moderation before anyone sees it.
+
+    ``follow_by_email``: the resident asked to be emailed as it moves (needs an address; the
+    first email is held until the address is confirmed, see priorities.services.concern_follow).
+    """
     _check_text(description, location_text)
+    if follow_by_email and not contact_email:
+        raise PrioritiesError(ERROR_FOLLOW_NEEDS_EMAIL)
     concern = Concern(
+        follow_by_email=follow_by_email,
         ward=ward,
         category=category,
         description=description,
@@ -103,7 +133,10 @@ def concern_raise(
         status=Concern.Status.RECEIVED,
     )
     with transaction.atomic():
-        return _insert_with_reference(concern)
+        _insert_with_reference(concern)
+        concern_history_add(concern=concern, kind=ConcernEvent.Kind.RECEIVED)
+        concern_follow_start(concern=concern)
+    return concern
 
 
 def concern_record(
@@ -138,6 +171,7 @@ def concern_record(
     )
     with transaction.atomic():
         _insert_with_reference(concern)
+        concern_history_add(concern=concern, kind=ConcernEvent.Kind.RECEIVED)
         after = {"status": concern.status, "source": source, "ward": ward.code, "contact_email": contact_email}
         audit_record(actor=actor, action="priorities.concern.recorded", target=concern, data={"after": after})
     return concern
@@ -149,7 +183,13 @@ def _check_can_moderate(actor: AnyUser, concern: Concern) -> None:
 
 
 def _moderate(
-    *, actor: AnyUser, concern: Concern, verb: str, fields: dict[str, Any], extra: dict[str, Any] | None = None
+    *,
+    actor: AnyUser,
+    concern: Concern,
+    verb: str,
+    fields: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+    step: dict[str, Any] | None = None,
 ) -> Concern:
     """Apply ``fields`` to ``concern`` as a moderation by ``actor``, and audit it with before/after status."""
     before = {"status": concern.status}
@@ -160,6 +200,7 @@ def _moderate(
     with transaction.atomic():
         concern.full_clean()
         concern.save(update_fields=[*fields, "moderated_at", "moderated_by"])
+        concern_history_add(concern=concern, kind=verb, happened_at=concern.moderated_at, **(step or {}))
         after = {"status": concern.status, **(extra or {})}
         audit_record(
             actor=actor, action=f"priorities.concern.{verb}", target=concern, data={"before": before, "after": after}
@@ -195,7 +236,14 @@ def concern_shortlist(*, actor: AnyUser, concern: Concern, meeting: Event) -> Co
     if not concern_meeting_is_eligible(concern=concern, meeting=meeting):
         raise PrioritiesError(ERROR_SHORTLIST_MEETING)
     fields = {"status": Concern.Status.SHORTLISTED, "shortlisted_for": meeting}
-    return _moderate(actor=actor, concern=concern, verb="shortlisted", fields=fields, extra={"meeting": meeting.pk})
+    return _moderate(
+        actor=actor,
+        concern=concern,
+        verb="shortlisted",
+        fields=fields,
+        extra={"meeting": meeting.pk},
+        step={"meeting": meeting},
+    )
 
 
 def concern_reject(*, actor: AnyUser, concern: Concern, reason: str) -> Concern:
@@ -209,7 +257,9 @@ def concern_reject(*, actor: AnyUser, concern: Concern, reason: str) -> Concern:
     if len(reason) > REASON_MAX_LENGTH:
         raise PrioritiesError(ERROR_REASON_TOO_LONG)
     fields = {"status": Concern.Status.REJECTED, "rejection_reason": reason, "shortlisted_for": None}
-    return _moderate(actor=actor, concern=concern, verb="rejected", fields=fields, extra={"reason": reason})
+    return _moderate(
+        actor=actor, concern=concern, verb="rejected", fields=fields, extra={"reason": reason}, step={"text": reason}
+    )
 
 
 def concern_merge(*, actor: AnyUser, concern: Concern, into: Concern) -> Concern:
@@ -226,8 +276,12 @@ def concern_merge(*, actor: AnyUser, concern: Concern, into: Concern) -> Concern
     if into.ward_id != concern.ward_id or into.status in (Concern.Status.MERGED, Concern.Status.REJECTED):
         raise PrioritiesError(ERROR_MERGE_TARGET)
     with transaction.atomic():
-        moved = list(Concern.objects.filter(merged_into=concern).values_list("reference", flat=True))
+        earlier = list(Concern.objects.filter(merged_into=concern))
         Concern.objects.filter(merged_into=concern).update(merged_into=into)
+        for moved in earlier:
+            concern_history_add(concern=moved, kind=ConcernEvent.Kind.MERGED, merged_into=into)
         fields = {"status": Concern.Status.MERGED, "merged_into": into, "shortlisted_for": None}
-        extra = {"merged_into": into.reference, "also_moved": moved}
-        return _moderate(actor=actor, concern=concern, verb="merged", fields=fields, extra=extra)
+        extra = {"merged_into": into.reference, "also_moved": [moved.reference for moved in earlier]}
+        return _moderate(
+            actor=actor, concern=concern, verb="merged", fields=fields, extra=extra, step={"merged_into": into}
+        )

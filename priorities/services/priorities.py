@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from priorities.errors import PrioritiesError
-from priorities.models import PartnerAgency, PlanPriority, Priority
+from priorities.models import ConcernEvent, PartnerAgency, PlanPriority, Priority
 from priorities.scopes import can_run_ward
+from priorities.services.concerns import concern_history_add
 from wards.models import Officer
 
 ERROR_NOT_ALLOWED = _("Only the ward's neighbourhood officers and its panel chair can change its priorities")
@@ -96,6 +97,10 @@ def priority_resolve(*, actor: User, priority: Priority, outcome: str) -> Priori
         priority.status, priority.outcome, priority.ended_on = Priority.Status.RESOLVED, outcome, timezone.localdate()
         priority.full_clean(validate_constraints=False)
         priority.save(update_fields=["status", "outcome", "ended_on"])
+        if priority.concern_id:
+            concern_history_add(
+                concern=priority.concern_id, kind=ConcernEvent.Kind.RESOLVED, priority=priority, text=outcome
+            )
         audit_record(
             actor=actor,
             action="priorities.priority.resolved",

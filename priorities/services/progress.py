@@ -20,9 +20,10 @@ from core.audit import audit_record
 from core.emails import email_queue
 from core.roles import AnyUser
 from priorities.errors import PrioritiesError
-from priorities.models import PartnerAgency, Priority, ProgressEntry
+from priorities.models import ConcernEvent, PartnerAgency, Priority, ProgressEntry
 from priorities.scopes import can_manage_ward, can_partner_ward, partner_agency_for
 from priorities.selectors.progress import stale_priorities
+from priorities.services.concerns import concern_history_add
 from wards.models import Officer
 
 logger = logging.getLogger(__name__)
@@ -131,6 +132,10 @@ def progress_add(
         )
         entry.full_clean()
         entry.save()
+        if locked.concern_id and entry.visibility == ProgressEntry.Visibility.PUBLIC:
+            concern_history_add(
+                concern=locked.concern_id, kind=ConcernEvent.Kind.PROGRESS, priority=locked, progress=entry
+            )
         before = {"status": locked.status}
         if locked.status == Priority.Status.CURRENT:
             locked.status = Priority.Status.IN_PROGRESS

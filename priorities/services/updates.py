@@ -249,7 +249,7 @@ def is_team_supervisor(actor: AnyUser, team_id: int) -> bool:
     )
 
 
-def monthly_draft_may_edit(*, actor: AnyUser, draft: MonthlyUpdateDraft) -> bool:
+def can_edit_monthly_draft(*, actor: AnyUser, draft: MonthlyUpdateDraft) -> bool:
     """The officers of the draft's team write it."""
     return has_role(actor, Role.OFFICER) and team_id_for(actor) == draft.team_id
 
@@ -287,7 +287,7 @@ def monthly_draft_edit(
     *, actor: User, draft: MonthlyUpdateDraft, message: str, notes: dict[str, Any]
 ) -> MonthlyUpdateDraft:
     """Save the team's words; a change after approval withdraws the approval (audited both ways)."""
-    if not monthly_draft_may_edit(actor=actor, draft=draft):
+    if not can_edit_monthly_draft(actor=actor, draft=draft):
         raise PrioritiesError(ERROR_NOT_YOUR_TEAM)
     with transaction.atomic():
         draft = MonthlyUpdateDraft.objects.select_for_update().get(pk=draft.pk)

@@ -42,7 +42,7 @@ def test_resident_raises_a_concern_with_the_keyboard_alone(page, chatham):
     _tab_to(page, "el.tagName === 'BUTTON' && el.textContent.includes('Send concern')")
     page.keyboard.press("Enter")
 
-    page.wait_for_url(re.compile(r"/concerns/PACT-[A-Z0-9]{6}/$"))
+    page.wait_for_url(re.compile(r"/concerns/[A-Z2-9]{4}(-[A-Z2-9]{4}){3}/sent/$"))
     concern = Concern.objects.get()
     assert concern.category.slug == "speeding"
     assert concern.location_text == "New Road"

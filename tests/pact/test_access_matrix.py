@@ -24,6 +24,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.recipients import recipient_confirm_token
+from priorities.services.concern_follow import concern_stop_token
 from tests.pact.access_matrix import (
     ADMINISTRATOR,
     CHAIR,
@@ -241,7 +242,12 @@ MATRIX: dict[str, Entry] = {
     # Concerns.
     "priorities:ward_concerns": Entry(PUBLIC, ward_code),
     "priorities:concern_new": Entry(PUBLIC_FORM, ward_code),
-    "priorities:concern_raised": Entry(PUBLIC, of("concern", "reference")),
+    "priorities:concern_raised": Entry(PUBLIC, of("concern", "follow_code")),
+    "priorities:concern_status": Entry(PUBLIC, of("concern", "follow_code")),
+    "priorities:concern_follow_lookup": Entry(PUBLIC),
+    "priorities:concern_follow_stop": Entry(
+        PUBLIC_FORM, lambda world, ward: [concern_stop_token(world.make("concern", ward))]
+    ),
     "priorities:staff_concerns": Entry(staff(*RUN_WARD)),
     "priorities:staff_concern_new": Entry(staff(*RUN_WARD)),
     "priorities:staff_concern": Entry(RUNS_WARD, of("concern", "reference")),

@@ -43,7 +43,7 @@ def test_a_residents_concern_is_escaped_on_public_and_staff_pages(client, ward_a
     concern = Concern.objects.get()
 
     # The confirmation repeats only the reference.
-    confirmation = reverse("priorities:concern_raised", args=[concern.reference])
+    confirmation = reverse("priorities:concern_raised", args=[concern.follow_code])
     assert_escaped(client.get(confirmation).content.decode(), confirmation, shown=False)
     # Staff moderate it (the queue lists concerns awaiting moderation), then the ward lists it.
     client.force_login(officer)

@@ -60,7 +60,7 @@ def test_concern_form_raises_the_concern_and_shows_its_reference(client, ward_a,
 
     concern = Concern.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("priorities:concern_raised", args=[concern.reference])
+    assert response.url == reverse("priorities:concern_raised", args=[concern.follow_code])
     assert concern.ward == ward_a
     assert concern.category == speeding
     assert concern.contact_email == EMAIL
@@ -182,10 +182,15 @@ def test_concern_confirmation_unknown_reference_is_404(client, reference):
     assert client.get(f"/concerns/{reference}/").status_code == 404
 
 
-def test_concern_confirmation_accepts_lower_case(client, ward_a):
-    ConcernFactory(ward=ward_a, reference="PACT-ABC234")
+def test_concern_pages_open_by_follow_code_in_any_case_never_by_the_short_reference(client, ward_a):
+    concern = ConcernFactory(ward=ward_a, reference="PACT-ABC234")
+    code = concern.follow_code.lower()
 
-    assert client.get("/concerns/pact-abc234/").status_code == 200
+    assert client.get(f"/concerns/{code}/sent/").status_code == 200
+    assert client.get(f"/concerns/{code}/").status_code == 200
+    # The short reference could be guessed: it opens nothing public.
+    assert client.get("/concerns/PACT-ABC234/").status_code == 404
+    assert client.get("/concerns/PACT-ABC234/sent/").status_code == 404
 
 
 def _concerns(ward, count, **kwargs):

@@ -306,6 +306,9 @@ def test_concern_reject_needs_a_reason(client, officer, ward_a):
     assert "<title>Error: " in content
     assert str(forms.ERROR_REASON_REQUIRED) in content
     assert 'href="#id_reason"' in content
+    # The moderator is told the resident reads the reason, and what the status page shows.
+    assert "The resident reads this reason, word for word" in content
+    assert "status page" in content
 
 
 def test_concern_reject_with_reason(client, officer, ward_a):

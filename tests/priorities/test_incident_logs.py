@@ -52,7 +52,7 @@ def _token_from(response) -> str:
 
 
 def test_confirmation_page_offers_a_log(client, concern):
-    content = client.get(reverse("priorities:concern_raised", args=[concern.reference])).content.decode()
+    content = client.get(reverse("priorities:concern_raised", args=[concern.follow_code])).content.decode()
 
     assert reverse("priorities:incident_log_start", args=[concern.reference]) in content
 

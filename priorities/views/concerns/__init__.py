@@ -7,7 +7,10 @@ from priorities.views.concerns import public, staff
 urlpatterns: list = [
     path("wards/<ward:code>/concerns/", public.ward_concerns, name="ward_concerns"),
     path("wards/<ward:code>/concerns/new/", public.concern_new, name="concern_new"),
-    path("concerns/<str:reference>/", public.concern_raised, name="concern_raised"),
+    path("concerns/follow/", public.concern_follow_lookup, name="concern_follow_lookup"),
+    path("concerns/stop/<str:token>/", public.concern_follow_stop_view, name="concern_follow_stop"),
+    path("concerns/<str:code>/", public.concern_status, name="concern_status"),
+    path("concerns/<str:code>/sent/", public.concern_raised, name="concern_raised"),
     path("staff/concerns/", staff.concern_queue, name="staff_concerns"),
     path("staff/concerns/new/", staff.concern_new, name="staff_concern_new"),
     path("staff/concerns/<str:reference>/", staff.concern_detail, name="staff_concern"),

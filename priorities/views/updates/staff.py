@@ -121,7 +121,7 @@ def _preview(draft: MonthlyUpdateDraft, message: str, notes: dict) -> dict:
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Write the team's words with a preview of the page and the email; "Save" keeps them."""
     draft = _get_draft_for_user(request, pk)
-    may_edit = services.monthly_draft_may_edit(actor=request.user, draft=draft)
+    may_edit = services.can_edit_monthly_draft(actor=request.user, draft=draft)
     priorities = selectors.draft_priorities(draft)
     data = request.POST if request.method == "POST" else None
     if data is not None and "save" in data and not may_edit:
