@@ -49,7 +49,7 @@ def client_address(request: HttpRequest) -> str:
     peer = request.META.get("REMOTE_ADDR", "")
     if not settings.PACT_BEHIND_PROXY:
         return peer
-    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    hops = request.headers.get("x-forwarded-for", "").split(",")
     proxies = settings.PACT_TRUSTED_PROXY_COUNT
     if len(hops) < proxies:
         return peer
