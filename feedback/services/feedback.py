@@ -1,13 +1,12 @@
 """Writes of feedback: compliments, complaints, suggestions and feedback after a visit, and
 their triage by staff."""
 
-import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.emails import email_queue
 from core.recipients import EmailRefused, email_queue_for_resident
+from core.references import insert_with_unique, readable_code
 from core.roles import AnyUser, Role, has_role, is_administrator
 from core.scopes import managed_ward_ids_for, team_id_for
 from feedback.errors import FeedbackError
@@ -34,8 +34,6 @@ ERROR_OFFICER_UNKNOWN = _("There is no officer with shoulder number %(number)s")
 PURPOSE_ACKNOWLEDGE = _("a copy of the reference of what you sent us, and any reply")
 PURPOSE_REPLY = _("our reply to what you sent us")
 
-# Unambiguous when read aloud or written down: no 0/O, 1/I/L.
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_PREFIX = "FB-"
 REFERENCE_LENGTH = 6
 REFERENCE_ATTEMPTS = 5
@@ -51,24 +49,14 @@ _STATUS_STAMPS: dict[str, str] = {
 
 def feedback_reference_new() -> str:
     """A fresh random reference such as FB-7KQ2MX (collisions are handled by the caller)."""
-    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return REFERENCE_PREFIX + readable_code(REFERENCE_LENGTH)
 
 
 def _insert_with_reference(feedback: Feedback) -> Feedback:
-    """Save new feedback under a unique reference, drawing again on the rare collision (each
-    attempt in a savepoint, so the surrounding transaction survives a refused insert)."""
-    for _attempt in range(REFERENCE_ATTEMPTS):
-        feedback.reference = feedback_reference_new()
-        feedback.full_clean(exclude=["reference"])
-        try:
-            with transaction.atomic():
-                feedback.save(force_insert=True)
-            return feedback
-        except IntegrityError:
-            if not Feedback.objects.filter(reference=feedback.reference).exists():
-                raise
-            feedback.pk = None
-    raise FeedbackError(ERROR_NO_REFERENCE)
+    """Save new feedback under a unique reference (core.references)."""
+    if not insert_with_unique(feedback, field="reference", draw=feedback_reference_new, attempts=REFERENCE_ATTEMPTS):
+        raise FeedbackError(ERROR_NO_REFERENCE)
+    return feedback
 
 
 def feedback_respond_by(kind: str, now: datetime | None = None) -> datetime:

@@ -1,27 +1,23 @@
 """Local concerns raised by residents, at meetings and surgeries, by partners or surveys."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.references import readable_code
 from priorities.models.categories import Category
 from priorities.models.events import Event
 from wards.models import Ward
 
-# Unambiguous when read aloud or written down: no 0/O, 1/I/L.
-FOLLOW_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# Four groups of four readable symbols (core.references).
 FOLLOW_GROUPS = 4
 FOLLOW_GROUP_LENGTH = 4
 
 
 def follow_code_new() -> str:
     """A fresh follow code such as 7KQ2-MXH4-9TRB-5WND: 16 symbols of 31, about 79 random bits."""
-    return "-".join(
-        "".join(secrets.choice(FOLLOW_ALPHABET) for _ in range(FOLLOW_GROUP_LENGTH)) for _ in range(FOLLOW_GROUPS)
-    )
+    return "-".join(readable_code(FOLLOW_GROUP_LENGTH) for _ in range(FOLLOW_GROUPS))
 
 
 class Concern(models.Model):

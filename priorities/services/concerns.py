@@ -4,15 +4,15 @@ A concern is public only once moderated (accepted, shortlisted or adopted). Its 
 email is personal data: it never reaches a public page and is masked in the audit trail.
 """
 
-import secrets
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
+from core.references import insert_with_unique, readable_code
 from core.roles import AnyUser
 from priorities.errors import PrioritiesError
 from priorities.models import Category, Concern, ConcernEvent, Event, Panel
@@ -39,8 +39,6 @@ ERROR_LOCATION_TOO_LONG = _("Location must be 200 characters or fewer")
 ERROR_FOLLOW_NEEDS_EMAIL = _("Enter your email address if you would like to be told what happens to your concern")
 ERROR_NO_REFERENCE = _("A reference could not be given to the concern. Try again.")
 
-# Unambiguous when read aloud or written down: no 0/O, 1/I/L.
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_PREFIX = "PACT-"
 REFERENCE_LENGTH = 6
 REFERENCE_ATTEMPTS = 5
@@ -57,27 +55,14 @@ _OPEN_STATES = (_S.RECEIVED, _S.ACCEPTED, _S.SHORTLISTED)
 
 def concern_reference_new() -> str:
     """A fresh random reference such as PACT-7KQ2MX (collisions are handled by the caller)."""
-    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return REFERENCE_PREFIX + readable_code(REFERENCE_LENGTH)
 
 
 def _insert_with_reference(concern: Concern) -> Concern:
-    """Save a new concern under a unique reference, drawing again on the rare collision.
-
-    The unique constraint decides (two requests may draw the same reference at once); each
-    attempt runs in a savepoint so the surrounding transaction survives a refused insert.
-    """
-    for _attempt in range(REFERENCE_ATTEMPTS):
-        concern.reference = concern_reference_new()
-        concern.full_clean(exclude=["reference"])
-        try:
-            with transaction.atomic():
-                concern.save(force_insert=True)
-            return concern
-        except IntegrityError:
-            if not Concern.objects.filter(reference=concern.reference).exists():
-                raise
-            concern.pk = None
-    raise PrioritiesError(ERROR_NO_REFERENCE)
+    """Save a new concern under a unique reference (core.references)."""
+    if not insert_with_unique(concern, field="reference", draw=concern_reference_new, attempts=REFERENCE_ATTEMPTS):
+        raise PrioritiesError(ERROR_NO_REFERENCE)
+    return concern
 
 
 def concern_history_add(*, concern: Concern | int, kind: str, **fields: Any) -> ConcernEvent:
