@@ -114,7 +114,7 @@ def test_team_list_and_report_are_accessible(page, chatham, agency):
 
 def test_resident_keeps_a_log_with_the_keyboard_alone(page, chatham):
     concern = ConcernFactory(ward=chatham, reference="PACT-ABC234")
-    page.goto(f"/concerns/{concern.reference}/")
+    page.goto(f"/concerns/{concern.follow_code}/sent/")
     _tab_to(page, f"el.getAttribute('href') === '/concerns/{concern.reference}/log/'")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/log/$"))

@@ -14,7 +14,7 @@ import requests
 from tests.conftest import _test_database_url
 from tests.faults.servers import REQUEST_SECONDS, WebServer, app_env
 from tests.faults.test_redis_down import _public_pages
-from tests.wards.factories import PostcodeFactory
+from tests.wards.factories import PostcodeFactory, WardFactory
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 
@@ -40,7 +40,8 @@ def _timed_get(web, path) -> tuple[requests.Response, float]:
 
 
 def test_finding_13_redis_frozen_pages_answer_within_two_seconds(web, own_redis):
-    pages = _public_pages(PostcodeFactory(postcode="ME14 1XX"))
+    ward = WardFactory()
+    pages = _public_pages(PostcodeFactory(postcode="ME14 1XX", ward=ward), ward)
     for path in pages:  # cached in Redis while it answers
         assert _timed_get(web, path)[0].status_code == 200, (path, web.log())
 
