@@ -73,14 +73,19 @@ MIDDLEWARE = [
     # Before WhiteNoise, so static files carry the policy headers too.
     "core.security.ContentSecurityPolicyMiddleware",
     "core.security.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which serves its own compressed static files. Django's GZip pads each
+    # response against BREACH; kept public pages arrive already compressed (core/cache.py).
+    "django.middleware.gzip.GZipMiddleware",
+    # A kept public page is answered here, before the session is read (core/cache.py).
+    "core.cache.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.StaffAreaMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "pact.urls"

@@ -1,5 +1,6 @@
 """Public event pages and the iCalendar feeds of wards and teams."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -34,9 +35,11 @@ def ward_events(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "priorities/events/ward_events.html", {"ward": ward, "page": page})
 
 
-def _feed(request: HttpRequest, name: str, events) -> HttpResponse:
+def _feed(name: str, events) -> HttpResponse:
+    # Absolute on PACT_SITE_URL, not on the request's host: a calendar is read away from the
+    # site, and a kept feed is the same for every visitor.
     def url_for(event) -> str:
-        return request.build_absolute_uri(reverse("priorities:event_detail", args=[event.uid]))
+        return f"{settings.PACT_SITE_URL}{reverse('priorities:event_detail', args=[event.uid])}"
 
     body = calendar_build(name=name, events=events, url_for=url_for)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -46,13 +49,15 @@ def _feed(request: HttpRequest, name: str, events) -> HttpResponse:
 
 @require_GET
 @cache_control(public=True, max_age=FEED_MAX_AGE)
+@public_page
 def ward_feed(request: HttpRequest, code: str) -> HttpResponse:
     ward = get_object_or_404(Ward.objects.only("code", "name"), code=code.upper())
-    return _feed(request, f"PACT: {ward.name} ward", selectors.events_for_feed(pk=ward.pk))
+    return _feed(f"PACT: {ward.name} ward", selectors.events_for_feed(pk=ward.pk))
 
 
 @require_GET
 @cache_control(public=True, max_age=FEED_MAX_AGE)
+@public_page
 def team_feed(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(NeighbourhoodTeam.objects.only("slug", "name"), slug=slug)
-    return _feed(request, f"PACT: {team.name} neighbourhood team", selectors.events_for_feed(team_id=team.pk))
+    return _feed(f"PACT: {team.name} neighbourhood team", selectors.events_for_feed(team_id=team.pk))
