@@ -300,6 +300,8 @@ PACT_RETENTION_DAYS = {
     "unconfirmed_address": env_int("PACT_RETENTION_UNCONFIRMED_ADDRESS_DAYS", 7),
     # That an address was confirmed, from when it was.
     "confirmed_address": env_int("PACT_RETENTION_CONFIRMED_ADDRESS_DAYS", 365),
+    # Invitations to join a panel, from when they were accepted, withdrawn or expired.
+    "panel_invitation": env_int("PACT_RETENTION_PANEL_INVITATION_DAYS", 30),
 }
 # Response-time target per kind of feedback, in calendar days (a complaint's 10 working days ≈ 14).
 PACT_FEEDBACK_RESPONSE_DAYS = {

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.emails import email_queue
+from core.personal_data import PersonalDataSource, retention_cutoff
 from core.roles import AnyUser, Role
 from priorities.errors import PrioritiesError
 from priorities.models import Panel, PanelInvitation, PanelMember
@@ -438,3 +439,49 @@ def _invited_membership(invitation: PanelInvitation, user: User, today: datetime
         # The panel found a vice-chair meanwhile: the invitee joins as a member.
         member.role = PanelMember.Role.MEMBER
     return _save(member)
+
+
+# Personal data: an invitation holds the invitee's name and address (core.personal_data).
+
+
+def panel_invitation_export(email: str) -> list[dict]:
+    rows = PanelInvitation.objects.filter(email__iexact=email.strip()).select_related("panel").order_by("pk")
+    return [
+        {
+            "panel": row.panel.name,
+            "name": row.name,
+            "email": row.email,
+            "role": row.role,
+            "sent_at": row.created_at.isoformat(),
+            "accepted_at": row.accepted_at.isoformat() if row.accepted_at else None,
+        }
+        for row in rows
+    ]
+
+
+def panel_invitation_erase(email: str, *, by: AnyUser) -> int:
+    """Delete every invitation to ``email`` (a membership it started stays, with the account)."""
+    deleted, _per_model = PanelInvitation.objects.filter(email__iexact=email.strip()).delete()
+    return deleted
+
+
+def panel_invitation_expire(now: datetime.datetime) -> int:
+    """Delete invitations accepted, withdrawn or expired longer ago than PACT_RETENTION_PANEL_INVITATION_DAYS."""
+    cutoff = retention_cutoff("panel_invitation", now)
+    done = Q(accepted_at__lt=cutoff) | Q(revoked_at__lt=cutoff) | Q(expires_at__lt=cutoff)
+    deleted, _per_model = PanelInvitation.objects.filter(done).delete()
+    return deleted
+
+
+PANEL_INVITATIONS = PersonalDataSource(
+    name="priorities.panel_invitations",
+    label=_("Invitations to join a PACT panel"),
+    description=_(
+        "The name and address a chair or sergeant invited to join a panel with a staff account. "
+        "Deleted PACT_RETENTION_PANEL_INVITATION_DAYS after the invitation was accepted, withdrawn "
+        "or expired; an account it created is kept with the membership."
+    ),
+    export=panel_invitation_export,
+    erase=panel_invitation_erase,
+    expire=panel_invitation_expire,
+)

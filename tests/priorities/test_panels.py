@@ -504,3 +504,32 @@ def test_accepting_chair_invitation_hands_over_the_chair(client, chair, panel, p
     assert client.get(reverse("priorities:staff_event_edit", args=[meeting.pk])).status_code == 403
     client.force_login(user)
     assert client.get(reverse("priorities:staff_event_edit", args=[meeting.pk])).status_code == 200
+
+
+def test_old_chair_who_keeps_no_role_lands_on_the_public_home(client, chair, panel, panel_chair, member_with_account):
+    client.force_login(chair)
+
+    response = client.post(
+        reverse("priorities:staff_panel_chair", args=[panel.pk]), {"successor": member_with_account.pk}
+    )
+
+    assert response["Location"] == reverse("home")
+    assert "Dev Patel is now the chair of Abbey PACT panel" in _messages(response)
+    assert not PanelMember.objects.filter(panel=panel, user=chair, ended_on__isnull=True).exists()
+
+
+# Personal data.
+
+
+def test_invitations_are_exported_erased_and_expire(chair, panel, panel_chair, admin_user):
+    from core.personal_data import personal_data_sources
+
+    _invite(chair, panel, email="nia@example.org")
+    source = next(s for s in personal_data_sources() if s.name == "priorities.panel_invitations")
+
+    assert [row["name"] for row in source.export("NIA@example.org")] == ["Nia New"]
+    assert source.expire(NOW + datetime.timedelta(days=7 + 29)) == 0
+    assert source.expire(NOW + datetime.timedelta(days=7 + 31)) == 1
+    _invite(chair, panel, email="nia@example.org")
+    assert source.erase("nia@example.org", by=admin_user) == 1
+    assert source.erase("nia@example.org", by=admin_user) == 0
