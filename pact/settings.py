@@ -305,6 +305,8 @@ PACT_RETENTION_DAYS = {
     "unconfirmed_address": env_int("PACT_RETENTION_UNCONFIRMED_ADDRESS_DAYS", 7),
     # That an address was confirmed, from when it was.
     "confirmed_address": env_int("PACT_RETENTION_CONFIRMED_ADDRESS_DAYS", 365),
+    # Invitations to join a panel, from when they were accepted, withdrawn or expired.
+    "panel_invitation": env_int("PACT_RETENTION_PANEL_INVITATION_DAYS", 30),
 }
 # Response-time target per kind of feedback, in calendar days (a complaint's 10 working days ≈ 14).
 PACT_FEEDBACK_RESPONSE_DAYS = {
@@ -386,6 +388,8 @@ PACT_TOTP_ENCRYPTION_KEY = env_str("PACT_TOTP_ENCRYPTION_KEY")
 PACT_TOTP_ENCRYPTION_KEY_FALLBACKS = env_list("PACT_TOTP_ENCRYPTION_KEY_FALLBACKS")
 # How long a two-factor set-up link an administrator issues stays usable (core.two_factor).
 PACT_ENROLMENT_LINK_SECONDS = env_int("PACT_ENROLMENT_LINK_SECONDS", 3 * 24 * 3600)
+# How long an invitation to join a PACT panel stays usable (priorities.services.panels).
+PACT_PANEL_INVITATION_SECONDS = env_int("PACT_PANEL_INVITATION_SECONDS", 7 * 24 * 3600)
 X_FRAME_OPTIONS = "DENY"
 # While the database is unreachable pages and /healthz answer 503 with this Retry-After, in seconds.
 PACT_RETRY_AFTER_SECONDS = env_int("PACT_RETRY_AFTER_SECONDS", 30)

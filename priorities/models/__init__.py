@@ -15,7 +15,7 @@ from priorities.models.events import Event, EventAttendance
 from priorities.models.incident_logs import IncidentLog, IncidentLogEntry
 from priorities.models.information import InformationReport
 from priorities.models.news import NewsItem
-from priorities.models.panels import Panel, PanelMember
+from priorities.models.panels import Panel, PanelInvitation, PanelMember
 from priorities.models.partners import PartnerAgency, PartnerUser
 from priorities.models.priorities import PlanPriority, Priority
 from priorities.models.progress import ProgressEntry
@@ -38,6 +38,7 @@ __all__ = [
     "MonthlyUpdateRevision",
     "NewsItem",
     "Panel",
+    "PanelInvitation",
     "PanelMember",
     "PartnerAgency",
     "PartnerUser",

@@ -357,6 +357,33 @@ def _enrolment_link(world: World, scope: str | None) -> str:
     return enrolment_link_issue(actor=world.admin, user=UserFactory(username="newcomer", roles=[OFFICER]))
 
 
+def _panel_member(world: World, scope: str):
+    from tests.priorities.factories import PanelMemberFactory
+
+    return PanelMemberFactory(panel=world.panels[scope], name=f"Matrix member {scope}")
+
+
+def _panel_invitation(world: World, scope: str):
+    from priorities.models import PanelInvitation
+    from priorities.services.panels import panel_invitation_issue
+
+    panel = world.panels[scope]
+    panel_invitation_issue(
+        actor=world.admin, panel=panel, email=f"invitee-{scope.lower()}@example.org", name="Ina Vitee", kind="resident"
+    )
+    return PanelInvitation.objects.get(panel=panel, accepted_at=None, revoked_at=None)
+
+
+def _panel_invitation_token(world: World, scope: str | None) -> str:
+    """The token of a working invitation to join ward A's panel."""
+    from priorities.services.panels import panel_invitation_issue
+
+    panel = world.panels["A"]
+    return panel_invitation_issue(
+        actor=world.admin, panel=panel, email="matrix-invitee@example.org", name="Ina Vitee", kind="resident"
+    )
+
+
 BUILD: dict[str, Callable[[World, Any], Any]] = {
     "enrolment_link": _enrolment_link,
     "meeting": _meeting,
@@ -375,6 +402,9 @@ BUILD: dict[str, Callable[[World, Any], Any]] = {
     "survey": _survey,
     "written_answer": _written_answer,
     "subscription": _subscription,
+    "panel_member": _panel_member,
+    "panel_invitation": _panel_invitation,
+    "panel_invitation_token": _panel_invitation_token,
 }
 
 

@@ -166,6 +166,10 @@ CHAIRS_WARD_POST = staff(*BALLOT, only="POST", other=NOT_FOUND)
 TEAMS_WARD = staff(*TEAM_ONLY, other=NOT_FOUND)
 TEAMS_WARD_POST = staff(*TEAM_ONLY, only="POST", other=NOT_FOUND)
 TRIAGES_WARD_POST = staff(*TRIAGE, only="POST", other=NOT_FOUND)
+# A panel's members: its chair and its team's supervisors change them; a PC of the team may only look.
+PCS_LOOK = {"officer_a": (FORBIDDEN, NOT_FOUND), "officer_b": (NOT_FOUND, FORBIDDEN)}
+MANAGES_PANEL = staff(*RUN_WARD, other=NOT_FOUND, exceptions=PCS_LOOK)
+MANAGES_PANEL_POST = staff(*RUN_WARD, only="POST", other=NOT_FOUND, exceptions=PCS_LOOK)
 # A complaint is for professional standards, never the team it is about.
 NOT_THE_TEAM = {"officer_a": (NOT_FOUND, NOT_FOUND), "officer_b": (NOT_FOUND, NOT_FOUND)}
 
@@ -275,6 +279,22 @@ MATRIX: dict[str, Entry] = {
     # A's names the partner's agency); the chair may look but not add.
     "priorities:staff_progress": Entry(staff(*RUN_WARD, PARTNER, other=NOT_FOUND), of("priority")),
     "priorities:staff_progress_add": Entry(staff(*TEAM_ONLY, PARTNER, other=NOT_FOUND), of("priority")),
+    # Panel membership: the team's officers and the panel's chair see a panel's members; its
+    # chair and the team's sergeants and inspectors change them (the officer personas are PCs:
+    # they may look, not change). Accepting an invitation needs no account.
+    "priorities:staff_panels": Entry(staff(*RUN_WARD)),
+    "priorities:staff_panel": Entry(RUNS_WARD, panel_pk),
+    "priorities:staff_panel_member_add": Entry(MANAGES_PANEL, panel_pk),
+    "priorities:staff_panel_chair": Entry(MANAGES_PANEL, panel_pk),
+    "priorities:staff_panel_invite": Entry(MANAGES_PANEL, panel_pk),
+    "priorities:staff_panel_member_edit": Entry(MANAGES_PANEL, of("panel_member")),
+    "priorities:staff_panel_member_end": Entry(MANAGES_PANEL, of("panel_member")),
+    "priorities:staff_panel_invitation_revoke": Entry(MANAGES_PANEL_POST, of("panel_invitation")),
+    "priorities:panel_invitation_accept": Entry(
+        table(OK, admin_password_only=TWO_FACTOR),
+        lambda world, ward: [world.make("panel_invitation_token", None)],
+        wards=False,
+    ),
     # A team's news.
     "priorities:news_detail": Entry(PUBLIC, of("news")),
     "priorities:team_news": Entry(PUBLIC, team_slug),
