@@ -9,8 +9,10 @@ to one support per meeting with at most three choices. Support closes when the m
 The panel still decides: the counts are shown beside the ballot's options, never added to them.
 """
 
+import datetime
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -21,7 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.cache import public_cache_bump
 from core.models import OutboundEmail
+from core.personal_data import PersonalDataSource, retention_cutoff
 from core.recipients import EmailRefused, email_queue_confirmation, recipient_hash
+from core.roles import AnyUser
 from priorities.errors import PrioritiesError
 from priorities.models import Agenda, Concern, Event, MeetingSupport, MeetingSupportChoice
 from priorities.models.agendas import SUPPORT_CHOICES_MAX
@@ -162,3 +166,51 @@ def meeting_support_confirm(*, token: str) -> MeetingSupport:
         logger.info("meeting support %s confirmed", support.pk)
         transaction.on_commit(public_cache_bump)
     return support
+
+
+def meeting_support_export(email: str) -> list[dict[str, Any]]:
+    """The address's support for shortlisted concerns before meetings (found by its keyed hash)."""
+    supports = (
+        MeetingSupport.objects.filter(address_hash=recipient_hash(email))
+        .select_related("meeting")
+        .prefetch_related("choices__concern")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "meeting": support.meeting.title,
+            "meeting_starts": support.meeting.starts_at.isoformat(),
+            "concerns": [choice.concern.reference for choice in support.choices.all()],
+            "given": support.created_at.isoformat(),
+            "confirmed": support.confirmed_at.isoformat() if support.confirmed_at else None,
+        }
+        for support in supports
+    ]
+
+
+def meeting_support_erase(email: str, *, by: AnyUser) -> int:
+    """Delete the address's support (the counts it added go with it)."""
+    deleted, _per_model = MeetingSupport.objects.filter(address_hash=recipient_hash(email)).delete()
+    return deleted
+
+
+def meeting_support_expire(now: datetime.datetime) -> int:
+    """Delete support never confirmed after PACT_RETENTION_UNCONFIRMED_SUBSCRIPTION_DAYS; a confirmed
+    one stays, as it is part of the count the public result shows."""
+    cutoff = retention_cutoff("unconfirmed_subscription", now)
+    deleted, _per_model = MeetingSupport.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).delete()
+    return deleted
+
+
+MEETING_SUPPORT = PersonalDataSource(
+    name="priorities.meeting_support",
+    label=_("Support for concerns before meetings"),
+    description=_(
+        "Which shortlisted concerns a resident supported before a PACT meeting, known by a keyed hash "
+        "of their address (never the address). Unconfirmed support is deleted after PACT_RETENTION_"
+        "UNCONFIRMED_SUBSCRIPTION_DAYS; confirmed support is kept as part of the meeting's public result."
+    ),
+    export=meeting_support_export,
+    erase=meeting_support_erase,
+    expire=meeting_support_expire,
+)
