@@ -331,3 +331,42 @@ def test_followed_concern_on_the_agenda_is_told_in_its_daily_email(ward_a):
     assert concern_follow_updates_send() == 1
     email = OutboundEmail.objects.get(to="follower@example.org")
     assert re.search(r"on the published agenda of the PACT meeting at Abbey PACT meeting", email.body_text)
+
+
+def test_concern_status_page_shows_it_is_on_the_agenda(client, ward_a):
+    meeting = _meeting(ward_a)
+    (concern,) = _shortlist(meeting, ward_a, n=1)
+    _publish(meeting)
+
+    content = client.get(reverse("priorities:concern_status", args=[concern.follow_code])).content.decode()
+
+    assert "On the published agenda of" in content
+    assert f"/events/{meeting.uid}/#agenda" in content
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return len(captured)
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_meeting_page_with_agenda_runs_fixed_queries(client, django_assert_num_queries, ward_a, rows):
+    meeting = _meeting(ward_a)
+    _shortlist(meeting, ward_a, n=1)
+    _publish(meeting)
+    url = reverse("priorities:event_detail", args=[meeting.uid])
+    with_one = _queries(client, url)
+    _shortlist(meeting, ward_a, n=rows)
+    for slot in (1, 2, 3):
+        ProgressEntryFactory(priority=PriorityFactory(ward=ward_a, slot=slot, title=f"Priority {slot}"))
+
+    # the same as with one concern and no priority: the event, its wards, the agenda, the
+    # shortlist, the priorities with their latest action, the last meeting, the support counts
+    with django_assert_num_queries(with_one):
+        response = client.get(url)
+
+    assert response.content.decode().count("by the park") == rows + 1
