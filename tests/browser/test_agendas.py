@@ -25,10 +25,10 @@ def _shoot(page, name):
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def _fits(page, width=320):
+def _fits(page, name, width=320):
     page.set_viewport_size({"width": width, "height": 640})
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    _shoot(page, f"agenda-{page.url.rstrip('/').rsplit('/', 1)[-1]}-{width}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+    _shoot(page, f"agenda-{name}-{width}")
     page.set_viewport_size({"width": 1024, "height": 800})
 
 
@@ -49,6 +49,7 @@ def test_officer_publishes_the_agenda_and_a_resident_supports_two_concerns(page,
 
     sign_in(page, "officer", next_path=f"/staff/events/{meeting.pk}/agenda/")
     assert_accessible(page)
+    _fits(page, "staff-form")
     page.get_by_label("Matters arising from the last meeting").fill("Parking enforcement on Mill Lane: done.")
     page.get_by_label("Venue accessibility").fill("Step-free entrance and a hearing loop.")
     page.get_by_role("button", name="Publish the agenda").click()
@@ -60,14 +61,14 @@ def test_officer_publishes_the_agenda_and_a_resident_supports_two_concerns(page,
     assert "Parking enforcement on Mill Lane: done." in page.content()
     assert "Speeding on London Road" in page.content()
     assert_accessible(page)
-    _fits(page)
+    _fits(page, "meeting")
 
     page.get_by_role("link", name=re.compile("Support up to three")).click()
     assert_accessible(page)
     page.get_by_role("button", name="Send me the link").click()
     assert "There is a problem" in page.content()
     assert_accessible(page)
-    _fits(page)
+    _fits(page, "support-errors")
 
     page.get_by_label("Concern 1 near the park", exact=False).check()
     page.get_by_label("Concern 3 near the park", exact=False).check()
@@ -86,5 +87,5 @@ def test_officer_publishes_the_agenda_and_a_resident_supports_two_concerns(page,
     page.get_by_role("button", name="Count my support").click()
     assert "Your support is counted" in page.content()
     assert_accessible(page)
-    _fits(page)
+    _fits(page, "counted")
     assert support_counts(meeting.pk) == {concerns[0].pk: 1, concerns[2].pk: 1}

@@ -370,3 +370,42 @@ def test_meeting_page_with_agenda_runs_fixed_queries(client, django_assert_num_q
         response = client.get(url)
 
     assert response.content.decode().count("by the park") == rows + 1
+
+
+# The staff page
+
+
+def test_agenda_staff_page_publishes_with_a_message(client, officer, ward_a):
+    meeting = _meeting(ward_a)
+    _shortlist(meeting, ward_a, n=1)
+    client.force_login(officer)
+    url = reverse("priorities:staff_event_agenda", args=[meeting.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"matters_arising": "Litter pick done.", "accessibility_notes": "Ramp at the side."})
+
+    assert "Concern 1 by the park" in page
+    assert response.status_code == 302
+    assert Agenda.objects.get(meeting=meeting).accessibility_notes == "Ramp at the side."
+    follow = client.get(response["Location"]).content.decode()
+    assert "The agenda of Abbey PACT meeting has been published" in follow
+
+
+def test_agenda_staff_page_of_a_started_meeting_shows_the_refusal(client, officer, ward_a):
+    meeting = _meeting(ward_a, days=-1)
+    client.force_login(officer)
+
+    response = client.post(reverse("priorities:staff_event_agenda", args=[meeting.pk]), {"matters_arising": "x"})
+
+    assert response.status_code == 200
+    assert str(services.ERROR_MEETING_STARTED) in response.content.decode()
+    assert not Agenda.objects.exists()
+
+
+def test_agenda_staff_page_of_a_surgery_is_404(client, officer, ward_a):
+    from tests.priorities.factories import EventFactory
+
+    surgery = EventFactory(wards=[ward_a])
+    client.force_login(officer)
+
+    assert client.get(reverse("priorities:staff_event_agenda", args=[surgery.pk])).status_code == 404
