@@ -262,6 +262,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "priorities.tasks.monthly_draft_reminders_task",
         "schedule": crontab(minute="0", hour="9"),
     },
+    # At 20 past every hour: email each agenda whose meeting is now a week away (or changed
+    # since it was sent), once per version: hourly, so a late agenda still goes out the same day.
+    "agenda-emails": {
+        "task": "priorities.tasks.agenda_emails_start_task",
+        "schedule": crontab(minute="20"),
+    },
     # 19:00 every day: one email per followed concern that moved today (the day's steps batched).
     "concern-follow-updates": {
         "task": "priorities.tasks.concern_follow_updates_task",

@@ -29,6 +29,7 @@ PUBLIC_MODELS = (
     models.BallotOption,
     models.ProgressEntry,
     models.NewsItem,
+    models.Agenda,
 )
 
 

@@ -8,6 +8,7 @@ One module per part of the cycle; every model is imported here, so ``priorities.
 is the one import path (and Django finds them all).
 """
 
+from priorities.models.agendas import Agenda, MeetingSupport, MeetingSupportChoice
 from priorities.models.ballots import Ballot, BallotOption, Vote, VoteChoice
 from priorities.models.categories import Category
 from priorities.models.concerns import Concern, ConcernEvent
@@ -23,6 +24,7 @@ from priorities.models.subscriptions import Subscription
 from priorities.models.updates import MonthlyUpdate, MonthlyUpdateDraft, MonthlyUpdateRevision
 
 __all__ = [
+    "Agenda",
     "Ballot",
     "BallotOption",
     "Category",
@@ -33,6 +35,8 @@ __all__ = [
     "IncidentLog",
     "IncidentLogEntry",
     "InformationReport",
+    "MeetingSupport",
+    "MeetingSupportChoice",
     "MonthlyUpdate",
     "MonthlyUpdateDraft",
     "MonthlyUpdateRevision",

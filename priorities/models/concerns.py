@@ -108,6 +108,7 @@ class ConcernEvent(models.Model):
         RECEIVED = "received", "Received"
         ACCEPTED = "accepted", "Accepted"
         SHORTLISTED = "shortlisted", "Shortlisted for a meeting"
+        ON_AGENDA = "on_agenda", "On a meeting's published agenda"
         ADOPTED = "adopted", "Adopted as a priority"
         NOT_CHOSEN = "not_chosen", "Not chosen at the vote"
         MERGED = "merged", "Merged into another concern"
@@ -145,6 +146,9 @@ class ConcernEvent(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind__in=["adopted", "progress", "resolved", "closed"]) | Q(priority__isnull=False),
                 name="concern_event_names_priority",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="on_agenda") | Q(meeting__isnull=False), name="concern_event_agenda_meeting"
             ),
             models.CheckConstraint(
                 condition=~Q(kind="not_chosen") | (Q(ballot__isnull=False) & Q(votes__isnull=False)),

@@ -24,6 +24,7 @@ from core.roles import AnyUser
 from priorities.models import Concern, Priority, Subscription
 from priorities.services.incident_logs import INCIDENT_LOGS
 from priorities.services.information import INFORMATION_REPORTS
+from priorities.services.meeting_support import MEETING_SUPPORT
 from priorities.services.panels import PANEL_INVITATIONS
 
 
@@ -148,3 +149,4 @@ def register() -> None:
     register_personal_data(INFORMATION_REPORTS)
     register_personal_data(INCIDENT_LOGS)
     register_personal_data(PANEL_INVITATIONS)
+    register_personal_data(MEETING_SUPPORT)

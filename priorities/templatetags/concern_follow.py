@@ -22,6 +22,8 @@ def step_words(step: ConcernEvent) -> str:
             if step.meeting
             else "shortlisted for a PACT meeting."
         ),
+        _K.ON_AGENDA: f"on the published agenda of the PACT meeting{meeting}: see it, and support it before "
+        "the meeting, on the meeting's page.",
         _K.ADOPTED: f"chosen by the panel's vote{meeting}: it is now a priority, "
         f"“{step.priority.title if step.priority else ''}”.",
         _K.NOT_CHOSEN: f"not chosen at the panel's vote{meeting}: it received {step.votes} vote"

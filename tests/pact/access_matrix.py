@@ -243,6 +243,24 @@ def _meeting(world: World, scope: str):
     return MeetingFactory(panel=world.panels[scope], status=Event.Status.HELD, starts_at=starts_at)
 
 
+def _agenda_meeting(world: World, scope: str):
+    """A PACT meeting of the ward's panel next week, its agenda published and a concern shortlisted."""
+    from priorities.models import Concern
+    from priorities.services.agendas import agenda_publish
+    from tests.priorities.factories import ConcernFactory, MeetingFactory
+
+    meeting = MeetingFactory(panel=world.panels[scope])
+    ConcernFactory(ward=world.wards[scope], status=Concern.Status.SHORTLISTED, shortlisted_for=meeting)
+    agenda_publish(actor=None, event_id=meeting.pk, matters_arising="", accessibility_notes="", system=True)
+    return meeting
+
+
+def _meeting_support(world: World, scope: str):
+    from priorities.models import MeetingSupport
+
+    return MeetingSupport.objects.create(meeting=world.make("agenda_meeting", scope), address_hash=f"matrix-{scope}")
+
+
 def _ballot_meeting(world: World, scope: str):
     from tests.priorities.factories import ballot_meeting
 
@@ -387,6 +405,8 @@ def _panel_invitation_token(world: World, scope: str | None) -> str:
 BUILD: dict[str, Callable[[World, Any], Any]] = {
     "enrolment_link": _enrolment_link,
     "meeting": _meeting,
+    "agenda_meeting": _agenda_meeting,
+    "meeting_support": _meeting_support,
     "ballot_meeting": _ballot_meeting,
     "ballot": _ballot,
     "closed_ballot": _closed_ballot,

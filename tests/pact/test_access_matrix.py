@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.recipients import recipient_confirm_token
 from priorities.services.concern_follow import concern_stop_token
+from priorities.services.meeting_support import support_token
 from tests.pact.access_matrix import (
     ADMINISTRATOR,
     CHAIR,
@@ -243,6 +244,13 @@ MATRIX: dict[str, Entry] = {
     "priorities:staff_event_cancel": Entry(RUNS_WARD, of("meeting")),
     "priorities:staff_event_move": Entry(RUNS_WARD, of("meeting")),
     "priorities:staff_event_held": Entry(RUNS_WARD, of("meeting")),
+    "priorities:staff_event_agenda": Entry(RUNS_WARD, of("agenda_meeting")),
+    # Residents' support for shortlisted concerns before a meeting (no account: a link emailed).
+    "priorities:meeting_support": Entry(PUBLIC_FORM, of("agenda_meeting", "uid")),
+    "priorities:meeting_support_sent": Entry(PUBLIC, of("agenda_meeting", "uid")),
+    "priorities:meeting_support_confirm": Entry(
+        PUBLIC_FORM, lambda world, ward: [support_token(world.make("meeting_support", ward))]
+    ),
     # Concerns.
     "priorities:ward_concerns": Entry(PUBLIC, ward_code),
     "priorities:concern_new": Entry(PUBLIC_FORM, ward_code),

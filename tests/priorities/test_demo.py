@@ -96,3 +96,15 @@ def test_demo_history_is_dated_and_signed_as_the_meeting(team):
     assert {ballot.closed_at for ballot in ballots} == {meeting.ends_at}
     # These wards' votes tie for third place; the chair, not the loader, settles it.
     assert {ballot.casting_vote_by for ballot in ballots} == {chair}
+
+
+def test_demo_history_publishes_an_agenda_for_every_upcoming_meeting_once(client, team):
+    output = _run()
+
+    assert "Demo agendas: 1 published." in output
+    upcoming = Event.objects.get(status=Event.Status.SCHEDULED)
+    assert upcoming.agenda.matters_arising.startswith("Actions from the meeting of")
+    assert upcoming.shortlist.filter(status="shortlisted").count() == 4
+    content = client.get(reverse("priorities:event_detail", args=[upcoming.uid])).content.decode()
+    assert reverse("priorities:meeting_support", args=[upcoming.uid]) in content
+    assert "Demo agendas: 0 published." in _run()

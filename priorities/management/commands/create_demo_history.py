@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from priorities.demo import demo_history_create
+from priorities.demo import demo_agendas_publish, demo_history_create
 from priorities.errors import PrioritiesError
 from wards.models import Ward
 
@@ -25,3 +25,12 @@ class Command(BaseCommand):
             f"{result.priorities} priorities adopted, {result.skipped} team(s) already had one, "
             f"in {time.monotonic() - started:.1f}s."
         )
+        self._publish_agendas()
+
+    def _publish_agendas(self) -> None:
+        """An agenda for every upcoming meeting, with concerns residents can support."""
+        try:
+            published = demo_agendas_publish()
+        except PrioritiesError as error:
+            raise CommandError(f"The demo agendas broke a rule of the PACT cycle: {error}") from error
+        self.stdout.write(f"Demo agendas: {published} published.")
