@@ -3,7 +3,12 @@
 Per neighbourhood team or per district, by month, with small numbers hidden by the rule of
 every published table here (feedback.selectors.disclosure): a month's row with fewer answers
 than the minimum shows none of its figures, and a count below the minimum, or one that the
-others would give away, is hidden.
+others would give away, is hidden. Both questions are answered together, so their tables are
+protected together, with the number of answers as one more column.
+
+A team lies within one district, and the two groupings are separate pages: a district whose
+only two teams include one hidden row can give that row away by difference. The minimum is
+the guard there; a joint protection of both groupings is left for when the report is public.
 """
 
 import datetime
@@ -100,8 +105,23 @@ def _protected(areas: list[int | None], counts, minimum: int) -> tuple[Grid, Gri
         for grid in grids:
             protect(grid)
         hidden_totals = set().union(*(grid.hidden_totals for grid in grids))
-        if not any([_hide_row(grid, index) for grid in grids for index in hidden_totals]):
+        changed = any([_hide_row(grid, index) for grid in grids for index in hidden_totals])
+        if not (_protect_totals(grids) or changed):
             return grids[0], grids[1]
+
+
+def _protect_totals(grids: list[Grid]) -> bool:
+    """The answers column: one area's hidden total under a visible force-wide one would be given
+    away by the other areas' totals, so a second area's row (the smallest) is hidden too."""
+    first = grids[0]
+    areas = range(1, len(first.counts))
+    if 0 in first.hidden_totals or sum(index in first.hidden_totals for index in areas) != 1:
+        return False
+    visible = [index for index in areas if index not in first.hidden_totals]
+    target = min(visible, key=lambda index: first.answered[index]) if visible else 0
+    for grid in grids:
+        _hide_row(grid, target)
+    return True
 
 
 def _row(name: str, index: int, satisfaction: Grid, fixed: Grid) -> SatisfactionRow:

@@ -104,13 +104,14 @@ def concern_status(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _status_page(request: HttpRequest, concern, *, satisfaction_form=None, status: int = 200) -> HttpResponse:
-    satisfaction = concern_satisfaction_state(concern=concern)
+    status_facts = status_context(concern)
+    satisfaction = concern_satisfaction_state(concern=concern, history=status_facts["history"])
     if satisfaction_form is None and satisfaction.may_ask:
         satisfaction_form = ConcernSatisfactionForm()
     context = {
         "concern": concern,
         "ward": concern.ward,
-        **status_context(concern),
+        **status_facts,
         "satisfaction": satisfaction,
         "satisfaction_form": satisfaction_form,
         "satisfaction_anchor": ANCHOR,
