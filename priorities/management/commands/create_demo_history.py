@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from priorities.demo import demo_history_create
+from priorities.demo_follow import demo_concern_follow_create
 from priorities.errors import PrioritiesError
 from wards.models import Ward
 
@@ -24,4 +25,16 @@ class Command(BaseCommand):
             f"Demo history: {result.panels} panel(s) created, {result.ballots} ballot(s) closed, "
             f"{result.priorities} priorities adopted, {result.skipped} team(s) already had one, "
             f"in {time.monotonic() - started:.1f}s."
+        )
+        self._concerns_to_follow()
+
+    def _concerns_to_follow(self) -> None:
+        # Issue 13: concerns in every state, with status pages and answers to "How did we do?".
+        try:
+            result = demo_concern_follow_create()
+        except PrioritiesError as error:
+            raise CommandError(f"The demo concerns broke a rule of the PACT cycle: {error}") from error
+        self.stdout.write(
+            f"Demo concerns to follow: {result.concerns} raised online, {result.resolved} priorities resolved, "
+            f"{result.answers} answer(s) to how did we do."
         )
