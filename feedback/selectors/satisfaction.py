@@ -152,7 +152,10 @@ def satisfaction_report(*, by: str = BY_TEAM, minimum: int | None = None, today:
     months = []
     for month in sorted(tallies, reverse=True):
         counts = tallies[month]
-        areas: list[int | None] = [None, *sorted((area for area in counts if area is not None), key=names.get)]
+        areas: list[int | None] = [
+            None,
+            *sorted((area for area in counts if area is not None), key=lambda area: names.get(area, "")),
+        ]
         satisfaction, fixed = _protected(areas, counts, minimum)
         rows = [
             _row(FORCE_WIDE if area is None else names[area], index, satisfaction, fixed)

@@ -45,7 +45,7 @@ class ConcernSatisfactionForm(HoneypotForm):
         self.helper = page_form_helper(
             Field.radios("score", legend_size="s"),
             Field.radios("fixed", legend_size="s", inline=True),
-            Field.textarea("comment", rows=4, max_characters=COMMENT_MAX_LENGTH),
+            Field.textarea("comment", rows=4, max_characters=COMMENT_MAX_LENGTH, label_size="s"),
         )
 
     def cleaned_data_for_service(self) -> dict[str, Any]:

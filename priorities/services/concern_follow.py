@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.emails import email_queue
-from core.satisfaction import satisfaction_answered
 from core.recipients import ERROR_TOO_MANY_EMAILS, EmailRefused, email_queue_for_resident, recipient_is_confirmed
+from core.satisfaction import satisfaction_answered
 from priorities.errors import PrioritiesError
 from priorities.models import Concern, ConcernEvent
 from priorities.selectors.concern_satisfaction import ANCHOR as SATISFACTION_ANCHOR

@@ -160,7 +160,9 @@ def test_the_database_holds_once_per_concern_and_a_whole_answer(officer, ward_a)
     with pytest.raises(IntegrityError), transaction.atomic():
         Feedback.objects.create(reference="FB-AAAAAA", concern_reference=concern.reference, **fields)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Feedback.objects.create(reference="FB-BBBBBB", concern_reference="PC-OTHER", **(fields | {"concern_score": None}))
+        Feedback.objects.create(
+            reference="FB-BBBBBB", concern_reference="PC-OTHER", **(fields | {"concern_score": None})
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         Feedback.objects.create(reference="FB-CCCCCC", concern_reference="PC-OTHER", **(fields | {"concern_score": 6}))
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -17,4 +17,6 @@ def report(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by") or BY_TEAM
     if by not in AREA_FIELDS:
         raise Http404("No such grouping")
-    return render(request, "feedback/satisfaction/report.html", {"report": satisfaction_report(by=by), "groupings": GROUPINGS})
+    return render(
+        request, "feedback/satisfaction/report.html", {"report": satisfaction_report(by=by), "groupings": GROUPINGS}
+    )
