@@ -320,6 +320,8 @@ PACT_FEEDBACK_RESPONSE_DAYS = {
     "service": env_int("PACT_FEEDBACK_SERVICE_DAYS", 20),
     "suggestion": env_int("PACT_FEEDBACK_SUGGESTION_DAYS", 20),
     "compliment": env_int("PACT_FEEDBACK_COMPLIMENT_DAYS", 30),
+    # An answer to "How did we do?" after a concern: read, and a low score looked into.
+    "satisfaction": env_int("PACT_FEEDBACK_SATISFACTION_DAYS", 20),
 }
 # Ask for a dispatch as soon as an email is queued (beat's every-minute dispatch remains).
 PACT_SEND_EMAIL_AT_ONCE = env_bool("PACT_SEND_EMAIL_AT_ONCE", True)

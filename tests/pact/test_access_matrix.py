@@ -256,6 +256,7 @@ MATRIX: dict[str, Entry] = {
     "priorities:concern_new": Entry(PUBLIC_FORM, ward_code),
     "priorities:concern_raised": Entry(PUBLIC, of("concern", "follow_code")),
     "priorities:concern_status": Entry(PUBLIC, of("concern", "follow_code")),
+    "priorities:concern_satisfaction": Entry(PUBLIC_FORM, of("concern", "follow_code")),
     "priorities:concern_follow_lookup": Entry(PUBLIC),
     "priorities:concern_follow_stop": Entry(
         PUBLIC_FORM, lambda world, ward: [concern_stop_token(world.make("concern", ward))]
@@ -387,6 +388,7 @@ MATRIX: dict[str, Entry] = {
     "feedback:staff_equality_paper": Entry(RUNS_WARD, of("meeting")),
     "feedback:staff_equality_report": Entry(staff(*ADMIN_ONLY, only="GET")),
     "feedback:staff_equality_export": Entry(staff(*ADMIN_ONLY, only="GET")),
+    "feedback:staff_satisfaction_report": Entry(staff(*ADMIN_ONLY, only="GET")),
     # The Django admin's own pages (its models' pages follow, from ADMIN_MODELS).
     "admin:index": Entry(admin_site()),
     # The admin has no sign-in of its own: it sends people to the staff sign-in, and refuses a

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import staff_view
+from core.intake import concern_intake
 from core.roles import Role
 from feedback.errors import FeedbackError
 from feedback.forms.feedback import FeedbackFilterForm, FeedbackNoteForm, FeedbackOfficerForm, FeedbackStatusForm
@@ -47,6 +48,8 @@ def _render_detail(request: HttpRequest, feedback: Feedback, status: int = 200, 
         "note_form": FeedbackNoteForm(label=_("Add a note for staff"), prefix="note"),
         "reply_form": FeedbackNoteForm(label=_("Reply by email"), prefix="reply"),
         "officer_form": FeedbackOfficerForm(prefix="officer"),
+        # Satisfaction after a concern: the concern's staff page (core.intake).
+        "concern_url": concern_intake().staff_url(feedback.concern_reference) if feedback.concern_reference else "",
         **bound,
     }
     return render(request, "feedback/staff/detail.html", context, status=status)

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from priorities.demo import demo_agendas_publish, demo_history_create
+from priorities.demo_follow import demo_concern_follow_create
 from priorities.errors import PrioritiesError
 from wards.models import Ward
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             f"in {time.monotonic() - started:.1f}s."
         )
         self._publish_agendas()
+        self._concerns_to_follow()
 
     def _publish_agendas(self) -> None:
         """An agenda for every upcoming meeting, with concerns residents can support."""
@@ -34,3 +36,14 @@ class Command(BaseCommand):
         except PrioritiesError as error:
             raise CommandError(f"The demo agendas broke a rule of the PACT cycle: {error}") from error
         self.stdout.write(f"Demo agendas: {published} published.")
+
+    def _concerns_to_follow(self) -> None:
+        # Issue 13: concerns in every state, with status pages and answers to "How did we do?".
+        try:
+            result = demo_concern_follow_create()
+        except PrioritiesError as error:
+            raise CommandError(f"The demo concerns broke a rule of the PACT cycle: {error}") from error
+        self.stdout.write(
+            f"Demo concerns to follow: {result.concerns} raised online, {result.resolved} priorities resolved, "
+            f"{result.answers} answer(s) to how did we do."
+        )
