@@ -38,6 +38,7 @@ _STREET = (
     r"|Grove|Rise|View|Walk|Row|Square|Parade|Mews|Park|Green|Chase|Meadow|Meadows)"
 )
 _CAPITALISED = r"[A-Z][a-z'’-]+"
+_BY_HOUSE = r"(?:at|outside|opposite|next to|near|from|lives at)"
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     (EMAIL, re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
     # UK numbers: 0 or +44 then 9 or 10 more digits, spaced or bracketed as people write them
@@ -46,7 +47,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     # A house number and a street (12 Acacia Avenue, 3a High Street); a street alone (St Mary's
     # Road) is where the problem is, not who lives there, and is kept.
     (ADDRESS, re.compile(rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?:{_CAPITALISED}\s+){{1,3}}{_STREET}\b")),
-    (ADDRESS, re.compile(r"\b(?:at|outside|opposite|next to|near|from|lives at)\s+(?:number|no\.?)\s?\d{1,4}[a-z]?\b", re.I)),
+    (ADDRESS, re.compile(rf"\b{_BY_HOUSE}\s+(?:number|no\.?)\s?\d{{1,4}}[a-z]?\b", re.I)),
     # People written with a title, or introduced by name (a pub "called The Bull" is not a person).
     (NAME, re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+{_CAPITALISED}(?:\s+{_CAPITALISED})?")),
     (NAME, re.compile(rf"\b(?:called|named|name is)\s+(?!The\b|A\b|An\b){_CAPITALISED}(?:\s+{_CAPITALISED})?")),
@@ -58,7 +59,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 # Introductions keep their verb ("called", "named"): only the name itself is redacted.
 _NAME_LEAD = re.compile(r"^(?:called|named|name is)\s+")
-_ADDRESS_LEAD = re.compile(r"^(?:at|outside|opposite|next to|near|from|lives at)\s+", re.I)
+_ADDRESS_LEAD = re.compile(rf"^{_BY_HOUSE}\s+", re.I)
 
 
 @dataclass(frozen=True)

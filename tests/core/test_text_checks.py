@@ -79,7 +79,8 @@ def test_redacted_keeps_text_without_personal_data_as_it_is():
 
 
 def test_redacted_keeps_the_words_that_introduce_a_name_or_house():
-    assert redacted("a man called Dave who lives at number 4") == "a man called [name removed] who lives at [address removed]"
+    text = "a man called Dave who lives at number 4"
+    assert redacted(text) == "a man called [name removed] who lives at [address removed]"
 
 
 def test_segments_cut_the_text_into_plain_and_marked_stretches():
