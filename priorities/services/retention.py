@@ -43,6 +43,8 @@ def concern_contact_export(email: str) -> list[dict[str, Any]]:
             "ward": concern.ward.name,
             "category": concern.category.name,
             "description": concern.description,
+            # Before moderation redacted personal data from what was published.
+            "own_words": concern.original_description,
             "location": concern.location_text,
             "raised": concern.created_at.isoformat(),
             "how_raised": concern.get_source_display(),
@@ -54,8 +56,9 @@ def concern_contact_export(email: str) -> list[dict[str, Any]]:
 
 
 def concern_contact_erase(email: str, *, by: AnyUser) -> int:
-    """Blank the contact address of every concern raised with ``email``."""
-    return Concern.objects.filter(contact_email__iexact=email).update(contact_email="")
+    """Blank the contact address of every concern raised with ``email``, and the resident's own
+    words that moderation kept when it redacted what was published."""
+    return Concern.objects.filter(contact_email__iexact=email).update(contact_email="", original_description="")
 
 
 def concern_contact_expire(now: datetime) -> int:
@@ -71,7 +74,7 @@ def concern_contact_expire(now: datetime) -> int:
         .filter(last_change__lt=cutoff)
         .exclude(pk__in=live_priorities.filter(concern__isnull=False))
     )
-    return stale.update(contact_email="")
+    return stale.update(contact_email="", original_description="")
 
 
 def _place_name(subscription: Subscription) -> str:
