@@ -169,3 +169,12 @@ _EMERGENCY = re.compile(
 def reads_like_emergency(*texts: str) -> bool:
     """Whether any of ``texts`` reads like a crime in progress or someone in danger now."""
     return any(_EMERGENCY.search((text or "").replace("’", "'")) for text in texts)
+
+
+SEND_ANYWAY = "send_anyway"
+
+
+def emergency_panel_needed(sent: dict, *texts: str) -> bool:
+    """Whether to show, before sending, the "call 999 now" panel: ``texts`` read like an emergency
+    and the person has not yet chosen to send anyway (``sent``: the submitted form data)."""
+    return reads_like_emergency(*texts) and sent.get(SEND_ANYWAY) != "yes"
