@@ -122,7 +122,8 @@ CONCERN_CONTACT = PersonalDataSource(
     description=_(
         "Concerns about a ward raised with this email address as the contact, online or entered by "
         "staff. The address is never shown publicly; it is blanked a period after the concern last "
-        "changed (PACT_RETENTION_CONCERN_CONTACT_DAYS), and the concern itself is kept."
+        "changed (PACT_RETENTION_CONCERN_CONTACT_DAYS), with the resident's own words where moderation "
+        "redacted personal data from what was published, and the concern itself is kept."
     ),
     export=concern_contact_export,
     erase=concern_contact_erase,
