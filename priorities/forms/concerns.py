@@ -227,6 +227,13 @@ class ConcernPublishForm(forms.Form):
         error_messages=_text_errors(ERROR_PUBLIC_TEXT_REQUIRED, ERROR_PUBLIC_TEXT_TOO_LONG),
         widget=forms.Textarea,
     )
+    public_location = forms.CharField(
+        label=_("Where, as published (optional)"),
+        required=False,
+        max_length=None,
+        validators=[MaxLengthValidator(LOCATION_MAX_LENGTH)],
+        error_messages={"max_length": ERROR_LOCATION_TOO_LONG, "null_characters_not_allowed": ERROR_NULL_CHARACTERS},
+    )
     note = MultiLineField(
         label=_("Note to the resident (if you changed their words)"),
         help_text=_(
@@ -240,19 +247,21 @@ class ConcernPublishForm(forms.Form):
     )
 
     def __init__(self, *args, concern: Concern, **kwargs):
-        kinds = kinds_found(concern.description)
+        kinds = kinds_found(f"{concern.description}\n{concern.location_text}")
         initial = {
             "public_text": redacted(concern.description),
+            "public_location": redacted(concern.location_text),
             "note": NOTE_REDACTED % {"kinds": _in_words(kinds)} if kinds else "",
         }
         super().__init__(*args, prefix="publish", initial=initial, **kwargs)
         self.helper = page_form_helper(
             Field.textarea("public_text", rows=6, max_characters=DESCRIPTION_MAX_LENGTH),
+            Field.text("public_location"),
             Field.textarea("note", rows=3, max_characters=NOTE_MAX_LENGTH),
         )
 
     def for_service(self) -> dict[str, str]:
-        return {"public_text": self.cleaned_data["public_text"], "note": self.cleaned_data["note"]}
+        return {name: self.cleaned_data[name] for name in ("public_text", "public_location", "note")}
 
 
 class ConcernRejectForm(forms.Form):

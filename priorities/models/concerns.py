@@ -53,6 +53,9 @@ class Concern(models.Model):
         blank=True, help_text="The resident's own words before moderation changed them: never shown publicly."
     )
     location_text = models.CharField(max_length=200, blank=True)
+    original_location_text = models.CharField(
+        max_length=200, blank=True, help_text="Where, in the resident's words, when moderation changed it."
+    )
     contact_email = models.EmailField(blank=True, help_text="Personal data: never shown publicly.")
     # The resident asked to be emailed each step (once the address is confirmed), until they stop.
     follow_by_email = models.BooleanField(default=False)

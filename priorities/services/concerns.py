@@ -198,9 +198,22 @@ def _moderate(
     return concern
 
 
-def _publishing(concern: Concern, public_text: str | None, note: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _published_changes(concern: Concern, public_text: str, location: str) -> dict[str, Any]:
+    """The fields that publishing ``concern`` as ``public_text`` at ``location`` changes, with the
+    resident's own words kept beside them."""
+    fields: dict[str, Any] = {}
+    if public_text != concern.description.strip():
+        fields |= {"description": public_text, "original_description": concern.description}
+    if location != concern.location_text.strip():
+        fields |= {"location_text": location, "original_location_text": concern.location_text}
+    return fields
+
+
+def _publishing(
+    concern: Concern, public_text: str | None, public_location: str | None, note: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The fields, and what the audit and the resident's step record, of publishing ``concern``
-    as ``public_text`` (None: as the resident wrote it).
+    as ``public_text`` and ``public_location`` (None: as the resident wrote it).
 
     The moderator confirms the text (core.text_checks proposes a redaction of personal data);
     when it differs from the resident's words, those are kept privately and the resident is
@@ -209,27 +222,37 @@ def _publishing(concern: Concern, public_text: str | None, note: str) -> tuple[d
     if concern.status != Concern.Status.RECEIVED or public_text is None:
         return {}, {}
     public_text, note = public_text.strip().replace("\r\n", "\n"), (note or "").strip()
+    location = concern.location_text.strip() if public_location is None else public_location.strip()
     if not public_text:
         raise PrioritiesError(ERROR_PUBLIC_TEXT_REQUIRED)
     if len(public_text) > DESCRIPTION_MAX_LENGTH:
         raise PrioritiesError(ERROR_PUBLIC_TEXT_TOO_LONG)
-    if public_text == concern.description.strip():
+    if len(location) > LOCATION_MAX_LENGTH:
+        raise PrioritiesError(ERROR_LOCATION_TOO_LONG)
+    fields = _published_changes(concern, public_text, location)
+    if not fields:
         return {}, {"text_changed": False}
     if not note:
         raise PrioritiesError(ERROR_NOTE_REQUIRED)
     if len(note) > NOTE_MAX_LENGTH:
         raise PrioritiesError(ERROR_NOTE_TOO_LONG)
-    fields = {"description": public_text, "original_description": concern.description}
     return fields, {"text_changed": True, "note": note}
 
 
-def concern_accept(*, actor: AnyUser, concern: Concern, public_text: str | None = None, note: str = "") -> Concern:
+def concern_accept(
+    *,
+    actor: AnyUser,
+    concern: Concern,
+    public_text: str | None = None,
+    public_location: str | None = None,
+    note: str = "",
+) -> Concern:
     """Publish a concern awaiting moderation without shortlisting it, as ``public_text`` if given
     (see _publishing: a redaction the moderator confirmed, and the note that tells the resident why)."""
     _check_can_moderate(actor, concern)
     if concern.status != Concern.Status.RECEIVED:
         raise PrioritiesError(ERROR_ACCEPT_STATE)
-    text_fields, told = _publishing(concern, public_text, note)
+    text_fields, told = _publishing(concern, public_text, public_location, note)
     return _moderate(
         actor=actor,
         concern=concern,
@@ -251,7 +274,13 @@ def concern_meeting_is_eligible(*, concern: Concern, meeting: Event) -> bool:
 
 
 def concern_shortlist(
-    *, actor: AnyUser, concern: Concern, meeting: Event, public_text: str | None = None, note: str = ""
+    *,
+    actor: AnyUser,
+    concern: Concern,
+    meeting: Event,
+    public_text: str | None = None,
+    public_location: str | None = None,
+    note: str = "",
 ) -> Concern:
     """Shortlist a concern for a PACT meeting (publishing it, as ``public_text`` if it awaited
     moderation: see _publishing); one still open may move to another meeting."""
@@ -262,7 +291,7 @@ def concern_shortlist(
         raise PrioritiesError(ERROR_ALREADY_SHORTLISTED)
     if not concern_meeting_is_eligible(concern=concern, meeting=meeting):
         raise PrioritiesError(ERROR_SHORTLIST_MEETING)
-    text_fields, told = _publishing(concern, public_text, note)
+    text_fields, told = _publishing(concern, public_text, public_location, note)
     fields = {"status": Concern.Status.SHORTLISTED, "shortlisted_for": meeting, **text_fields}
     return _moderate(
         actor=actor,

@@ -30,6 +30,10 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+# The resident's own words, kept for staff when moderation redacted what was published.
+_OWN_WORDS_BLANK = {"original_description": "", "original_location_text": ""}
+
+
 def concern_contact_export(email: str) -> list[dict[str, Any]]:
     """Concerns raised with ``email`` as the contact address."""
     concerns = (
@@ -45,6 +49,7 @@ def concern_contact_export(email: str) -> list[dict[str, Any]]:
             "description": concern.description,
             # Before moderation redacted personal data from what was published.
             "own_words": concern.original_description,
+            "own_location": concern.original_location_text,
             "location": concern.location_text,
             "raised": concern.created_at.isoformat(),
             "how_raised": concern.get_source_display(),
@@ -58,7 +63,7 @@ def concern_contact_export(email: str) -> list[dict[str, Any]]:
 def concern_contact_erase(email: str, *, by: AnyUser) -> int:
     """Blank the contact address of every concern raised with ``email``, and the resident's own
     words that moderation kept when it redacted what was published."""
-    return Concern.objects.filter(contact_email__iexact=email).update(contact_email="", original_description="")
+    return Concern.objects.filter(contact_email__iexact=email).update(contact_email="", **_OWN_WORDS_BLANK)
 
 
 def concern_contact_expire(now: datetime) -> int:
@@ -74,7 +79,7 @@ def concern_contact_expire(now: datetime) -> int:
         .filter(last_change__lt=cutoff)
         .exclude(pk__in=live_priorities.filter(concern__isnull=False))
     )
-    return stale.update(contact_email="", original_description="")
+    return stale.update(contact_email="", **_OWN_WORDS_BLANK)
 
 
 def _place_name(subscription: Subscription) -> str:

@@ -198,3 +198,37 @@ def test_follow_email_tells_the_resident_why_their_words_changed(officer, ward_a
         "accepted and published on the ward's list of concerns. "
         f"Before publishing it, the team changed your words: “{NOTE}”"
     )
+
+
+def test_concern_accept_publishes_the_confirmed_location_and_keeps_the_residents(officer, ward_a):
+    concern = ConcernFactory(ward=ward_a, description="Music all night", location_text="outside number 14")
+
+    services.concern_accept(
+        actor=officer, concern=concern, public_text="Music all night", public_location="Tonbridge Road", note=NOTE
+    )
+
+    concern.refresh_from_db()
+    assert (concern.location_text, concern.original_location_text) == ("Tonbridge Road", "outside number 14")
+    assert (concern.description, concern.original_description) == ("Music all night", "")
+
+
+def test_concern_detail_proposes_the_location_redacted_too(client, officer, ward_a):
+    concern = ConcernFactory(ward=ward_a, description="Music all night", location_text="outside number 14")
+    client.force_login(officer)
+
+    response = client.get(reverse("priorities:staff_concern", args=[concern.reference]))
+
+    assert response.context["publish_form"]["public_location"].value() == "outside [address removed]"
+    assert "we removed a house address from it" in response.context["publish_form"]["note"].value()
+    listing_before = client.get(reverse("priorities:ward_concerns", args=[ward_a.code])).content.decode()
+    assert "number 14" not in listing_before
+
+
+def test_concern_accept_view_refuses_a_location_too_long(client, officer, ward_a):
+    concern = ConcernFactory(ward=ward_a, description=WORDS)
+    client.force_login(officer)
+
+    response = _publish(client, concern, **{"publish-public_location": "x" * 201})
+
+    assert response.status_code == 200
+    assert response.context["publish_form"].errors == {"public_location": [str(services.ERROR_LOCATION_TOO_LONG)]}

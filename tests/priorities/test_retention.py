@@ -155,7 +155,9 @@ def test_subscription_export_and_erase(ward_a):
 
 
 def test_concern_erase_and_expiry_drop_the_residents_own_words_kept_by_moderation(ward_a):
-    erased = ConcernFactory(ward=ward_a, contact_email=EMAIL, original_description="Ring me on 07700 900982")
+    erased = ConcernFactory(
+        ward=ward_a, contact_email=EMAIL, original_description="Ring me on 07700 900982", original_location_text="No 4"
+    )
     expired = at(T0, ConcernFactory, ward=ward_a, contact_email="old@example.org", original_description="My words")
 
     assert retention.concern_contact_export(EMAIL)[0]["own_words"] == "Ring me on 07700 900982"
@@ -164,4 +166,4 @@ def test_concern_erase_and_expiry_drop_the_residents_own_words_kept_by_moderatio
 
     erased.refresh_from_db()
     expired.refresh_from_db()
-    assert (erased.original_description, expired.original_description) == ("", "")
+    assert (erased.original_description, erased.original_location_text, expired.original_description) == ("", "", "")

@@ -95,7 +95,11 @@ def _render_detail(request: HttpRequest, concern: Concern, **bound) -> HttpRespo
         "can_accept": concern.status == Concern.Status.RECEIVED,
         "is_open": is_open,
         "failed_form": failed,
-        "personal_data": kinds_found(concern.description) if concern.status == Concern.Status.RECEIVED else [],
+        "personal_data": (
+            kinds_found(f"{concern.description}\n{concern.location_text}")
+            if concern.status == Concern.Status.RECEIVED
+            else []
+        ),
         # The police.uk figures of the concern's category in its ward, for deciding to shortlist it.
         "crime": crime_beside([(concern.ward_id, concern.category.slug if concern.category.is_police_uk else None)])[0],
         **(forms if is_open else {}),
@@ -132,6 +136,7 @@ def _publish_error(form: ConcernPublishForm | None, error: PrioritiesError) -> b
         str(services.ERROR_NOTE_TOO_LONG): "note",
         str(services.ERROR_PUBLIC_TEXT_REQUIRED): "public_text",
         str(services.ERROR_PUBLIC_TEXT_TOO_LONG): "public_text",
+        str(services.ERROR_LOCATION_TOO_LONG): "public_location",
     }.get(str(error))
     if form is None or field is None:
         return False
