@@ -70,3 +70,10 @@ def test_concern_form_panel_is_shown_beside_errors_too(client, ward_a):
 
     assert PANEL in content
     assert "Select what the concern is about" in content
+
+
+def test_concern_sent_anyway_with_an_error_is_not_asked_again(client, ward_a):
+    content = _send(client, ward_a, "He has a knife", category="", send_anyway="yes").content.decode()
+
+    assert PANEL not in content
+    assert '<input type="hidden" name="send_anyway" value="yes">' in content
