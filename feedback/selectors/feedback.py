@@ -1,6 +1,10 @@
 """Reads of feedback: the staff triage queue, one item for staff or for its confirmation page."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from core.roles import AnyUser, Role, has_role, is_administrator
 from core.scopes import managed_ward_ids_for, team_id_for
@@ -54,7 +58,48 @@ def feedback_for_staff(*, reference: str) -> Feedback | None:
 
 def feedback_for_confirmation(*, reference: str) -> Feedback | None:
     """What the confirmation page shows: the kind and reference, never the contact details."""
-    return Feedback.objects.only("reference", "kind").filter(reference=reference).first()
+    return Feedback.objects.only("reference", "kind", "created_at").filter(reference=reference).first()
+
+
+# The equality questions are a step after sending, offered for a while and not for ever: an old
+# reference (on a letter, say) does not open them to anyone who reads it.
+EQUALITY_STEP_OPEN = datetime.timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class FeedbackFacts:
+    """What the optional equality step knows of the feedback it follows: never who sent it."""
+
+    reference: str
+    kind_label: str
+    district_id: int | None
+
+
+def feedback_can_take_equality(feedback: Feedback, now: datetime.datetime | None = None) -> bool:
+    """Whether the person who sent ``feedback`` may still answer the equality questions after it."""
+    return feedback.created_at >= (now or timezone.now()) - EQUALITY_STEP_OPEN
+
+
+def feedback_for_equality(*, reference: str) -> FeedbackFacts | None:
+    """The feedback whose sender may answer the equality questions next, or None (unknown or too old).
+
+    Only its district goes with the answers (the ward's, or the team's when the form was opened
+    from a team's page), never the feedback itself.
+    """
+    feedback = (
+        Feedback.objects.select_related("ward", "team")
+        .only("reference", "kind", "created_at", "ward__district_id", "team__district_id")
+        .filter(reference=reference)
+        .first()
+    )
+    if feedback is None or not feedback_can_take_equality(feedback):
+        return None
+    place = feedback.ward or feedback.team
+    return FeedbackFacts(
+        reference=feedback.reference,
+        kind_label=feedback.get_kind_display(),
+        district_id=place.district_id if place is not None else None,
+    )
 
 
 def team_for_feedback(team_id: str) -> NeighbourhoodTeam | None:

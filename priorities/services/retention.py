@@ -32,6 +32,10 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+# The resident's own words, kept for staff when moderation redacted what was published.
+_OWN_WORDS_BLANK = {"original_description": "", "original_location_text": ""}
+
+
 def concern_contact_export(email: str) -> list[dict[str, Any]]:
     """Concerns raised with ``email`` as the contact address."""
     concerns = (
@@ -45,6 +49,9 @@ def concern_contact_export(email: str) -> list[dict[str, Any]]:
             "ward": concern.ward.name,
             "category": concern.category.name,
             "description": concern.description,
+            # Before moderation redacted personal data from what was published.
+            "own_words": concern.original_description,
+            "own_location": concern.original_location_text,
             "location": concern.location_text,
             "raised": concern.created_at.isoformat(),
             "how_raised": concern.get_source_display(),
@@ -56,8 +63,9 @@ def concern_contact_export(email: str) -> list[dict[str, Any]]:
 
 
 def concern_contact_erase(email: str, *, by: AnyUser) -> int:
-    """Blank the contact address of every concern raised with ``email``."""
-    return Concern.objects.filter(contact_email__iexact=email).update(contact_email="")
+    """Blank the contact address of every concern raised with ``email``, and the resident's own
+    words that moderation kept when it redacted what was published."""
+    return Concern.objects.filter(contact_email__iexact=email).update(contact_email="", **_OWN_WORDS_BLANK)
 
 
 def concern_contact_expire(now: datetime) -> int:
@@ -73,7 +81,7 @@ def concern_contact_expire(now: datetime) -> int:
         .filter(last_change__lt=cutoff)
         .exclude(pk__in=live_priorities.filter(concern__isnull=False))
     )
-    return stale.update(contact_email="")
+    return stale.update(contact_email="", **_OWN_WORDS_BLANK)
 
 
 def _place_name(subscription: Subscription) -> str:
@@ -121,7 +129,8 @@ CONCERN_CONTACT = PersonalDataSource(
     description=_(
         "Concerns about a ward raised with this email address as the contact, online or entered by "
         "staff. The address is never shown publicly; it is blanked a period after the concern last "
-        "changed (PACT_RETENTION_CONCERN_CONTACT_DAYS), and the concern itself is kept."
+        "changed (PACT_RETENTION_CONCERN_CONTACT_DAYS), with the resident's own words where moderation "
+        "redacted personal data from what was published, and the concern itself is kept."
     ),
     export=concern_contact_export,
     erase=concern_contact_erase,

@@ -34,4 +34,8 @@ def step_words(step: ConcernEvent) -> str:
         _K.RESOLVED: f"resolved. What was achieved: {step.text}",
         _K.CLOSED: f"the priority was closed when the panel reviewed the ward's priorities. {step.text}",
     }
-    return words.get(step.kind, step.get_kind_display())
+    said = words.get(step.kind, step.get_kind_display())
+    if step.kind in (_K.ACCEPTED, _K.SHORTLISTED) and step.text:
+        # The moderator changed the resident's words before publishing, and says why.
+        said += f" Before publishing it, the team changed your words: “{step.text}”"
+    return said

@@ -385,6 +385,8 @@ MATRIX: dict[str, Entry] = {
     "feedback:meeting_about_you_done": Entry(PUBLIC, of("meeting", "uid")),
     "feedback:panel_about_you": Entry(PUBLIC_FORM, panel_pk),
     "feedback:panel_about_you_done": Entry(PUBLIC, panel_pk),
+    "feedback:feedback_about_you": Entry(PUBLIC_FORM, of("suggestion", "reference")),
+    "feedback:feedback_about_you_done": Entry(PUBLIC, of("suggestion", "reference")),
     "feedback:staff_equality_paper": Entry(RUNS_WARD, of("meeting")),
     "feedback:staff_equality_report": Entry(staff(*ADMIN_ONLY, only="GET")),
     "feedback:staff_equality_export": Entry(staff(*ADMIN_ONLY, only="GET")),

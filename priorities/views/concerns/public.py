@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.abuse import FormLimit, RateLimit, form_limit_refusal, rate_limit_exceeded
 from core.cache import public_page
+from core.text_checks import emergency_panel_needed
 from priorities.errors import PrioritiesError
 from priorities.forms.concern_satisfaction import ConcernSatisfactionForm
 from priorities.forms.concerns import ConcernRaiseForm
@@ -62,7 +63,10 @@ def concern_new(request: HttpRequest, code: str) -> HttpResponse:
     ward = _get_ward(code)
     form = ConcernRaiseForm(request.POST or None)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    # Someone in danger now needs 999, not a concern read in office hours: say so before sending.
+    text = (request.POST.get("description", ""), request.POST.get("location_text", ""))
+    emergency = request.method == "POST" and emergency_panel_needed(request.POST, *text)
+    if request.method == "POST" and form.is_valid() and not emergency:
         # Only complete submissions count towards the limit: a person correcting mistakes is not refused.
         if refusal := form_limit_refusal(request, RAISE_LIMIT, email=form.cleaned_data.get("contact_email", "")):
             form.add_error(None, refusal)
@@ -74,7 +78,8 @@ def concern_new(request: HttpRequest, code: str) -> HttpResponse:
                 form.add_error(None, str(error))
             else:
                 return redirect("priorities:concern_raised", code=concern.follow_code)
-    return render(request, "priorities/concerns/new.html", {"form": form, "ward": ward}, status=status)
+    context = {"form": form, "ward": ward, "emergency": emergency}
+    return render(request, "priorities/concerns/new.html", context, status=status)
 
 
 def _by_code(code: str):
