@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from core.recipients import recipient_confirm_token
 from priorities.services.concern_follow import concern_stop_token
 from tests.pact.access_matrix import (
+    ADMIN,
     ADMINISTRATOR,
     CHAIR,
     EVERY_ROLE,
@@ -125,6 +126,11 @@ def update_month(world: World, ward: str) -> list:
     return [update.team.slug, f"{update.month:%Y}", f"{update.month:%m}"]
 
 
+def progress_of(world: World, ward: str) -> list:
+    entry = world.make("progress", ward)
+    return [entry.priority_id, entry.pk]
+
+
 def log_token(world: World, ward: str) -> list:
     world.make("incident_log", ward)
     return [f"matrix-log-{ward}"]
@@ -166,6 +172,12 @@ CHAIRS_WARD_POST = staff(*BALLOT, only="POST", other=NOT_FOUND)
 TEAMS_WARD = staff(*TEAM_ONLY, other=NOT_FOUND)
 TEAMS_WARD_POST = staff(*TEAM_ONLY, only="POST", other=NOT_FOUND)
 TRIAGES_WARD_POST = staff(*TRIAGE, only="POST", other=NOT_FOUND)
+PUTS_RIGHT = staff(
+    *TEAM_ONLY,
+    PARTNER,
+    other=NOT_FOUND,
+    exceptions={"partner_a": (FORBIDDEN, NOT_FOUND), ADMIN: (FORBIDDEN, FORBIDDEN)},
+)
 # A complaint is for professional standards, never the team it is about.
 NOT_THE_TEAM = {"officer_a": (NOT_FOUND, NOT_FOUND), "officer_b": (NOT_FOUND, NOT_FOUND)}
 
@@ -275,6 +287,10 @@ MATRIX: dict[str, Entry] = {
     # A's names the partner's agency); the chair may look but not add.
     "priorities:staff_progress": Entry(staff(*RUN_WARD, PARTNER, other=NOT_FOUND), of("priority")),
     "priorities:staff_progress_add": Entry(staff(*TEAM_ONLY, PARTNER, other=NOT_FOUND), of("priority")),
+    # An entry is put right by its author (each ward's officer persona wrote its ward's) or a
+    # sergeant or inspector of the team: a partner who may read it, or an administrator, may not.
+    "priorities:staff_progress_edit": Entry(PUTS_RIGHT, progress_of),
+    "priorities:staff_progress_withdraw": Entry(PUTS_RIGHT, progress_of),
     # A team's news.
     "priorities:news_detail": Entry(PUBLIC, of("news")),
     "priorities:team_news": Entry(PUBLIC, team_slug),
