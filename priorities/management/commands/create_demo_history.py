@@ -1,10 +1,13 @@
-"""Fictional PACT history for every ward: panels, last month's meeting and ballots, the next meeting."""
+"""Fictional PACT history for every ward: panels, last month's meeting and ballots, the next meeting,
+and last month's update in the team's own words (approved by all teams but one)."""
 
 import time
 
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
-from priorities.demo import demo_history_create
+from priorities.demo import LOADER, demo_history_create
+from priorities.demo_updates import demo_monthly_words_create
 from priorities.errors import PrioritiesError
 from wards.models import Ward
 
@@ -24,4 +27,16 @@ class Command(BaseCommand):
             f"Demo history: {result.panels} panel(s) created, {result.ballots} ballot(s) closed, "
             f"{result.priorities} priorities adopted, {result.skipped} team(s) already had one, "
             f"in {time.monotonic() - started:.1f}s."
+        )
+        self._monthly_words()
+
+    def _monthly_words(self) -> None:
+        """Last month's words of each team, for create_monthly_updates to publish (issue 14)."""
+        loader = User.objects.get(username=LOADER)
+        try:
+            approved, unapproved = demo_monthly_words_create(loader=loader)
+        except PrioritiesError as error:
+            raise CommandError(f"The demo monthly words broke a rule: {error}") from error
+        self.stdout.write(
+            f"Demo monthly updates: {approved} team(s) approved their words, {unapproved} did not approve yet."
         )
