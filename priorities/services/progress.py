@@ -24,6 +24,7 @@ from priorities.models import ConcernEvent, PartnerAgency, Priority, ProgressEnt
 from priorities.scopes import can_manage_ward, can_partner_ward, partner_agency_for
 from priorities.selectors.progress import stale_priorities
 from priorities.services.concerns import concern_history_add
+from priorities.services.updates import monthly_update_entry_revise
 from wards.models import Officer
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ ERROR_AGENCY_NOT_NAMED = _("The agency must be one of the partners named on the 
 ERROR_NOT_YOURS = _("Only the entry's author or a sergeant or inspector of the team can change it")
 ERROR_WITHDRAWN = _("This entry has been withdrawn: it can no longer be changed")
 ERROR_UNCHANGED = _("Change the date, what was done or who did it, or cancel")
+REASON_EDITED = _("An action listed here was corrected by the team")
+REASON_WITHDRAWN = _("An action listed here was withdrawn by the team")
 
 TEXT_MAX_LENGTH = 2000
 
@@ -190,9 +193,9 @@ def progress_edit(
     """Put right the date, text or who did it of an entry, by its author or a supervisor of the team.
 
     The entry is marked edited (the public timeline says so) and the audit keeps the old and
-    new versions. Its visibility stays: a public entry is taken down by withdrawing it, in the
-    open. Nobody following the priority's concern is emailed again: a step not yet sent goes
-    out once, with the new text.
+    new versions; a published monthly update listing it is revised in the open. Its visibility
+    stays: a public entry is taken down by withdrawing it, in the open. Nobody following the
+    priority's concern is emailed again: a step not yet sent goes out once, with the new text.
     """
     text = text.strip()
     _check_entry(entry.priority, happened_on, text, entry.visibility)
@@ -210,14 +213,26 @@ def progress_edit(
         audit_record(
             actor=actor, action="priorities.progress.edited", target=locked, data={"before": before, "after": after}
         )
+        _revise_update(actor, locked, datetime.date.fromisoformat(before["happened_on"]), text, str(REASON_EDITED))
     return locked
+
+
+def _revise_update(actor: User, entry: ProgressEntry, happened_on: datetime.date, text: str, reason: str) -> None:
+    # A published monthly update is a snapshot: an entry it lists is put right there too, as a
+    # public revision, so the update never repeats what the team has corrected or withdrawn.
+    team_id = entry.priority.ward.team_id
+    if team_id is not None:
+        monthly_update_entry_revise(
+            actor=actor, entry_id=entry.pk, team_id=team_id, month=happened_on.replace(day=1), text=text, reason=reason
+        )
 
 
 def progress_withdraw(*, actor: User, entry: ProgressEntry) -> ProgressEntry:
     """Withdraw an entry posted by mistake, by its author or a supervisor of the team.
 
     The public timeline keeps its place and says "withdrawn on …" without its text; it leaves
-    the monthly update, the API and the latest action, and a step of a followed concern not yet
+    the monthly update (a published one listing it is revised in the open), the API and the
+    latest action, and a step of a followed concern not yet
     emailed is never sent. The audit keeps what it said. Withdrawing twice is refused.
     """
     with transaction.atomic():
@@ -230,6 +245,7 @@ def progress_withdraw(*, actor: User, entry: ProgressEntry) -> ProgressEntry:
             target=locked,
             data={"before": _entry_snapshot(locked), "after": {"withdrawn_at": locked.withdrawn_at.isoformat()}},
         )
+        _revise_update(actor, locked, locked.happened_on, "", str(REASON_WITHDRAWN))
     return locked
 
 

@@ -342,3 +342,43 @@ def test_edited_entry_is_sent_once_as_it_reads_and_not_again(officer, ward_a, cl
     follow.concern_follow_updates_send()
 
     assert len(_follow_emails()) == before
+
+
+# A published monthly update that lists the entry
+
+
+def _listed(update):
+    update.refresh_from_db()
+    return [e["text"] for w in update.content["wards"] for p in w["priorities"] for e in p["entries"]]
+
+
+def test_withdrawn_entry_leaves_the_published_update_as_a_public_revision(sergeant, ward_a):
+    from priorities.models import MonthlyUpdateRevision
+    from tests.priorities.test_updates_services import make_priority, progress, publish
+
+    entry = progress(make_priority(ward=ward_a, title="Speeding"), datetime.date(2026, 10, 3), text="Wrong street")
+    kept = progress(entry.priority, datetime.date(2026, 10, 4), text="Speed checks")
+    update = publish(ward_a.team)[0]
+
+    services.progress_withdraw(actor=sergeant, entry=entry)
+
+    assert _listed(update) == ["Speed checks"]
+    assert update.revision == 2
+    revision = MonthlyUpdateRevision.objects.get(update=update)
+    assert revision.reason == "An action listed here was withdrawn by the team"
+    assert "Wrong street" in str(revision.content)
+    assert AuditEvent.objects.filter(action="priorities.monthly_update.entry_corrected", actor=sergeant).exists()
+    assert kept.text == "Speed checks"
+
+
+def test_edited_entry_is_corrected_in_the_published_update(sergeant, ward_a):
+    from tests.priorities.test_updates_services import make_priority, progress, publish
+
+    entry = progress(make_priority(ward=ward_a, title="Speeding"), datetime.date(2026, 10, 3), text="Sped checks")
+    update = publish(ward_a.team)[0]
+
+    _edit(sergeant, entry, text="Speed checks", officer=entry.officer)
+    _edit(sergeant, entry, happened_on=datetime.date(2026, 10, 5), text="Speed checks", officer=entry.officer)
+
+    assert _listed(update) == ["Speed checks"]
+    assert update.revision == 2  # a change of date alone leaves the listed text as it is
