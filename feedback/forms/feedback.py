@@ -234,14 +234,14 @@ class FeedbackNoteForm(forms.Form):
         self.helper = page_form_helper(Field.textarea("text", rows=4, label_size="s"))
 
 
-ERROR_COLLAR_REQUIRED = _("Enter the officer's shoulder number")
-ERROR_COLLAR_TOO_LONG = _("A shoulder number is 10 characters or fewer")
+ERROR_COLLAR_REQUIRED = _("Enter the officer's collar number")
+ERROR_COLLAR_TOO_LONG = _("A collar number is 10 characters or fewer")
 
 
 class FeedbackOfficerForm(forms.Form):
     collar_number = forms.CharField(
         label=_("Which officer is it about?"),
-        help_text=_("Their shoulder (collar) number"),
+        help_text=_("Their collar number, as on their uniform"),
         max_length=None,
         validators=[MaxLengthValidator(10)],
         error_messages={"required": ERROR_COLLAR_REQUIRED, "max_length": ERROR_COLLAR_TOO_LONG},

@@ -1,6 +1,7 @@
 """Reads of feedback: the staff triage queue, one item for staff or for its confirmation page."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -107,3 +108,33 @@ def team_for_feedback(team_id: str) -> NeighbourhoodTeam | None:
     return (
         NeighbourhoodTeam.objects.filter(pk=int(team_id)).first() if team_id.isdigit() and len(team_id) < 10 else None
     )
+
+
+def _team_id_of(feedback: Feedback) -> int | None:
+    return feedback.team_id or (feedback.ward.team_id if feedback.ward is not None else None)
+
+
+def officer_named_in(feedback: Feedback) -> Officer | None:
+    """The officer of the item's team the person named in their own words, so staff need not
+    retype the collar number: the one whose collar number, full name or (when only one officer
+    of the team has it) surname the words contain. None when nobody, or more than one, matches:
+    a compliment must never reach the wrong officer."""
+    team_id = _team_id_of(feedback)
+    words = feedback.officer_text.lower()
+    if team_id is None or not words.strip():
+        return None
+    officers = list(
+        Officer.objects.filter(team_id=team_id).only("pk", "rank", "first_name", "last_name", "collar_number")
+    )
+    numbers = set(re.findall(r"\d+", words))
+    for match in (
+        lambda officer: officer.collar_number in numbers,
+        lambda officer: f"{officer.first_name} {officer.last_name}".lower() in words,
+        lambda officer: re.search(rf"\b{re.escape(officer.last_name.lower())}\b", words) is not None,
+    ):
+        found = [officer for officer in officers if match(officer)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None

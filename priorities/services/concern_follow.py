@@ -93,9 +93,10 @@ def _satisfaction_question(concern: Concern, steps: list[ConcernEvent], status_u
 def concern_follow_updates_send(*, today: datetime.date | None = None) -> int:
     """Queue one email per followed concern with the steps not yet told, up to the end of ``today``.
 
-    Run daily (and safe to run again: the outbox key is the concern and the day, and the steps
-    are marked told in the same transaction). Steps wait, untold, while the address is
-    unconfirmed; after a stop they are never sent. Returns how many emails were queued.
+        Run daily (and safe to run again: the outbox key is the concern and the day, and the steps
+        are marked told in the same transaction). Steps wait, untold, while the address is
+        unconfirmed; after a stop they are never sent, nor is a withdrawn progress entry (an edited
+    one goes once, as it reads when sent). Returns how many emails were queued.
     """
     today = today or timezone.localdate()
     until = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time()))
@@ -106,6 +107,8 @@ def concern_follow_updates_send(*, today: datetime.date | None = None) -> int:
             concern__follow_by_email=True,
             concern__follow_stopped_at__isnull=True,
         )
+        # A progress entry withdrawn before its step was sent is never sent.
+        .exclude(progress__withdrawn_at__isnull=False)
         .select_related("concern__ward", "meeting", "priority", "ballot", "progress")
         .order_by("concern_id", "happened_at", "pk")
     )

@@ -297,6 +297,17 @@ def _priority(world: World, scope: str):
     return priority
 
 
+def _progress(world: World, scope: str):
+    """A public progress entry on the ward's priority, written by the ward's officer persona
+    (officer_a in ward A, officer_b in ward B): its author may put it right."""
+    from django.contrib.auth.models import User
+
+    from tests.priorities.factories import ProgressEntryFactory
+
+    author = User.objects.get(username="officer" if scope == "A" else "other_officer")
+    return ProgressEntryFactory(priority=world.make("priority", scope), author=author, officer=author.officer)
+
+
 def _concern(world: World, scope: str):
     from tests.priorities.factories import ConcernFactory
 
@@ -411,6 +422,7 @@ BUILD: dict[str, Callable[[World, Any], Any]] = {
     "ballot": _ballot,
     "closed_ballot": _closed_ballot,
     "priority": _priority,
+    "progress": _progress,
     "concern": _concern,
     "news": _news,
     "update": _update,

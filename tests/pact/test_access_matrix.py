@@ -27,6 +27,7 @@ from core.recipients import recipient_confirm_token
 from priorities.services.concern_follow import concern_stop_token
 from priorities.services.meeting_support import support_token
 from tests.pact.access_matrix import (
+    ADMIN,
     ADMINISTRATOR,
     CHAIR,
     EVERY_ROLE,
@@ -126,6 +127,11 @@ def update_month(world: World, ward: str) -> list:
     return [update.team.slug, f"{update.month:%Y}", f"{update.month:%m}"]
 
 
+def progress_of(world: World, ward: str) -> list:
+    entry = world.make("progress", ward)
+    return [entry.priority_id, entry.pk]
+
+
 def log_token(world: World, ward: str) -> list:
     world.make("incident_log", ward)
     return [f"matrix-log-{ward}"]
@@ -171,6 +177,12 @@ TRIAGES_WARD_POST = staff(*TRIAGE, only="POST", other=NOT_FOUND)
 PCS_LOOK = {"officer_a": (FORBIDDEN, NOT_FOUND), "officer_b": (NOT_FOUND, FORBIDDEN)}
 MANAGES_PANEL = staff(*RUN_WARD, other=NOT_FOUND, exceptions=PCS_LOOK)
 MANAGES_PANEL_POST = staff(*RUN_WARD, only="POST", other=NOT_FOUND, exceptions=PCS_LOOK)
+PUTS_RIGHT = staff(
+    *TEAM_ONLY,
+    PARTNER,
+    other=NOT_FOUND,
+    exceptions={"partner_a": (FORBIDDEN, NOT_FOUND), ADMIN: (FORBIDDEN, FORBIDDEN)},
+)
 # A complaint is for professional standards, never the team it is about.
 NOT_THE_TEAM = {"officer_a": (NOT_FOUND, NOT_FOUND), "officer_b": (NOT_FOUND, NOT_FOUND)}
 
@@ -304,6 +316,10 @@ MATRIX: dict[str, Entry] = {
         lambda world, ward: [world.make("panel_invitation_token", None)],
         wards=False,
     ),
+    # An entry is put right by its author (each ward's officer persona wrote its ward's) or a
+    # sergeant or inspector of the team: a partner who may read it, or an administrator, may not.
+    "priorities:staff_progress_edit": Entry(PUTS_RIGHT, progress_of),
+    "priorities:staff_progress_withdraw": Entry(PUTS_RIGHT, progress_of),
     # A team's news.
     "priorities:news_detail": Entry(PUBLIC, of("news")),
     "priorities:team_news": Entry(PUBLIC, team_slug),

@@ -45,7 +45,7 @@ def test_ward_page_shows_ward_district_team_officers_and_other_wards(client, tea
     assert f'href="/wards/#{team.district.code}">{team.district.name}</a>' in content
     assert f'href="/teams/{team.slug}/"' in content
     assert "Sergeant Alex Morgan" in content
-    assert "Shoulder number 4321" in content
+    assert "Collar number 4321" in content
     assert content.index("Sergeant Alex Morgan") < content.index("Police Community Support Officer Sam Patel")
     assert "Rochester East" in content
     assert "Rochester West" in content
