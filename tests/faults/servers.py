@@ -296,14 +296,20 @@ class WebServer:
         # Several servers run at once (other tests, the benchmark): none needs a control socket.
         command += ["--no-control-socket"]
         self.process = _start(command, log_path=self.log_path, env=self.env)
-        wait_for(self._answers, seconds=START_SECONDS, what="gunicorn starting", log=self.log)
+        try:
+            wait_for(self._answers, seconds=START_SECONDS, what="gunicorn starting", log=self.log)
+        except BaseException:
+            # Never leave a server behind holding the test database open.
+            _stop(self.process)
+            raise
 
     def _answers(self) -> bool:
         if self.process is not None and self.process.poll() is not None:
             raise AssertionError(f"gunicorn exited\n{self.log()}")
         try:
             return requests.get(self.url + "/healthz", timeout=5).status_code in {200, 503}
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Still starting (a busy machine can take longer than one request's timeout).
             return False
 
     def stop(self) -> None:
