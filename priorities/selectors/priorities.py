@@ -42,7 +42,9 @@ def priority_for_staff(pk: int) -> QuerySet[Priority]:
 def past_priorities(ward: Ward) -> QuerySet[Priority]:
     """The ward's resolved and closed priorities, most recently ended first."""
     return (
-        Priority.objects.filter(ward=ward, status__in=[Priority.Status.RESOLVED, Priority.Status.CLOSED])
+        Priority.objects.filter(
+            ward=ward, status__in=[Priority.Status.RESOLVED, Priority.Status.CLOSED, Priority.Status.CARRIED]
+        )
         .select_related("category")
         .order_by("-ended_on", "-pk")
     )
