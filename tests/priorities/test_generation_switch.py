@@ -207,3 +207,27 @@ def test_switching_to_the_generation_in_force_is_refused(force):
         _switch(2014, "--dry-run")
     with pytest.raises(CommandError, match="no ward generation 2030"):
         _switch(2030, "--dry-run")
+
+
+# Only the active generation's wards are offered or answered for.
+
+
+def test_staff_ward_pickers_offer_the_active_generations_wards(force, settings):
+    from priorities.selectors.concerns import wards_for_staff
+    from priorities.selectors.information import wards_for_partner
+
+    everyone = set(Ward.objects.values_list("pk", flat=True))
+    assert {w.name for w in wards_for_staff(ward_ids=None)} == {"Ash", "Bay", "Cove", "Dell", "Kept"}
+    assert {w.name for w in wards_for_partner(ward_ids=frozenset(everyone))} == {"Ash", "Bay", "Cove", "Dell", "Kept"}
+    settings.PACT_WARD_GENERATION = 2025
+    assert "Dell" not in {w.name for w in wards_for_staff(ward_ids=None)}
+    assert "New Dell" in {w.name for w in wards_for_staff(ward_ids=None)}
+
+
+def test_police_uk_priorities_method_answers_for_the_active_generation_only(client, force, settings):
+    dell, new_dell = force["old"]["Dell"], force["new"]["New Dell"]
+    assert client.get(f"/api/kent/{dell.code}/priorities").status_code == 200
+    assert client.get(f"/api/kent/{new_dell.code}/priorities").status_code == 404
+    settings.PACT_WARD_GENERATION = 2025
+    assert client.get(f"/api/kent/{dell.code}/priorities").status_code == 404
+    assert client.get(f"/api/kent/{new_dell.code}/priorities").status_code == 200
