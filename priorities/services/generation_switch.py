@@ -21,14 +21,14 @@ from core.emails import email_queue
 from priorities.models import Event, GenerationSwitch, Panel, Priority, Subscription
 from priorities.selectors.generation_switch import Plan, switch_plan
 from priorities.services.subscriptions import subscription_unsubscribe_headers
-from wards.models import Ward
+from wards.models import Generation, Ward
 
 
 def generation_switch(*, target: int) -> tuple[GenerationSwitch, Plan]:
     """Move the live PACT cycle to the wards of generation ``target``; the plan is worked out inside the transaction."""
     with transaction.atomic():
         # One move at a time: a second run waits here and then plans from the first one's result.
-        list(GenerationSwitch.objects.select_for_update().order_by("pk")[:1])
+        list(Generation.objects.select_for_update().order_by("pk"))
         plan = switch_plan(target)
         today = timezone.localdate()
         _teams_and_panels(plan)

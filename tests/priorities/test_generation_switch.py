@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from core.models import AuditEvent, OutboundEmail
-from priorities.models import Event, Panel, Priority, Subscription
+from priorities.models import Ballot, Event, Panel, Priority, Subscription
 from tests.priorities.factories import (
     EventFactory,
     PanelFactory,
@@ -17,7 +17,7 @@ from tests.priorities.factories import (
     SubscriptionFactory,
     held_meeting,
 )
-from tests.wards.factories import GenerationFactory, TeamFactory, WardFactory, WardSuccessionFactory
+from tests.wards.factories import GenerationFactory, OfficerFactory, TeamFactory, WardFactory, WardSuccessionFactory
 from wards.models import Ward
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +231,59 @@ def test_police_uk_priorities_method_answers_for_the_active_generation_only(clie
     settings.PACT_WARD_GENERATION = 2025
     assert client.get(f"/api/kent/{dell.code}/priorities").status_code == 404
     assert client.get(f"/api/kent/{new_dell.code}/priorities").status_code == 200
+
+
+# On a copy of the demo data: the demo's history for a team of three wards of the 305.
+
+
+@pytest.fixture
+def demo(settings):
+    call_command("import_categories", "--commit", stdout=StringIO())
+    team = TeamFactory(name="Rochester and Chatham", slug="medway-rochester-and-chatham")
+    old = {
+        name: WardFactory(code=code, name=name, team=team, district=team.district)
+        for code, name in [("E05002161", "Chatham Central"), ("E05002162", "Rochester West"), ("E05002163", "Strood")]
+    }
+    OfficerFactory.create_batch(3, team=team, rank="pc")
+    call_command("create_demo_history", stdout=StringIO())
+    gen_2025 = GenerationFactory(id=2025)
+    new = {
+        name: WardFactory(name=name, team=None, district=team.district, generation_low=gen_2025)
+        for name in ["Chatham Central and Brompton", "Rochester West and Borstal", "Fort Pitt", "Strood West"]
+    }
+    for before, after, share in [
+        ("Chatham Central", "Chatham Central and Brompton", 1.0),
+        ("Rochester West", "Rochester West and Borstal", 0.8),
+        ("Rochester West", "Fort Pitt", 0.2),
+        ("Strood", "Chatham Central and Brompton", 0.6),
+        ("Strood", "Strood West", 0.4),
+    ]:
+        WardSuccessionFactory(predecessor=old[before], successor=new[after], share=share)
+    return {"old": old, "new": new}
+
+
+def test_switching_the_demo_both_ways(demo, settings):
+    before = _state()
+    active_before = before["active"]
+    assert len(active_before) == 9
+
+    output = _switch(2025, "--commit")
+    settings.PACT_WARD_GENERATION = 2025
+
+    for ward in Ward.objects.active():
+        assert ward.team_id is not None, ward.name
+        assert ward.panels.exists(), ward.name
+    for pk, *_ in active_before:
+        priority = Priority.objects.get(pk=pk)
+        assert priority.is_active or priority.carried_to.get().is_active
+    assert Priority.objects.filter(ward=demo["new"]["Rochester West and Borstal"], status="in_progress").count() == 3
+    # Chatham Central's three and Strood's three would make six: listed for the panel, none moved.
+    assert "Chatham Central and Brompton would have 6 active priorities, more than three" in output
+    assert not Priority.objects.filter(ward=demo["new"]["Chatham Central and Brompton"]).exists()
+    # Each ward's ballot stays with it.
+    assert set(Ballot.objects.values_list("ward__name", flat=True)) == {"Chatham Central", "Rochester West", "Strood"}
+
+    _switch(2014, "--commit")
+    settings.PACT_WARD_GENERATION = 2014
+
+    assert _state() == before
