@@ -30,7 +30,9 @@ def priority_for_page(pk: int) -> QuerySet[Priority]:
     """A priority with everything its public page shows, its public timeline as ``timeline``."""
     return (
         Priority.objects.filter(pk=pk)
-        .select_related("ward", "category", "plan_priority", "agreed_at", "lead_officer", "ended_at")
+        .select_related(
+            "ward", "category", "plan_priority", "agreed_at", "lead_officer", "ended_at", "carried_from__ward"
+        )
         .prefetch_related("partners", Prefetch("progress", queryset=public_entries(), to_attr="timeline"))
     )
 

@@ -135,7 +135,7 @@ def test_dry_run_says_what_would_move_and_changes_nothing(force):
     assert not AuditEvent.objects.filter(action="priorities.ward_generation.switch").exists()
 
 
-def test_commit_moves_the_force_and_keeps_history(force, settings):
+def test_commit_moves_the_force_and_keeps_history(client, force, settings):
     active_before = set(Priority.objects.filter(status__in=Priority.ACTIVE_STATUSES).values_list("pk", flat=True))
 
     _switch(2025, "--commit")
@@ -155,6 +155,9 @@ def test_commit_moves_the_force_and_keeps_history(force, settings):
     carried = Priority.objects.filter(ward=new_dell, status__in=Priority.ACTIVE_STATUSES)
     assert sorted(carried.values_list("title", "slot")) == [(f"Dell priority {n}", n) for n in (1, 2, 3)]
     assert all(p.carried_from.ward == force["old"]["Dell"] for p in carried)
+    page = client.get(f"/priorities/{carried[0].pk}/").content.decode()
+    assert "Carried over from</dt>" in page
+    assert f'href="/priorities/{carried[0].carried_from_id}/">Dell</a>' in page
     # More than three for New Ash: none carried, all four still active where they were agreed.
     assert not Priority.objects.filter(ward=force["new"]["New Ash"]).exists()
     assert Priority.objects.filter(ward__name__in=["Ash", "Bay"], status="current").count() == 4
