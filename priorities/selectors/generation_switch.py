@@ -295,6 +295,8 @@ def _teams_and_panels(plan: Plan, arriving: set[int], overlaps: Overlaps) -> Non
                 )
             continue
         largest = items[0][0]
+        if ward.team_id is not None and ward_id in with_panel:
+            continue  # kept its team and panel: nothing to choose
         if _is_tie(items):
             _decide(
                 plan,
