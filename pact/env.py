@@ -38,6 +38,19 @@ def env_int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_cron(name: str, default: str) -> dict[str, str]:
+    """A five-field cron line (minute hour day-of-month month day-of-week) as crontab() keywords.
+
+    Celery's crontab() takes day_of_week before day_of_month when called by position, so a
+    cron line split straight into it would run "on the 1st" every Monday instead.
+    """
+    fields = env_str(name, default).split()
+    if len(fields) != 5:
+        raise ValueError(f"{name} must be five cron fields (minute hour day month weekday), not {fields!r}")
+    keys = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+    return dict(zip(keys, fields, strict=True))
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = env_str(name, "")
     if not raw.strip():

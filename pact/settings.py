@@ -12,7 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from csp import constants as csp
 
-from pact.env import email_config, env_bool, env_int, env_list, env_str
+from pact.env import email_config, env_bool, env_cron, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -248,7 +248,7 @@ CELERY_BEAT_SCHEDULE = {
     # "you said, we did" update of every team for the month just ended.
     "monthly-updates": {
         "task": "priorities.tasks.monthly_updates_start_task",
-        "schedule": crontab(*env_str("PACT_MONTHLY_UPDATE_CRON", "0 6 1 * *").split()),
+        "schedule": crontab(**env_cron("PACT_MONTHLY_UPDATE_CRON", "0 6 1 * *")),
     },
     # 06:00 UK time on the 20th of each month: prepare every team's draft of this month's
     # update (the generated facts so far), for its officers to write and a supervisor to approve.
@@ -278,12 +278,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "priorities.tasks.stale_priorities_remind_task",
         "schedule": crontab(minute="0", hour="7", day_of_week="mon"),
     },
+    # 05:30 on the 20th of each month (PACT_POLICE_UK_CRON): import each police.uk month not
+    # held yet, when PACT_POLICE_UK_ARCHIVE_URL is set. police.uk publishes a month some weeks
+    # after it ends; a month not out yet is asked for again next time.
+    "crime-months-fetch": {
+        "task": "wards.tasks.crime_months_fetch_task",
+        "schedule": crontab(**env_cron("PACT_POLICE_UK_CRON", "30 5 20 * *")),
+    },
     # 08:00 every day: remind the owners of feedback about to pass its response-time target.
     "feedback-due": {
         "task": "feedback.tasks.feedback_due_remind_task",
         "schedule": crontab(minute="0", hour="8"),
     },
 }
+
+# Where the monthly task fetches police.uk street-level crime: the published monthly archive,
+# with {month} for the YYYY-MM, e.g. https://data.police.uk/data/archive/{month}.zip. Empty:
+# nothing is fetched (the figures are those imported by hand).
+PACT_POLICE_UK_ARCHIVE_URL = env_str("PACT_POLICE_UK_ARCHIVE_URL", "")
+# The force whose street-level file is taken out of the archive (its file name's part).
+PACT_POLICE_UK_FORCE = env_str("PACT_POLICE_UK_FORCE", "kent")
 
 # The site's own address, for links in emails and feeds written without a request.
 PACT_SITE_URL = env_str("PACT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

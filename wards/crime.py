@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from wards.models import CrimeCategory, CrimeMonth, Ward, WardCrimeCount
 
@@ -19,6 +20,9 @@ WARD_PAGE_MONTHS = 3
 # Staff look at what changed since last month.
 STAFF_MONTHS = 1
 WORKSPACE_LIMIT = 10
+# Figures whose newest month is more than this many months before the current one are too
+# old to weigh beside today's priorities: pages say so, and ballots leave them out.
+STALE_AFTER_MONTHS = 3
 POLICE_UK_URL = "https://www.police.uk/"
 
 
@@ -53,14 +57,38 @@ class Periods:
     length: int
     latest: Period
     previous: Period | None
+    # The newest month held is more than STALE_AFTER_MONTHS months before the current month.
+    stale: bool = False
 
     @property
     def comparable(self) -> bool:
         return self.previous is not None and len(self.previous.months) == len(self.latest.months)
 
+    @property
+    def newest(self) -> date:
+        return self.latest.months[-1]
 
-def crime_periods(months: int) -> Periods | None:
-    """The latest ``months`` calendar months up to the newest month imported, and the same before; None if none held."""
+    @property
+    def newest_label(self) -> str:
+        return f"{self.newest:%B %Y}"
+
+
+def _today() -> date:
+    """Today, UK time: when figures are judged fresh or stale."""
+    return timezone.localdate()
+
+
+def months_old(month: date, today: date) -> int:
+    """How many calendar months ``month`` is before ``today``'s month (0: this month)."""
+    return (today.year * 12 + today.month) - (month.year * 12 + month.month)
+
+
+def crime_periods(months: int, today: date | None = None) -> Periods | None:
+    """The latest ``months`` calendar months up to the newest month imported, and the same before; None if none held.
+
+    ``stale`` says whether the newest month held is more than STALE_AFTER_MONTHS before
+    ``today``'s month (default: today, UK time).
+    """
     held = list(CrimeMonth.objects.order_by("-month").values_list("pk", "month")[: 2 * months])
     if not held:
         return None
@@ -74,7 +102,8 @@ def crime_periods(months: int) -> Periods | None:
 
     latest = period(start, _add_months(newest, 1))
     assert latest is not None  # noqa: S101 - the newest month is always in its own period
-    return Periods(months, latest, period(earlier_start, start))
+    stale = months_old(newest, today or _today()) > STALE_AFTER_MONTHS
+    return Periods(months, latest, period(earlier_start, start), stale)
 
 
 @dataclass(frozen=True)
@@ -212,22 +241,29 @@ def workspace_crime(wards: list[Ward], months: int = STAFF_MONTHS) -> WorkspaceC
 
 @dataclass(frozen=True)
 class Beside:
-    """One category's figures in one ward, with the periods they cover."""
+    """One category's figures in one ward, with the periods they cover.
+
+    When the figures held are stale, ``figures`` is None: they are left out of the evidence
+    a panel weighs, and only the month they stop at is said.
+    """
 
     periods: Periods
-    figures: Figures
+    figures: Figures | None
 
 
 def crime_beside(pairs: Sequence[tuple[int, str | None]], months: int = STAFF_MONTHS) -> list[Beside | None]:
     """For each (ward id, police.uk category slug) pair, e.g. each concern a chair shortlists, its figures.
 
     Give None as the slug of a category police.uk does not count (speeding, parking): its
-    entry is None, as is every entry while no crime month is held. Two queries in all.
+    entry is None, as is every entry while no crime month is held. Figures too old to weigh
+    (``Periods.stale``) are left out: each entry says only how old they are. Two queries in all.
     """
     wanted = {(ward, slug) for ward, slug in pairs if slug}
     periods = crime_periods(months) if wanted else None
     if periods is None:
         return [None] * len(pairs)
+    if periods.stale:
+        return [Beside(periods, None) if slug else None for _, slug in pairs]
     rows = _counts(periods, {ward for ward, _ in wanted}, {slug for _, slug in wanted})
     found = {(row["ward_id"], row["category__slug"]): _figures(row, periods.comparable) for row in rows}
     zero = 0 if periods.comparable else None

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.cache import public_fragment, public_page
@@ -74,8 +75,9 @@ def place_suggestions(request: HttpRequest) -> JsonResponse:
 
 
 def _generation_key(key: str) -> str:
-    # Pages list the active generation's wards and say whether a ward is one of them.
-    return f"{key}@{settings.PACT_WARD_GENERATION}"
+    # Pages list the active generation's wards and say whether a ward is one of them; and
+    # whether their crime figures are too old depends on the month (wards.crime.STALE_AFTER_MONTHS).
+    return f"{key}@{settings.PACT_WARD_GENERATION}@{timezone.localdate():%Y-%m}"
 
 
 def _ward_fragment(code: str) -> dict | None:

@@ -13,6 +13,7 @@ from priorities.models.ballots import Ballot, BallotOption, Vote, VoteChoice
 from priorities.models.categories import Category
 from priorities.models.concerns import Concern, ConcernEvent
 from priorities.models.events import Event, EventAttendance
+from priorities.models.generations import GenerationSwitch
 from priorities.models.incident_logs import IncidentLog, IncidentLogEntry
 from priorities.models.information import InformationReport
 from priorities.models.news import NewsItem
@@ -32,6 +33,7 @@ __all__ = [
     "ConcernEvent",
     "Event",
     "EventAttendance",
+    "GenerationSwitch",
     "IncidentLog",
     "IncidentLogEntry",
     "InformationReport",

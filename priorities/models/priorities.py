@@ -36,6 +36,8 @@ class Priority(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         RESOLVED = "resolved", "Resolved"
         CLOSED = "closed", "Closed at review"
+        # Its ward left the active boundary generation: a ward of the new boundaries holds it now.
+        CARRIED = "carried", "Carried over to new ward boundaries"
 
     ACTIVE_STATUSES = (Status.CURRENT, Status.IN_PROGRESS)
     SLOTS = (1, 2, 3)
@@ -63,6 +65,14 @@ class Priority(models.Model):
     ended_at = models.ForeignKey(
         Event, on_delete=models.PROTECT, null=True, blank=True, related_name="priorities_closed"
     )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        help_text="The priority of a ward of the earlier boundaries that this one carries on.",
+    )
 
     class Meta:
         ordering = ["ward", "slot"]
@@ -77,7 +87,7 @@ class Priority(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["current", "in_progress"], ended_on__isnull=True)
-                | Q(status__in=["resolved", "closed"], ended_on__isnull=False),
+                | Q(status__in=["resolved", "closed", "carried"], ended_on__isnull=False),
                 name="priority_ended_when_inactive",
             ),
         ]

@@ -83,8 +83,8 @@ def concerns_to_merge_into(*, concern: Concern) -> QuerySet[Concern]:
 
 
 def wards_for_staff(*, ward_ids: set[int] | None) -> QuerySet[Ward]:
-    """The wards a staff member records and moderates concerns for, by name."""
-    queryset = Ward.objects.only("pk", "code", "name").order_by("name")
+    """The wards of the active generation a staff member records and moderates concerns for, by name."""
+    queryset = Ward.objects.active().only("pk", "code", "name").order_by("name")
     return queryset if ward_ids is None else queryset.filter(pk__in=ward_ids)
 
 

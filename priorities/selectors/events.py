@@ -109,9 +109,9 @@ def panels_for_scheduling(user: AnyUser) -> QuerySet[Panel]:
 
 
 def wards_for_user(user: AnyUser) -> QuerySet[Ward]:
-    """The wards whose events the user may manage, by name (core.roles.ward_ids_for)."""
+    """The wards of the active generation whose events the user may manage, by name (core.roles.ward_ids_for)."""
     ids = ward_ids_for(user)
-    wards = Ward.objects.only("code", "name").order_by("name")
+    wards = Ward.objects.active().only("code", "name").order_by("name")
     return wards if ids is None else wards.filter(pk__in=ids)
 
 

@@ -56,8 +56,8 @@ def information_report_for_staff(*, pk: int) -> InformationReport | None:
 
 
 def wards_for_partner(*, ward_ids: frozenset[int]) -> QuerySet[Ward]:
-    """The wards a partner agency works in, by name."""
-    return Ward.objects.filter(pk__in=ward_ids).only("pk", "code", "name").order_by("name")
+    """The wards of the active generation a partner agency works in, by name."""
+    return Ward.objects.active().filter(pk__in=ward_ids).only("pk", "code", "name").order_by("name")
 
 
 def information_reports_new_count(*, ward_ids: set[int] | None) -> int:

@@ -30,7 +30,8 @@ EVENT_TYPES = {
 
 
 def _ward_id(code: str) -> int | None:
-    return Ward.objects.filter(code=code).values_list("pk", flat=True).first()
+    # The API's neighbourhoods are the active generation's wards (wards.policeuk).
+    return Ward.objects.active().filter(code=code).values_list("pk", flat=True).first()
 
 
 def _event_description(event: Event) -> str:

@@ -30,7 +30,9 @@ def priority_for_page(pk: int) -> QuerySet[Priority]:
     """A priority with everything its public page shows, its public timeline as ``timeline``."""
     return (
         Priority.objects.filter(pk=pk)
-        .select_related("ward", "category", "plan_priority", "agreed_at", "lead_officer", "ended_at")
+        .select_related(
+            "ward", "category", "plan_priority", "agreed_at", "lead_officer", "ended_at", "carried_from__ward"
+        )
         .prefetch_related("partners", Prefetch("progress", queryset=public_timeline_entries(), to_attr="timeline"))
     )
 
@@ -42,7 +44,9 @@ def priority_for_staff(pk: int) -> QuerySet[Priority]:
 def past_priorities(ward: Ward) -> QuerySet[Priority]:
     """The ward's resolved and closed priorities, most recently ended first."""
     return (
-        Priority.objects.filter(ward=ward, status__in=[Priority.Status.RESOLVED, Priority.Status.CLOSED])
+        Priority.objects.filter(
+            ward=ward, status__in=[Priority.Status.RESOLVED, Priority.Status.CLOSED, Priority.Status.CARRIED]
+        )
         .select_related("category")
         .order_by("-ended_on", "-pk")
     )

@@ -61,3 +61,19 @@ def test_email_config_parses_urls(url, expected):
 def test_email_config_rejects_unknown_scheme():
     with pytest.raises(ValueError, match="EMAIL_URL scheme 'http'"):
         env.email_config("http://example")
+
+
+def test_env_cron_reads_the_fields_in_cron_order(monkeypatch):
+    from celery.schedules import crontab
+
+    monkeypatch.setenv("PACT_TEST_CRON", "30 5 20 * 1")
+    schedule = crontab(**env.env_cron("PACT_TEST_CRON", "0 0 1 * *"))
+
+    assert (schedule.minute, schedule.hour, schedule.day_of_month, schedule.day_of_week) == ({30}, {5}, {20}, {1})
+    assert crontab(**env.env_cron("PACT_UNSET_CRON", "0 6 1 * *")).day_of_month == {1}
+
+
+def test_env_cron_refuses_a_line_without_five_fields(monkeypatch):
+    monkeypatch.setenv("PACT_TEST_CRON", "0 6 1")
+    with pytest.raises(ValueError, match="five cron fields"):
+        env.env_cron("PACT_TEST_CRON", "0 6 1 * *")

@@ -85,7 +85,7 @@ def test_openapi_describes_filters_with_their_constraints(client):
     parameters = {p["name"]: p["schema"] for p in _schema(client)["paths"]["/api/v1/priorities/"]["get"]["parameters"]}
 
     assert set(parameters) == {"district", "team", "ward", "category", "status", "page", "page_size"}
-    assert parameters["status"]["enum"] == ["active", "current", "in_progress", "resolved", "closed"]
+    assert parameters["status"]["enum"] == ["active", "current", "in_progress", "resolved", "closed", "carried"]
     assert parameters["ward"]["pattern"] == "^E05[0-9]{6}$"
     assert parameters["page_size"]["maximum"] == 100
 

@@ -19,6 +19,12 @@ DECEMBER, JANUARY = datetime.date(2018, 12, 1), datetime.date(2019, 1, 1)
 STAFF_HOME = reverse("staff:home")
 
 
+@pytest.fixture(autouse=True)
+def figures_are_fresh(monkeypatch):
+    """Judge the figures as in March 2019, when January's were the newest published."""
+    monkeypatch.setattr("wards.crime._today", lambda: datetime.date(2019, 3, 10))
+
+
 @pytest.fixture
 def categories():
     names = {"anti-social-behaviour": "Anti-social behaviour", "burglary": "Burglary", "drugs": "Drugs"}
@@ -118,7 +124,7 @@ def test_concern_page_shows_its_categorys_figures_in_its_ward(client, officer, w
     with CaptureQueriesContext(connection) as queries:
         content = _text(client.get(reverse("priorities:staff_concern", args=[concern.reference])).content.decode())
 
-    assert f"Police.uk figures in {ward_a.name} 3 in January 2019, 1 in December 2018 (up 2)" in content
+    assert f"Police.uk figures in {ward_a.name} January 2019: 3; December 2018: 1 (up 2)" in content
     assert _crime_queries(queries.captured_queries) == 2
 
 
@@ -129,7 +135,7 @@ def test_concern_page_with_no_records_of_its_category_shows_zero(client, officer
 
     content = _text(client.get(reverse("priorities:staff_concern", args=[concern.reference])).content.decode())
 
-    assert "0 in January 2019; no earlier month held" in content
+    assert "January 2019: 0; no earlier month held" in content
 
 
 def test_concern_page_of_a_local_category_says_police_uk_does_not_count_it(client, officer, ward_a, categories):
@@ -177,4 +183,56 @@ def test_ballot_page_shows_each_options_figures_in_fixed_queries(
     with django_assert_num_queries(18):
         content = _text(client.get(url).content.decode())
 
-    assert content.count("4 in January 2019, 6 in December 2018 (down 2)") == concerns
+    assert content.count("January 2019: 4; December 2018: 6 (down 2)") == concerns
+
+
+# Figures too old to weigh.
+
+
+def test_stale_figures_are_left_out_of_the_concern(client, officer, ward_a, categories, monkeypatch):
+    monkeypatch.setattr("wards.crime._today", lambda: datetime.date(2019, 5, 2))  # January is four months back
+    concern = ConcernFactory(ward=ward_a, category=CategoryFactory(slug="burglary", name="Burglary"))
+    _held(ward_a, categories, JANUARY, burglary=3)
+    client.force_login(officer)
+
+    content = _text(client.get(reverse("priorities:staff_concern", args=[concern.reference])).content.decode())
+
+    assert "Left out: the newest police.uk figures held are for January 2019 , more than three months old" in content
+    assert "January 2019: 3" not in content
+
+
+def test_figures_three_months_old_are_still_weighed(client, officer, ward_a, categories, monkeypatch):
+    monkeypatch.setattr("wards.crime._today", lambda: datetime.date(2019, 4, 30))
+    concern = ConcernFactory(ward=ward_a, category=CategoryFactory(slug="burglary", name="Burglary"))
+    _held(ward_a, categories, JANUARY, burglary=3)
+    client.force_login(officer)
+
+    content = _text(client.get(reverse("priorities:staff_concern", args=[concern.reference])).content.decode())
+
+    assert "January 2019: 3" in content
+    assert "Left out" not in content
+
+
+def test_workspace_labels_its_month_and_says_when_it_is_stale(client, officer, team_wards, categories, monkeypatch):
+    _held(team_wards[0], categories, JANUARY, burglary=3)
+    client.force_login(officer)
+    assert "Figures for January 2019" in _text(client.get(STAFF_HOME).content.decode())
+    assert "more than three months ago" not in _text(client.get(STAFF_HOME).content.decode())
+
+    monkeypatch.setattr("wards.crime._today", lambda: datetime.date(2026, 12, 6))
+    content = _text(client.get(STAFF_HOME).content.decode())
+
+    assert "they stop at January 2019: more than three months ago" in content
+
+
+def test_stale_figures_are_left_out_of_the_ballot(client, chair, ward_a, categories, monkeypatch):
+    monkeypatch.setattr("wards.crime._today", lambda: datetime.date(2026, 12, 6))
+    setup = ballot_meeting(ward_a, chair_user=chair, concerns=3)
+    ballot = ballot_services.ballot_open(actor=chair, meeting=setup.meeting, ward=ward_a, method=Ballot.Method.MEMBERS)
+    _held(ward_a, categories, JANUARY, anti_social_behaviour=4)
+    client.force_login(chair)
+
+    content = _text(client.get(reverse("priorities:staff_ballot", args=[ballot.pk])).content.decode())
+
+    assert content.count("Left out: the newest police.uk figures held are for January 2019") == 3
+    assert "January 2019: 4" not in content

@@ -191,3 +191,23 @@ def test_ward_page_shows_new_figures_straight_after_an_import(client, ward_a, ca
     call_command("import_crime", "--commit", stdout=StringIO())
 
     assert _cells(_section(_page(client, ward_a)), "Burglary") == ["1"]
+
+
+def test_ward_page_labels_its_figures_with_their_month(client, ward_a, categories, monkeypatch):
+    monkeypatch.setattr("wards.crime._today", lambda: datetime.date(2019, 3, 10))
+    _held(ward_a, categories, _month(2019, 1), burglary=2)
+
+    section = _section(_page(client, ward_a))
+
+    assert "Figures for January 2019" in section
+    assert "more than three months ago" not in section
+
+
+def test_ward_page_says_when_its_newest_figures_are_more_than_three_months_old(client, ward_a, categories, monkeypatch):
+    monkeypatch.setattr("wards.crime._today", lambda: datetime.date(2026, 12, 6))
+    _held(ward_a, categories, _month(2019, 1), burglary=2)
+
+    section = _section(_page(client, ward_a))
+
+    assert "Figures for January 2019" in section
+    assert "they stop at January 2019: more than three months ago" in section
