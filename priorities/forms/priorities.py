@@ -62,6 +62,21 @@ class PriorityForm(forms.Form):
         )
 
 
+class AdoptionForm(PriorityForm):
+    """A priority just adopted at the ballot's close: its short title, lead officer, plan priority
+    and partners. One per priority on the adoption page, each saved on its own."""
+
+    def __init__(self, *args, priority_pk: int, **kwargs):
+        super().__init__(*args, prefix=f"p{priority_pk}", **kwargs)
+        self.fields["title"].label = _("Short title")
+        self.fields["title"].help_text = _("How residents will know it, for example ‘Speeding on London Road’")
+        self.fields["lead_officer"].help_text = _(
+            "Or leave it for the team's sergeant: sergeants and inspectors are reminded each week "
+            "of a priority with no lead officer"
+        )
+        self.fields["partners"].label = _("Partner agencies working on it in the ward")
+
+
 class ResolveForm(forms.Form):
     outcome = forms.CharField(
         label=_("What was achieved"),

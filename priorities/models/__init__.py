@@ -8,7 +8,7 @@ One module per part of the cycle; every model is imported here, so ``priorities.
 is the one import path (and Django finds them all).
 """
 
-from priorities.models.ballots import Ballot, BallotOption, Vote, VoteChoice
+from priorities.models.ballots import Ballot, BallotOption, BallotReopening, Vote, VoteChoice
 from priorities.models.categories import Category
 from priorities.models.concerns import Concern, ConcernEvent
 from priorities.models.events import Event, EventAttendance
@@ -25,6 +25,7 @@ from priorities.models.updates import MonthlyUpdate, MonthlyUpdateDraft, Monthly
 __all__ = [
     "Ballot",
     "BallotOption",
+    "BallotReopening",
     "Category",
     "Concern",
     "ConcernEvent",

@@ -301,7 +301,7 @@ def test_ballot_casting_vote_and_close_through_the_pages(client, setup, chair, b
     )
     assert _messages(response) == ["Casting vote recorded"]
     confirm = client.get(reverse("priorities:staff_ballot_close", args=[ballot.pk])).content.decode()
-    assert "This cannot be undone" in confirm
+    assert "together can undo this, by reopening the ballot" in confirm
     response = client.post(reverse("priorities:staff_ballot_close", args=[ballot.pk]))
 
     assert _messages(response) == ["Ballot closed: the ward's priorities are updated"]
@@ -383,8 +383,8 @@ def test_ballot_result_runs_fixed_queries(client, django_assert_num_queries, war
     services.ballot_close(actor=chair, ballot=ballot)
 
     # 1 the ballot with its meeting, panel, ward and number of members voting, 2 its options with
-    # their categories (a casting vote adds 1 query: the chair's name on the panel)
-    with django_assert_num_queries(2):
+    # their categories, 3 its reopenings (a casting vote adds 1 query: the chair's name on the panel)
+    with django_assert_num_queries(3):
         response = client.get(reverse("priorities:ballot_result", args=[ballot.pk]))
 
     assert response.status_code == 200

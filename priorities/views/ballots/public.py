@@ -17,4 +17,5 @@ def ballot_result(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No ballot with that number")
     # While voting is under way no tally is shown: it could sway the votes still to come.
     result = selectors.ballot_result(ballot) if ballot.status == Ballot.Status.CLOSED else None
-    return render(request, "priorities/ballots/result.html", {"ballot": ballot, "result": result})
+    context = {"ballot": ballot, "result": result, "reopenings": selectors.ballot_reopenings(ballot)}
+    return render(request, "priorities/ballots/result.html", context)

@@ -277,6 +277,9 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(refused)
         else:
             messages.success(request, _("Ballot closed: the ward's priorities are updated"))
+            # The new priorities are named next, while the meeting is still in the room.
+            if selectors.adopted_priorities(ballot).exists():
+                return redirect("priorities:staff_ballot_adopt", pk=ballot.pk)
             return redirect("priorities:staff_ballot", pk=ballot.pk)
     context = _close_context(ballot) | {"error": error}
     return render(request, "priorities/ballots/staff/close.html", context)
