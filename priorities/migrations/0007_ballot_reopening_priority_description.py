@@ -6,36 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('priorities', '0006_merge_follow_drafts_ballots'),
+        ("priorities", "0006_merge_follow_drafts_ballots"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='priority',
-            name='description',
+            model_name="priority",
+            name="description",
             field=models.TextField(blank=True, help_text="The resident's words, from the concern it was adopted from."),
         ),
         migrations.CreateModel(
-            name='BallotReopening',
+            name="BallotReopening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(help_text='Shown on the public result.', max_length=300)),
-                ('requested_side', models.CharField(choices=[('chair', 'The chair'), ('supervisor', 'A sergeant or inspector of the team')], max_length=10)),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('was_closed_at', models.DateTimeField(blank=True, help_text='When the close it undid happened.', null=True)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reopenings', to='priorities.ballot')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.CharField(help_text="Shown on the public result.", max_length=300)),
+                (
+                    "requested_side",
+                    models.CharField(
+                        choices=[("chair", "The chair"), ("supervisor", "A sergeant or inspector of the team")],
+                        max_length=10,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "was_closed_at",
+                    models.DateTimeField(blank=True, help_text="When the close it undid happened.", null=True),
+                ),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reopenings", to="priorities.ballot"
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at', 'pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('confirmed_at__isnull', True), ('withdrawn_at__isnull', True)), fields=('ballot',), name='ballot_reopening_one_pending'), models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='ballot_reopening_has_reason'), models.CheckConstraint(condition=models.Q(('confirmed_by__isnull', True), models.Q(('confirmed_by', models.F('requested_by')), _negated=True), _connector='OR'), name='ballot_reopening_two_people'), models.CheckConstraint(condition=models.Q(models.Q(('confirmed_at__isnull', True), ('confirmed_by__isnull', True)), models.Q(('confirmed_at__isnull', False), ('confirmed_by__isnull', False), ('withdrawn_at__isnull', True)), _connector='OR'), name='ballot_reopening_confirmed_has_time')],
+                "ordering": ["requested_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("confirmed_at__isnull", True), ("withdrawn_at__isnull", True)),
+                        fields=("ballot",),
+                        name="ballot_reopening_one_pending",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True), name="ballot_reopening_has_reason"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("confirmed_by__isnull", True),
+                            models.Q(("confirmed_by", models.F("requested_by")), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="ballot_reopening_two_people",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("confirmed_at__isnull", True), ("confirmed_by__isnull", True)),
+                            models.Q(
+                                ("confirmed_at__isnull", False),
+                                ("confirmed_by__isnull", False),
+                                ("withdrawn_at__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="ballot_reopening_confirmed_has_time",
+                    ),
+                ],
             },
         ),
     ]

@@ -106,9 +106,7 @@ def _other_side_addresses(reopening: BallotReopening) -> dict[str, str]:
             panel__wards=ward, role=PanelMember.Role.CHAIR, ended_on__isnull=True, user__isnull=False
         ).select_related("user")
         return {f"user{chair.user_id}": chair.user.email for chair in chairs if chair.user and chair.user.email}
-    supervisors = Officer.objects.filter(team_id=ward.team_id, rank__in=Officer.SUPERVISOR_RANKS).select_related(
-        "user"
-    )
+    supervisors = Officer.objects.filter(team_id=ward.team_id, rank__in=Officer.SUPERVISOR_RANKS).select_related("user")
     addresses = {}
     for officer in supervisors:
         address = (officer.user.email if officer.user else "") or officer.email
@@ -159,7 +157,8 @@ def ballot_reopen_confirm(*, actor: User, ballot: Ballot) -> Ballot:
         _check_reopenable(ballot)
         changes = _undo_close(ballot, reopening.reason)
         reopening.confirmed_by, reopening.confirmed_at = actor, timezone.now()
-        reopening.was_closed_at, reopening.changes = ballot.closed_at, changes
+        closed_at = ballot.closed_at
+        reopening.was_closed_at, reopening.changes = closed_at, changes
         reopening.full_clean(validate_constraints=False)
         reopening.save(update_fields=["confirmed_by", "confirmed_at", "was_closed_at", "changes"])
         ballot.status, ballot.closed_at, ballot.closed_by = Ballot.Status.OPEN, None, None
@@ -170,7 +169,7 @@ def ballot_reopen_confirm(*, actor: User, ballot: Ballot) -> Ballot:
             action="priorities.ballot.reopened",
             target=ballot,
             data={
-                "before": {"status": "closed", "closed_at": reopening.was_closed_at.isoformat()},
+                "before": {"status": "closed", "closed_at": closed_at.isoformat() if closed_at else None},
                 "after": {"status": "open", "reopening": reopening.pk, "reason": reopening.reason, **changes},
             },
         )

@@ -78,7 +78,8 @@ def test_chair_gives_a_short_title_lead_plan_priority_and_partners(client, chair
     assert list(first.partners.all()) == [agency]
     assert AuditEvent.objects.filter(action="priorities.priority.updated", actor=chair).count() == 1
     second.refresh_from_db()
-    assert second.title == "Concern 2." and second.lead_officer is None  # saved one at a time
+    assert second.title == "Concern 2."
+    assert second.lead_officer is None
 
 
 def test_an_error_keeps_what_was_typed_and_names_the_problem(client, chair, closed, ward_a):
@@ -94,7 +95,7 @@ def test_an_error_keeps_what_was_typed_and_names_the_problem(client, chair, clos
 
     content = response.content.decode()
     assert "<title>Error: Name the new priorities" in content
-    assert "Enter the priority as the panel agreed it" in content
+    assert "Enter a short title for the priority" in content
     second.refresh_from_db()
     assert second.title == "Concern 2."
 
@@ -173,3 +174,36 @@ def test_adoption_page_runs_fixed_queries(client, chair, closed, ward_a, django_
     with django_assert_max_num_queries(20):
         response = client.get(reverse("priorities:staff_ballot_adopt", args=[closed.pk]))
     assert response.status_code == 200
+
+
+def test_partners_are_asked_for_only_where_an_agency_works_in_the_ward(client, chair, closed, ward_a, ward_b):
+    client.force_login(chair)
+    _close(client, closed)
+    url = reverse("priorities:staff_ballot_adopt", args=[closed.pk])
+    assert "Partner agencies working on it" not in client.get(url).content.decode()
+
+    PartnerAgencyFactory(name="Kent Fire and Rescue").wards.add(ward_b)
+    PartnerAgencyFactory(name="Medway Council").wards.add(ward_a)
+    content = client.get(url).content.decode()
+
+    assert "Partner agencies working on it" in content
+    assert "Medway Council" in content
+    assert "Kent Fire and Rescue" not in content
+
+
+def test_the_public_result_names_the_new_priorities_and_their_leads(client, chair, closed, ward_a):
+    client.force_login(chair)
+    _close(client, closed)
+    first = _adopted(ward_a)[0]
+    lead = OfficerFactory(team=ward_a.team, first_name="Dana", last_name="Adeyemi", rank="pc")
+    client.post(
+        reverse("priorities:staff_ballot_adopt", args=[closed.pk]),
+        {"priority": first.pk, f"p{first.pk}-title": "Speeding by the shops", f"p{first.pk}-lead_officer": lead.pk},
+    )
+    client.logout()
+
+    content = client.get(reverse("priorities:ballot_result", args=[closed.pk])).content.decode()
+
+    assert "The new priorities" in content
+    assert "Speeding by the shops</a>,\n          led by Police Constable Dana Adeyemi" in content
+    assert "Concern 2.</a>,\n          lead officer not yet named" in content

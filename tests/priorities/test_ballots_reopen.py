@@ -61,7 +61,8 @@ def test_reopen_needs_the_chair_and_a_supervisor_and_is_audited(closed, chair, s
     reopening.ballot_reopen_confirm(actor=sergeant, ballot=closed)
 
     closed.refresh_from_db()
-    assert closed.status == Ballot.Status.OPEN and closed.closed_at is None
+    assert closed.status == Ballot.Status.OPEN
+    assert closed.closed_at is None
     assert closed.options.filter(position__isnull=False).count() == 0
     assert closed.votes.count() == 2  # the votes recorded stay
     # The adopted priorities are set aside, kept in history with the reason; their concerns are
@@ -70,7 +71,8 @@ def test_reopen_needs_the_chair_and_a_supervisor_and_is_audited(closed, chair, s
         priority.refresh_from_db()
         assert priority.status == Priority.Status.CLOSED
         assert priority.ended_on is not None
-        assert priority.outcome.startswith("Set aside on ") and REASON in priority.outcome
+        assert priority.outcome.startswith("Set aside on ")
+        assert REASON in priority.outcome
         assert priority.concern.status == Concern.Status.SHORTLISTED
         assert priority.concern.shortlisted_for_id == closed.meeting_id
     dropped.refresh_from_db()
@@ -156,7 +158,12 @@ def test_closing_again_brings_back_a_set_aside_priority_chosen_again(closed, cha
     first = Priority.objects.get(ward=ward_a, agreed_at=closed.meeting, concern=setup.concerns[0])
     lead = OfficerFactory(team=ward_a.team)
     priority_update(
-        actor=chair, priority=first, title="Speeding on Station Road", lead_officer=lead, partners=[], plan_priority=None
+        actor=chair,
+        priority=first,
+        title="Speeding on Station Road",
+        lead_officer=lead,
+        partners=[],
+        plan_priority=None,
     )
     ProgressEntryFactory(priority=first)
     reopening.ballot_reopen_request(actor=chair, ballot=closed, reason=REASON)
@@ -177,14 +184,19 @@ def test_closing_again_brings_back_a_set_aside_priority_chosen_again(closed, cha
     services.ballot_close(actor=chair, ballot=closed)
 
     first.refresh_from_db()
-    assert (first.status, first.title, first.lead_officer) == (Priority.Status.CURRENT, "Speeding on Station Road", lead)
+    assert (first.status, first.title, first.lead_officer) == (
+        Priority.Status.CURRENT,
+        "Speeding on Station Road",
+        lead,
+    )
     assert first.progress.count() == 1
     active = Priority.objects.filter(ward=ward_a, status__in=Priority.ACTIVE_STATUSES)
     assert sorted(p.title for p in active) == ["Concern 3.", "Kept priority", "Speeding on Station Road"]
     # The concern heard it was adopted once; Concern 2's set-aside priority stays in history.
     assert ConcernEvent.objects.filter(concern=setup.concerns[0], kind="adopted").count() == 1
     second = Priority.objects.get(concern=setup.concerns[1])
-    assert second.status == Priority.Status.CLOSED and second.outcome.startswith("Set aside")
+    assert second.status == Priority.Status.CLOSED
+    assert second.outcome.startswith("Set aside")
 
 
 def _extra_member(setup, number):
@@ -217,7 +229,8 @@ def test_reopen_through_the_pages_and_the_public_result_shows_it(client, closed,
     response = client.post(url, {"action": "request", "reason": REASON})
     assert _messages(response) == ["Reopening asked for: it waits for the other side to confirm"]
     content = client.get(url).content.decode()
-    assert "Withdraw the request" in content and "Confirm and reopen" not in content
+    assert "Withdraw the request" in content
+    assert "Confirm and reopen" not in content
 
     client.force_login(sergeant)
     assert "Confirm and reopen the ballot" in client.get(url).content.decode()

@@ -73,7 +73,8 @@ def ballot_adopt(request: HttpRequest, pk: int) -> HttpResponse:
         error_form = form = _adoption_form(bound, request.POST)
         if form.is_valid():
             try:
-                priority_services.priority_update(actor=request.user, priority=bound, **form.cleaned_data)
+                values = {"partners": []} | form.cleaned_data
+                priority_services.priority_update(actor=request.user, priority=bound, **values)
             except PrioritiesError as error:
                 form.add_error(None, str(error))
             else:
@@ -127,7 +128,9 @@ def ballot_reopen(request: HttpRequest, pk: int) -> HttpResponse:
                 error = str(refused)
             else:
                 if action == "confirm":
-                    messages.success(request, _("Ballot reopened: the ward's priorities are as they were before it closed"))
+                    messages.success(
+                        request, _("Ballot reopened: the ward's priorities are as they were before it closed")
+                    )
                     if can_chair_ward(request.user, ballot.ward):
                         return redirect("priorities:staff_ballot", pk=ballot.pk)
                 else:

@@ -17,5 +17,11 @@ def ballot_result(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No ballot with that number")
     # While voting is under way no tally is shown: it could sway the votes still to come.
     result = selectors.ballot_result(ballot) if ballot.status == Ballot.Status.CLOSED else None
-    context = {"ballot": ballot, "result": result, "reopenings": selectors.ballot_reopenings(ballot)}
+    context = {
+        "ballot": ballot,
+        "result": result,
+        "reopenings": selectors.ballot_reopenings(ballot),
+        # The new priorities as the chair named them after the vote.
+        "adopted": list(selectors.adopted_priorities(ballot).prefetch_related(None)) if result else [],
+    }
     return render(request, "priorities/ballots/result.html", context)
