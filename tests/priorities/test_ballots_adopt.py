@@ -207,3 +207,15 @@ def test_the_public_result_names_the_new_priorities_and_their_leads(client, chai
     assert "The new priorities" in content
     assert "Speeding by the shops</a>,\n          led by Police Constable Dana Adeyemi" in content
     assert "Concern 2.</a>,\n          lead officer not yet named" in content
+
+
+def test_the_sergeant_finds_the_way_to_reopen_from_the_adoption_page(client, chair, sergeant, officer, closed):
+    client.force_login(chair)
+    _close(client, closed)
+    reopen = reverse("priorities:staff_ballot_reopen", args=[closed.pk])
+    url = reverse("priorities:staff_ballot_adopt", args=[closed.pk])
+
+    client.force_login(sergeant)
+    assert reopen in client.get(url).content.decode()
+    client.force_login(officer)  # a constable of the team names leads but is no side of a reopening
+    assert reopen not in client.get(url).content.decode()

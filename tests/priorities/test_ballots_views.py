@@ -180,6 +180,9 @@ def test_ballot_vote_more_than_three_options_is_an_error(client, setup, chair, b
     assert "<title>Error: " in content
     assert "Select no more than 3 options" in content
     assert Vote.objects.count() == 0
+    # What was entered stays, so the chair corrects it rather than starting again.
+    assert f'<option value="{setup.members[0].pk}" selected>' in content
+    assert content.count("checked") >= len(_options(ballot))
 
 
 def test_ballot_hands_records_counts(client, setup, chair, hands_ballot):

@@ -89,6 +89,7 @@ def ballot_adopt(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "error_form": error_form,
         "can_chair": can_chair_ward(request.user, ballot.ward),
+        "can_reopen": reopening_services.reopen_side(request.user, ballot.ward) is not None,
     }
     return render(request, "priorities/ballots/staff/adopt.html", context)
 
