@@ -174,9 +174,9 @@ def test_a_chair_runs_meeting_day_from_a_phone(phone, meeting):
     assert Event.objects.get(pk=meeting.pk).priorities_agreed.count() == 3
 
 
-def test_the_reopen_and_priority_pages_fit_a_phone(phone, meeting):
-    """The pages after the meeting: the priority's public page with the resident's words, and
-    the chair's page to ask for a ballot to be reopened."""
+def test_the_reopen_and_priority_pages_fit_a_phone(phone, meeting, browser, live_server):
+    """The pages after the meeting: the priority's public page with the resident's words; the
+    chair asks for the ballot to be reopened, the sergeant confirms, the result says so."""
     from priorities.models import Ballot
     from priorities.services import ballots
     from tests.priorities.factories import EventAttendanceFactory
@@ -209,3 +209,21 @@ def test_the_reopen_and_priority_pages_fit_a_phone(phone, meeting):
     page.get_by_role("button", name="Ask to reopen the ballot").click()
     page.get_by_text("Reopening asked for").wait_for()
     _fits(page)
+
+    OfficerFactory(
+        team=ward.team,
+        first_name="Sam",
+        last_name="Reid",
+        rank="sergeant",
+        user=UserFactory(username="sam", roles=["officer"]),
+    )
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640}, is_mobile=True)
+    sergeant = context.new_page()
+    sign_in(sergeant, "sam", next_path=f"/staff/ballots/{ballot.pk}/reopen/")
+    _fits(sergeant)
+    sergeant.get_by_role("button", name="Confirm and reopen the ballot").click()
+    sergeant.get_by_text("Ballot reopened").wait_for()
+    sergeant.goto(f"/ballots/{ballot.pk}/")
+    assert sergeant.get_by_text("asked by the chair, Pat Okafor, confirmed by Sergeant Sam Reid").is_visible()
+    _fits(sergeant)
+    context.close()

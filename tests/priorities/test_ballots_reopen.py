@@ -237,6 +237,10 @@ def test_reopen_through_the_pages_and_the_public_result_shows_it(client, closed,
     response = client.post(url, {"action": "confirm"})
     assert _messages(response) == ["Ballot reopened: the ward's priorities are as they were before it closed"]
     assert response.url == url  # the sergeant does not run the ballot: back to this page
+    client.force_login(chair)
+    staff_page = client.get(reverse("priorities:staff_ballot", args=[closed.pk])).content.decode()
+    assert "This ballot was reopened" in staff_page
+    assert "Record a member's vote" in staff_page  # open again: the missed vote can be added
 
     public = client.get(reverse("priorities:ballot_result", args=[closed.pk])).content.decode()
     assert "This ballot was reopened" in public

@@ -100,6 +100,7 @@ def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpRespons
         "tie": tie,
         "tie_places": places_label(tie.places) if tie else "",
         "current": list(priority_selectors.current_priorities(ballot.ward)),
+        "reopenings": selectors.ballot_reopenings(ballot),
     }
     if ballot.status == Ballot.Status.OPEN:
         if ballot.method == Ballot.Method.MEMBERS:
