@@ -3,8 +3,12 @@
 Public pages are read far more than they change. Two layers keep them cheap, both under a
 version number that every change to public data bumps (so nothing is ever stale):
 
-- ``public_page``: a whole response, for visitors with no session (nearly all residents).
-  Kept only when rendering it used no CSRF token, so no visitor's token reaches another.
+- ``public_page``: a whole response (HTML, iCalendar or Atom) with its own headers, for
+  visitors with no session (nearly all residents). Kept only when rendering it used no CSRF
+  token, so no visitor's token reaches another. ``PublicPageMiddleware`` answers a kept page
+  before the session, CSRF and authentication middleware run, and every kept page carries an
+  ETag, so a repeat visitor's browser revalidates it and gets a bodiless 304. A gzipped copy
+  is kept beside it for browsers that accept one, so compressing costs nothing per request.
 - ``public_fragment``: the costly middle of a page (queries, map, content), rendered
   without the request, for everyone else (signed-in staff, residents with a session).
 
@@ -12,8 +16,10 @@ One cache round trip fetches the version and the entry together. The cache is a 
 never a dependency: when it is unreachable (Redis down) pages are built from the database.
 """
 
+import gzip
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -21,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -86,21 +93,97 @@ def _page_key(path: str) -> str:
     return f"page:{hashlib.sha256(path.encode()).hexdigest()}"
 
 
+# The view's own headers that travel with a kept page (those of the middleware are added again
+# on the way out; cookies are never kept).
+_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Cache-Control")
+
+
+def _may_use_page_cache(request: HttpRequest) -> bool:
+    return request.method == "GET" and not request.GET and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+# A page smaller than this gains nothing from compression (as Django's GZipMiddleware).
+_GZIP_FROM_BYTES = 200
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+Entry = tuple[bytes, bytes | None, str, tuple[tuple[str, str], ...]]
+
+
+def _kept_response(request: HttpRequest, kept: Entry) -> HttpResponse:
+    body, gzipped, etag, headers = kept
+    if gzipped is not None and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        body, etag = gzipped, f'{etag[:-1]}-gzip"'
+    conditional = get_conditional_response(request, etag=etag)
+    response = conditional if conditional is not None else HttpResponse(body)
+    for name, value in headers:
+        response[name] = value
+    if conditional is None:
+        response["Content-Length"] = str(len(body))
+        if body is gzipped:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = etag
+    # What a shared cache on the way may keep for everyone is the page of a visitor with no
+    # session, so it must ask again for one who has a session (and for the other encoding).
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding") if gzipped is not None else ("Cookie",))
+    return response
+
+
+def _page_entry(response: HttpResponse) -> Entry:
+    body = response.content
+    gzipped = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= _GZIP_FROM_BYTES else None
+    etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    headers = tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name))
+    return body, gzipped, etag, headers
+
+
+_MISSED = "_public_page_missed"
+
+
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve a public GET page from the cache to visitors without a session."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method != "GET" or request.GET or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if not _may_use_page_cache(request):
             return view(request, *args, **kwargs)
         cache_key = _page_key(request.path)
-        version, kept = _lookup(cache_key)
+        # PublicPageMiddleware has looked already: do not ask the cache twice.
+        version, kept = getattr(request, _MISSED, None) or _lookup(cache_key)
         if kept is not None:
-            return HttpResponse(kept, content_type="text/html; charset=utf-8")
+            return _kept_response(request, kept)
         response = view(request, *args, **kwargs)
         used_csrf = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        if response.status_code == 200 and not used_csrf and not response.cookies and version is not _UNREACHABLE:
-            _keep(cache_key, version, response.content)
+        if (
+            response.status_code == 200
+            and not getattr(response, "streaming", False)
+            and not used_csrf
+            and not response.cookies
+            and version is not _UNREACHABLE
+        ):
+            entry = _page_entry(response)
+            _keep(cache_key, version, entry)
+            return _kept_response(request, entry)
         return response
 
     return wrapper
+
+
+class PublicPageMiddleware:
+    """Answer a kept public page before the middleware that needs a session.
+
+    Sits after the security headers (which every response needs) and before the session,
+    CSRF, authentication and message middleware, which a visitor with no session and a page
+    that used no CSRF token have no use for. Only pages a ``public_page`` view kept are ever
+    found, so everything else falls through to the view as before (one cache round trip).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _may_use_page_cache(request):
+            version, kept = _lookup(_page_key(request.path))
+            if kept is not None:
+                return _kept_response(request, kept)
+            setattr(request, _MISSED, (version, None))
+        return self.get_response(request)

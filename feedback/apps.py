@@ -5,8 +5,9 @@ class FeedbackConfig(AppConfig):
     name = "feedback"
 
     def ready(self) -> None:
-        from feedback import sections
+        from feedback import satisfaction, sections
         from feedback.services import retention
 
         retention.register()
         sections.register()
+        satisfaction.plug()

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.satisfaction import FIXED, SCORES
 from wards.models import District
 
 # The rules of a survey and its questions, shared by the admin and the staff survey form.
@@ -134,6 +135,7 @@ class Feedback(models.Model):
         COMPLIMENT = "compliment", "Compliment"
         COMPLAINT = "complaint", "Complaint"
         SUGGESTION = "suggestion", "Suggestion"
+        SATISFACTION = "satisfaction", "Satisfaction after a concern"
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
@@ -156,7 +158,14 @@ class Feedback(models.Model):
     overall_score = models.PositiveSmallIntegerField(null=True, blank=True)
     went_well = models.TextField(max_length=2000, blank=True)
     could_be_better = models.TextField(max_length=2000, blank=True)
-    description = models.TextField(max_length=5000, blank=True, help_text="The compliment, complaint or suggestion.")
+    description = models.TextField(
+        max_length=5000, blank=True, help_text="The compliment, complaint or suggestion, or a comment on a concern."
+    )
+    # Satisfaction after a concern (core.satisfaction): the concern's short reference (never its
+    # follow code, the key of its status page), how satisfied from 1 to 5, and whether it was fixed.
+    concern_reference = models.CharField(max_length=12, blank=True)
+    concern_score = models.PositiveSmallIntegerField(null=True, blank=True, choices=SCORES)
+    concern_fixed = models.CharField(max_length=6, blank=True, choices=FIXED)
     wants_reply = models.BooleanField(default=False)
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -190,6 +199,22 @@ class Feedback(models.Model):
             models.CheckConstraint(
                 condition=~Q(wants_reply=True, contact_email="", contact_phone="") | Q(anonymised_at__isnull=False),
                 name="feedback_reply_has_contact",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="satisfaction")
+                | (
+                    ~Q(concern_reference="")
+                    # isnull spelled out: a CHECK lets a NULL through where "score >= 1" is unknown.
+                    & Q(concern_score__isnull=False, concern_score__gte=1, concern_score__lte=5)
+                    & Q(concern_fixed__in=[value for value, _label in FIXED])
+                ),
+                name="feedback_satisfaction_answered",
+            ),
+            # "How did we do?" is asked once per concern: a second answer is refused.
+            models.UniqueConstraint(
+                fields=["concern_reference"],
+                condition=Q(kind="satisfaction"),
+                name="feedback_satisfaction_once_per_concern",
             ),
         ]
 

@@ -31,3 +31,10 @@ staff_link(
     roles=(Role.ADMINISTRATOR,),
     hint="How far the people taking part in PACT reflect the communities they serve",
 )
+staff_link(
+    order=65,
+    label="Satisfaction after a concern",
+    url_name="feedback:staff_satisfaction_report",
+    roles=(Role.ADMINISTRATOR,),
+    hint="How residents rated the handling of their concerns, by team or district and month",
+)

@@ -1,4 +1,4 @@
-from feedback.views import equality, feedback, surveys
+from feedback.views import equality, feedback, satisfaction, surveys
 
 app_name = "feedback"
 
@@ -6,4 +6,5 @@ urlpatterns = [
     *feedback.urlpatterns,
     *surveys.urlpatterns,
     *equality.urlpatterns,
+    *satisfaction.urlpatterns,
 ]

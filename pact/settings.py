@@ -73,14 +73,19 @@ MIDDLEWARE = [
     # Before WhiteNoise, so static files carry the policy headers too.
     "core.security.ContentSecurityPolicyMiddleware",
     "core.security.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which serves its own compressed static files. Django's GZip pads each
+    # response against BREACH; kept public pages arrive already compressed (core/cache.py).
+    "django.middleware.gzip.GZipMiddleware",
+    # A kept public page is answered here, before the session is read (core/cache.py).
+    "core.cache.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.StaffAreaMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "pact.urls"
@@ -257,6 +262,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "priorities.tasks.monthly_draft_reminders_task",
         "schedule": crontab(minute="0", hour="9"),
     },
+    # At 20 past every hour: email each agenda whose meeting is now a week away (or changed
+    # since it was sent), once per version: hourly, so a late agenda still goes out the same day.
+    "agenda-emails": {
+        "task": "priorities.tasks.agenda_emails_start_task",
+        "schedule": crontab(minute="20"),
+    },
     # 19:00 every day: one email per followed concern that moved today (the day's steps batched).
     "concern-follow-updates": {
         "task": "priorities.tasks.concern_follow_updates_task",
@@ -300,6 +311,8 @@ PACT_RETENTION_DAYS = {
     "unconfirmed_address": env_int("PACT_RETENTION_UNCONFIRMED_ADDRESS_DAYS", 7),
     # That an address was confirmed, from when it was.
     "confirmed_address": env_int("PACT_RETENTION_CONFIRMED_ADDRESS_DAYS", 365),
+    # Invitations to join a panel, from when they were accepted, withdrawn or expired.
+    "panel_invitation": env_int("PACT_RETENTION_PANEL_INVITATION_DAYS", 30),
 }
 # Response-time target per kind of feedback, in calendar days (a complaint's 10 working days ≈ 14).
 PACT_FEEDBACK_RESPONSE_DAYS = {
@@ -307,6 +320,8 @@ PACT_FEEDBACK_RESPONSE_DAYS = {
     "service": env_int("PACT_FEEDBACK_SERVICE_DAYS", 20),
     "suggestion": env_int("PACT_FEEDBACK_SUGGESTION_DAYS", 20),
     "compliment": env_int("PACT_FEEDBACK_COMPLIMENT_DAYS", 30),
+    # An answer to "How did we do?" after a concern: read, and a low score looked into.
+    "satisfaction": env_int("PACT_FEEDBACK_SATISFACTION_DAYS", 20),
 }
 # Ask for a dispatch as soon as an email is queued (beat's every-minute dispatch remains).
 PACT_SEND_EMAIL_AT_ONCE = env_bool("PACT_SEND_EMAIL_AT_ONCE", True)
@@ -381,6 +396,8 @@ PACT_TOTP_ENCRYPTION_KEY = env_str("PACT_TOTP_ENCRYPTION_KEY")
 PACT_TOTP_ENCRYPTION_KEY_FALLBACKS = env_list("PACT_TOTP_ENCRYPTION_KEY_FALLBACKS")
 # How long a two-factor set-up link an administrator issues stays usable (core.two_factor).
 PACT_ENROLMENT_LINK_SECONDS = env_int("PACT_ENROLMENT_LINK_SECONDS", 3 * 24 * 3600)
+# How long an invitation to join a PACT panel stays usable (priorities.services.panels).
+PACT_PANEL_INVITATION_SECONDS = env_int("PACT_PANEL_INVITATION_SECONDS", 7 * 24 * 3600)
 X_FRAME_OPTIONS = "DENY"
 # While the database is unreachable pages and /healthz answer 503 with this Retry-After, in seconds.
 PACT_RETRY_AFTER_SECONDS = env_int("PACT_RETRY_AFTER_SECONDS", 30)

@@ -13,7 +13,7 @@ import icalendar
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from priorities.models import Event
+from priorities.models import Agenda, Event
 
 PRODID = "-//Kent Police PACT//Meetings and surgeries//EN"
 
@@ -24,14 +24,32 @@ def _when(moment: datetime.datetime) -> str:
     return f"{date_format(local, 'l j F Y')}, {hour}{date_format(local, 'A').lower()}"
 
 
-def _description(event: Event) -> str:
+def _agenda(event: Event) -> Agenda | None:
+    try:
+        return event.agenda
+    except Agenda.DoesNotExist:
+        return None
+
+
+def _description(event: Event, url: str) -> str:
     parts = []
     if event.status == Event.Status.CANCELLED:
         parts.append(f"Cancelled: {event.cancellation_reason}")
     if event.status == Event.Status.MOVED and event.moved_to is not None:
         parts.append(f"Moved to {_when(event.moved_to.starts_at)}.")
-    if event.accessibility_notes:
-        parts.append(f"Accessibility: {event.accessibility_notes}")
+    agenda = _agenda(event) if event.status == Event.Status.SCHEDULED else None
+    if agenda is not None:
+        parts.append(
+            f"Agenda{' (changed)' if agenda.is_changed else ''}: shortlisted concerns, priorities up for review "
+            f"and how to support concerns before the meeting: {url}#agenda"
+        )
+        if agenda.matters_arising:
+            parts.append(f"Matters arising from the last meeting:\n{agenda.matters_arising}")
+    notes = (
+        agenda.accessibility_notes if agenda is not None and agenda.accessibility_notes else event.accessibility_notes
+    )
+    if notes:
+        parts.append(f"Accessibility: {notes}")
     return "\n\n".join(parts)
 
 
@@ -53,7 +71,7 @@ def _vevent(event: Event, url: str, stamp: datetime.datetime) -> icalendar.Event
     if location := _location(event):
         item.add("location", location)
     item.add("url", url)
-    if description := _description(event):
+    if description := _description(event, url):
         item.add("description", description)
     item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return item

@@ -346,3 +346,50 @@ def demo_partner_link() -> None:
         council = PartnerAgency.objects.filter(name=f"{first.district.name} Council").first()
         if user is not None and council is not None:
             PartnerUser.objects.get_or_create(user=user, defaults={"agency": council})
+
+
+AGENDA_WARDS_WITH_CONCERNS = 3
+AGENDA_CONCERNS_PER_WARD = 2
+
+
+def _agenda_shortlist(loader: User, meeting: Event, categories: dict[str, Category]) -> None:
+    """A couple of concerns raised at a surgery and shortlisted for the meeting, in its first few wards."""
+    for ward in meeting.wards.order_by("name")[:AGENDA_WARDS_WITH_CONCERNS]:
+        rng = _rng(ward.code, "agenda")
+        for slug, _title, description in rng.sample(CONCERNS, AGENDA_CONCERNS_PER_WARD):
+            concern = concerns.concern_record(
+                actor=loader, ward=ward, category=categories[slug], description=description,
+                source=Concern.Source.SURGERY,
+            )  # fmt: skip
+            concerns.concern_shortlist(actor=loader, concern=concern, meeting=meeting)
+
+
+def demo_agendas_publish() -> int:
+    """Publish an agenda for every upcoming PACT meeting that has none, with a few concerns shortlisted
+    (residents can support them); re-running adds nothing. Returns how many were published."""
+    from priorities.selectors.agendas import last_meeting_of
+    from priorities.services.agendas import agenda_publish
+
+    loader = _loader()
+    categories = {category.slug: category for category in Category.objects.all()}
+    upcoming = Event.objects.filter(
+        kind=Event.Kind.PACT_MEETING, status=Event.Status.SCHEDULED, starts_at__gt=timezone.now(), agenda__isnull=True
+    ).order_by("starts_at", "pk")
+    published = 0
+    for meeting in upcoming:
+        last = last_meeting_of(meeting)
+        arising = (
+            f"Actions from the meeting of {timezone.localtime(last.starts_at):%-d %B %Y}: the team reports on "
+            "the patrols and the council's follow-up visits it promised."
+            if last
+            else ""
+        )
+        with transaction.atomic():
+            if not meeting.shortlist.exists():
+                _agenda_shortlist(loader, meeting, categories)
+            agenda_publish(
+                actor=loader, event_id=meeting.pk, matters_arising=arising,
+                accessibility_notes=meeting.accessibility_notes, system=True,
+            )  # fmt: skip
+        published += 1
+    return published

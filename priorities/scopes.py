@@ -91,6 +91,50 @@ def ward_ids_for(user: AnyUser) -> set[int] | None:
     return ids
 
 
+# Panels: who runs a panel's membership
+
+
+def _panel_team_ids(panel: Panel) -> set[int]:
+    return {team_id for team_id in panel.wards.values_list("team_id", flat=True) if team_id is not None}
+
+
+def _supervised_team_id(user: AnyUser) -> int | None:
+    """The team a sergeant or inspector (with the officer role) supervises, if any."""
+    officer = getattr(user, "officer", None) if user.is_authenticated and has_role(user, Role.OFFICER) else None
+    return officer.team_id if officer is not None and officer.rank in officer.SUPERVISOR_RANKS else None
+
+
+def can_see_panel(user: AnyUser, panel: Panel) -> bool:
+    """A panel's members are seen by administrators, its chair, and the officers of a team
+    that polices one of its wards."""
+    if is_administrator(user) or panel.pk in chaired_panel_ids(user):
+        return True
+    team_id = team_id_for(user) if has_role(user, Role.OFFICER) else None
+    return team_id is not None and team_id in _panel_team_ids(panel)
+
+
+def can_manage_panel(user: AnyUser, panel: Panel) -> bool:
+    """A panel's members are added, changed and ended, and its chair handed over, by its
+    chair now, a sergeant or inspector of a team that polices one of its wards, and
+    administrators."""
+    if is_administrator(user) or panel.pk in chaired_panel_ids(user):
+        return True
+    team_id = _supervised_team_id(user)
+    return team_id is not None and team_id in _panel_team_ids(panel)
+
+
+def panel_ids_for(user: AnyUser) -> set[int] | None:
+    """The panels whose members the user may see, exactly those can_see_panel opens (None: every panel)."""
+    if is_administrator(user):
+        return None
+    ids = set(chaired_panel_ids(user))
+    team_id = team_id_for(user) if has_role(user, Role.OFFICER) else None
+    if team_id is not None:
+        wards = Panel.wards.through.objects.filter(ward__team_id=team_id)
+        ids |= set(wards.values_list("panel_id", flat=True))
+    return ids
+
+
 # Partners
 
 

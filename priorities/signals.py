@@ -30,6 +30,7 @@ PUBLIC_MODELS = (
     models.BallotReopening,
     models.ProgressEntry,
     models.NewsItem,
+    models.Agenda,
 )
 
 

@@ -15,6 +15,13 @@ staff_link(
     roles=(Role.CHAIR, Role.ADMINISTRATOR),
     hint="Record the panel's votes and publish the top three",
 )
+staff_link(
+    order=16,
+    label="Panels and members",
+    url_name="priorities:staff_panels",
+    roles=RUN,
+    hint="Add and end members, hand over the chair, invite new members",
+)
 staff_link(order=20, label="Local news", url_name="priorities:staff_news", roles=TEAM)
 staff_link(order=22, label="Monthly updates", url_name="priorities:staff_update_list", roles=TEAM)
 staff_link(

@@ -5,6 +5,7 @@ from priorities.views import (
     incident_logs,
     information,
     news,
+    panels,
     priorities,
     progress,
     subscriptions,
@@ -25,5 +26,6 @@ urlpatterns = [
     *subscriptions.urlpatterns,
     *information.urlpatterns,
     *incident_logs.urlpatterns,
+    *panels.urlpatterns,
     *report_urlpatterns,
 ]

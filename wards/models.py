@@ -301,7 +301,7 @@ class Officer(models.Model):
     rank = models.CharField(max_length=10, choices=Rank.choices)
     first_name = models.CharField(max_length=60)
     last_name = models.CharField(max_length=60)
-    collar_number = models.CharField(max_length=10, help_text="Shoulder number.")
+    collar_number = models.CharField(max_length=10, help_text="The number on their uniform.")
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Fictional officer made for demo data.")

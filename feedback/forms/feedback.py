@@ -30,7 +30,14 @@ ERROR_PHONE_INVALID = _("Enter a phone number, like 01632 960 001 or 07700 900 9
 ERROR_TEXT_REQUIRED = _("Enter the text")
 ERROR_TEXT_TOO_LONG = _("The text must be 5000 characters or fewer")
 
-SCORES = [(str(score), str(score)) for score in range(1, 11)]
+# One select per question (a phone showed three columns of ten radios, 30 in a stack): the ends
+# of the scale are named in each option, so the choice reads the same heard or seen.
+SCORES = [
+    ("", _("Select a score")),
+    ("1", _("1 (very poor)")),
+    *((str(score), str(score)) for score in range(2, 10)),
+    ("10", _("10 (excellent)")),
+]
 SCORE_FIELDS = ("treated_score", "informed_score", "overall_score")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 DESCRIPTION_LABELS = {
@@ -46,7 +53,7 @@ def _score_field(label: str) -> forms.TypedChoiceField:
         help_text=_("1 is very poor, 10 is excellent"),
         choices=SCORES,
         coerce=int,
-        widget=forms.RadioSelect,
+        empty_value=None,
         error_messages={"required": ERROR_SCORE_REQUIRED, "invalid_choice": ERROR_SCORE_REQUIRED},
     )
 
@@ -67,7 +74,9 @@ class FeedbackForm(HoneypotForm):
     """One of the four public feedback forms; ``kind`` decides which questions it asks.
 
     Contact details are asked for only when a reply is wanted; the postcode (optional) gives
-    the ward and must be one we hold in Kent and Medway.
+    the ward and must be one we hold in Kent and Medway. It is not asked for when the form was
+    opened from a team's or ward's page: the team is known. The equality questions are a
+    separate, optional step after sending (feedback.views.equality).
     """
 
     postcode = forms.CharField(
@@ -129,6 +138,7 @@ class FeedbackForm(HoneypotForm):
             )
             self.fields["officer"].label_from_instance = lambda officer: f"{officer} ({officer.collar_number})"
             self.fields["officer_text"].label = _("Or their name, collar number or team, if not listed (optional)")
+            del self.fields["postcode"]
         drop = ("description",) if kind == Feedback.Kind.SERVICE else (*SCORE_FIELDS, "went_well", "could_be_better")
         for name in drop:
             del self.fields[name]
@@ -138,15 +148,19 @@ class FeedbackForm(HoneypotForm):
 
     def _layout(self) -> list:
         if self.kind == Feedback.Kind.SERVICE:
-            kind_fields = [Field.radios(name, legend_size="s", inline=True) for name in SCORE_FIELDS] + [
+            kind_fields = [Field.select(name) for name in SCORE_FIELDS] + [
                 Field.textarea("went_well", rows=4, max_characters=2000),
                 Field.textarea("could_be_better", rows=4, max_characters=2000),
             ]
         else:
             kind_fields = [Field.textarea("description", rows=6, max_characters=5000)]
+        where = (
+            [Field.select("officer")]
+            if self.team is not None
+            else [Field.text("postcode", field_width=10, autocomplete="postal-code", spellcheck="false")]
+        )
         return [
-            Field.text("postcode", field_width=10, autocomplete="postal-code", spellcheck="false"),
-            *([Field.select("officer")] if self.team is not None else []),
+            *where,
             Field.text("officer_text"),
             *kind_fields,
             Field.radios("wants_reply", legend_size="s", inline=True),
@@ -220,14 +234,14 @@ class FeedbackNoteForm(forms.Form):
         self.helper = page_form_helper(Field.textarea("text", rows=4, label_size="s"))
 
 
-ERROR_COLLAR_REQUIRED = _("Enter the officer's shoulder number")
-ERROR_COLLAR_TOO_LONG = _("A shoulder number is 10 characters or fewer")
+ERROR_COLLAR_REQUIRED = _("Enter the officer's collar number")
+ERROR_COLLAR_TOO_LONG = _("A collar number is 10 characters or fewer")
 
 
 class FeedbackOfficerForm(forms.Form):
     collar_number = forms.CharField(
         label=_("Which officer is it about?"),
-        help_text=_("Their shoulder (collar) number"),
+        help_text=_("Their collar number, as on their uniform"),
         max_length=None,
         validators=[MaxLengthValidator(10)],
         error_messages={"required": ERROR_COLLAR_REQUIRED, "max_length": ERROR_COLLAR_TOO_LONG},

@@ -2,8 +2,8 @@
 
 Tables are published side by side (a row per area, a column per answer, with totals), so a
 count hidden in one place must not be recoverable from the others. On top of the small-group
-rule (_suppressed: hide counts below the minimum, and a second count where one hidden count
-could be worked out from its row's total), this report:
+rule (feedback.selectors.disclosure: hide counts below the minimum, and a second count where
+one hidden count could be worked out from its row's total), this report:
 
 - hides every figure of an area with fewer responses than the minimum (but some), and every
   count of a question fewer than the minimum (but some) answered there (a lone answer would otherwise show as
@@ -21,6 +21,7 @@ from django.db.models import Count
 
 from core.models import AuditEvent
 from feedback.models import EqualityRepeatKey, EqualityResponse
+from feedback.selectors.disclosure import Grid, grid_suppressed, protect
 from feedback.services.equality import PAPER_ENTERED, equality_repeat_key
 from wards.models import District
 
@@ -33,18 +34,6 @@ STRAND_LABELS = {
     "religion": "Religion or belief",
     "sexual_orientation": "Sexual orientation",
 }
-
-
-def _suppressed(counts: dict[str, int], minimum: int) -> dict[str, int | None]:
-    """Hide every count below ``minimum``. Where exactly one is hidden, the total would reveal
-    it, so the next smallest is hidden too (secondary suppression)."""
-    shown: dict[str, int | None] = {key: (None if 0 < count < minimum else count) for key, count in counts.items()}
-    hidden = [key for key, value in shown.items() if value is None]
-    if len(hidden) == 1:
-        others = [key for key, value in shown.items() if value]
-        if others:
-            shown[min(others, key=lambda key: counts[key])] = None
-    return shown
 
 
 FORCE_WIDE = "Kent and Medway"
@@ -104,17 +93,6 @@ class EqualityTables:
     tables: list[StrandTable]
 
 
-@dataclass
-class _Grid:
-    """One question's true counts, row 0 force-wide, then one row per district."""
-
-    values: list[str]
-    counts: list[dict[str, int]]
-    answered: list[int]
-    hidden: set[tuple[int, str]]
-    hidden_totals: set[int]
-
-
 def _tallies(contexts: tuple[str, ...]) -> tuple[Counter, dict[tuple[int | None, str], Counter]]:
     """Responses per area and answers per (area, question), in one grouped query; area None is
     force-wide (it also holds the responses given without a district)."""
@@ -136,52 +114,15 @@ def _tallies(contexts: tuple[str, ...]) -> tuple[Counter, dict[tuple[int | None,
     return responses, answers
 
 
-def _grid(strand: str, areas: list[int | None], answers, small_areas: set[int], minimum: int) -> _Grid:
+def _grid(strand: str, areas: list[int | None], answers, small_areas: set[int], minimum: int) -> Grid:
     values = [value for value, _label in EqualityResponse.strand_choices(strand)]
     counts = [{value: answers[(area, strand)][value] for value in values} for area in areas]
-    grid = _Grid(values, counts, [sum(row.values()) for row in counts], set(), set())
-    for index in range(len(areas)):
-        if index in small_areas or 0 < grid.answered[index] < minimum:
-            grid.hidden_totals.add(index)
-            grid.hidden |= {(index, value) for value in values}
-        else:
-            shown = _suppressed(counts[index], minimum)
-            grid.hidden |= {(index, value) for value, count in shown.items() if count is None}
+    grid = grid_suppressed(values, counts, small_areas, minimum)
+    protect(grid)
     return grid
 
 
-def _hide_another(grid: _Grid, candidates: list[tuple[int, str]]) -> bool:
-    visible = [cell for cell in candidates if cell not in grid.hidden and grid.counts[cell[0]][cell[1]] > 0]
-    if not visible:
-        return False
-    grid.hidden.add(min(visible, key=lambda cell: grid.counts[cell[0]][cell[1]]))
-    return True
-
-
-def _protect_once(grid: _Grid) -> bool:
-    """Fix the first row or column with exactly one hidden count under a visible total."""
-    for index in range(len(grid.counts)):
-        row = [(index, value) for value in grid.values]
-        if index not in grid.hidden_totals and sum(cell in grid.hidden for cell in row) == 1:
-            if not _hide_another(grid, row):
-                grid.hidden_totals.add(index)
-            return True
-    for value in grid.values:
-        column = [(index, value) for index in range(1, len(grid.counts))]
-        if (0, value) not in grid.hidden and sum(cell in grid.hidden for cell in column) == 1:
-            if not _hide_another(grid, column):
-                grid.hidden.add((0, value))
-            return True
-    return False
-
-
-def _protect(grid: _Grid) -> None:
-    # Each pass hides at least one more figure, so this ends.
-    while _protect_once(grid):
-        pass
-
-
-def _table(strand: str, names: list[str], responses: list[int | None], grid: _Grid) -> StrandTable:
+def _table(strand: str, names: list[str], responses: list[int | None], grid: Grid) -> StrandTable:
     rows = []
     for index, name in enumerate(names):
         answered = None if index in grid.hidden_totals else grid.answered[index]
@@ -213,7 +154,6 @@ def equality_tables(*, group: Group, minimum: int | None = None) -> EqualityTabl
     tables = []
     for strand in EqualityResponse.STRANDS:
         grid = _grid(strand, areas, answers, small, minimum)
-        _protect(grid)
         tables.append(_table(strand, names, shown_totals, grid))
     return EqualityTables(group=group, minimum=minimum, responses=shown_totals[0], tables=tables)
 

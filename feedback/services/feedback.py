@@ -29,7 +29,7 @@ ERROR_NO_EMAIL = _("The person left no email address, so a reply cannot be email
 ERROR_STATUS_INVALID = _("Choose a status from the list")
 ERROR_CONTACT_REQUIRED = _("Give a name and an email address or phone number to get a reply")
 ERROR_OFFICER_NOT_IN_TEAM = _("%(officer)s is not an officer of the %(team)s team")
-ERROR_OFFICER_UNKNOWN = _("There is no officer with shoulder number %(number)s")
+ERROR_OFFICER_UNKNOWN = _("There is no officer with collar number %(number)s")
 # What waits for a resident's address until they confirm it (core.recipients).
 PURPOSE_ACKNOWLEDGE = _("a copy of the reference of what you sent us, and any reply")
 PURPOSE_REPLY = _("our reply to what you sent us")
@@ -273,7 +273,7 @@ def feedback_reply(*, actor: User, feedback: Feedback, text: str) -> FeedbackNot
 
 
 def feedback_officer_set(*, actor: User, feedback: Feedback, collar_number: str) -> Feedback:
-    """Record which officer an item is about, by shoulder number; a compliment is then passed on.
+    """Record which officer an item is about, by collar number; a compliment is then passed on.
 
     Outside complaints the officer must belong to the item's team (the ward's, or the one named).
     """

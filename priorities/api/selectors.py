@@ -22,7 +22,7 @@ UPCOMING_STATUSES = (Event.Status.SCHEDULED, Event.Status.CANCELLED)
 
 def _public_progress() -> QuerySet[ProgressEntry]:
     return (
-        ProgressEntry.objects.filter(visibility=ProgressEntry.Visibility.PUBLIC)
+        ProgressEntry.objects.filter(visibility=ProgressEntry.Visibility.PUBLIC, withdrawn_at__isnull=True)
         .select_related("officer", "agency")
         .only(
             "priority_id",

@@ -17,13 +17,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ERROR_EMAIL_INVALID, HoneypotForm, MultiLineField, page_form_helper
+from core.text_checks import kinds_found, redacted
 from priorities.models import Category, Concern, Event
 from priorities.services.concerns import (
     DESCRIPTION_MAX_LENGTH,
     ERROR_DESCRIPTION_REQUIRED,
     ERROR_DESCRIPTION_TOO_LONG,
     ERROR_LOCATION_TOO_LONG,
+    ERROR_NOTE_TOO_LONG,
+    ERROR_PUBLIC_TEXT_REQUIRED,
+    ERROR_PUBLIC_TEXT_TOO_LONG,
     LOCATION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     STAFF_SOURCES,
 )
@@ -195,6 +200,68 @@ class ConcernShortlistForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].set_objects(meetings, label_of=_event_label, empty_label=_("Select a meeting"))
         self.helper = page_form_helper(Field.select("meeting"))
+
+
+NOTE_REDACTED = _(
+    "Before publishing your concern we removed %(kinds)s from it, to protect people's privacy. "
+    "The team still has your words as you wrote them."
+)
+
+
+def _in_words(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " " + str(_("and")) + " " + labels[-1]
+
+
+class ConcernPublishForm(forms.Form):
+    """The text a concern awaiting moderation is published with: proposed with what looks like
+    personal data redacted (core.text_checks), confirmed or edited by the moderator, and the
+    note that tells the resident why their words changed."""
+
+    public_text = MultiLineField(
+        label=_("Text to publish"),
+        help_text=_(
+            "Everyone can read this on the ward's page. What looks like personal data has been replaced: "
+            "check it, and edit it if anything else identifies someone."
+        ),
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+        error_messages=_text_errors(ERROR_PUBLIC_TEXT_REQUIRED, ERROR_PUBLIC_TEXT_TOO_LONG),
+        widget=forms.Textarea,
+    )
+    public_location = forms.CharField(
+        label=_("Where, as published (optional)"),
+        required=False,
+        max_length=None,
+        validators=[MaxLengthValidator(LOCATION_MAX_LENGTH)],
+        error_messages={"max_length": ERROR_LOCATION_TOO_LONG, "null_characters_not_allowed": ERROR_NULL_CHARACTERS},
+    )
+    note = MultiLineField(
+        label=_("Note to the resident (if you changed their words)"),
+        help_text=_(
+            "The resident reads this note, word for word, on their concern's status page and in any email "
+            "about it. Say what you changed and why."
+        ),
+        required=False,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH)],
+        error_messages=_text_errors("", ERROR_NOTE_TOO_LONG),
+        widget=forms.Textarea,
+    )
+
+    def __init__(self, *args, concern: Concern, **kwargs):
+        kinds = kinds_found(f"{concern.description}\n{concern.location_text}")
+        initial = {
+            "public_text": redacted(concern.description),
+            "public_location": redacted(concern.location_text),
+            "note": NOTE_REDACTED % {"kinds": _in_words(kinds)} if kinds else "",
+        }
+        super().__init__(*args, prefix="publish", initial=initial, **kwargs)
+        self.helper = page_form_helper(
+            Field.textarea("public_text", rows=6, max_characters=DESCRIPTION_MAX_LENGTH),
+            Field.text("public_location"),
+            Field.textarea("note", rows=3, max_characters=NOTE_MAX_LENGTH),
+        )
+
+    def for_service(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in ("public_text", "public_location", "note")}
 
 
 class ConcernRejectForm(forms.Form):

@@ -22,8 +22,9 @@ class ProgressDateField(EventDateField):
 
 
 class ProgressForm(forms.Form):
-    """``by`` offers the team's officers and the agencies named on the priority, as
-    "officer-<pk>" and "agency-<pk>"; cleaned_data gets ``officer`` and ``agency``."""
+    """The date it was done defaults to today (the view's initial). ``by`` offers the team's
+    officers and the agencies named on the priority, as "officer-<pk>" and "agency-<pk>";
+    cleaned_data gets ``officer`` and ``agency``."""
 
     happened_on = ProgressDateField(label=_("When was it done?"), help_text=_("For example, 27 3 2026"))
     text = forms.CharField(
@@ -42,8 +43,11 @@ class ProgressForm(forms.Form):
         error_messages={"required": ERROR_VISIBILITY, "invalid_choice": ERROR_VISIBILITY},
     )
 
-    def __init__(self, *args, officers, agencies, **kwargs):
+    def __init__(self, *args, officers, agencies, with_visibility: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        # Putting an entry right keeps its visibility: a public one is taken down by withdrawing it.
+        if not with_visibility:
+            del self.fields["visibility"]
         self._officers = {f"officer-{officer.pk}": officer for officer in officers}
         self._agencies = {f"agency-{agency.pk}": agency for agency in agencies}
         choices = [(key, str(officer)) for key, officer in self._officers.items()]
@@ -56,8 +60,9 @@ class ProgressForm(forms.Form):
             Field("happened_on", legend_size=Size.SMALL),
             Field.textarea("text"),
             Field.select("by"),
-            Field.radios("visibility", legend_size=Size.SMALL, small=True),
         )
+        if with_visibility:
+            self.helper.layout.append(Field.radios("visibility", legend_size=Size.SMALL, small=True))
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,7 @@ One module per part of the cycle; every model is imported here, so ``priorities.
 is the one import path (and Django finds them all).
 """
 
+from priorities.models.agendas import Agenda, MeetingSupport, MeetingSupportChoice
 from priorities.models.ballots import Ballot, BallotOption, BallotReopening, Vote, VoteChoice
 from priorities.models.categories import Category
 from priorities.models.concerns import Concern, ConcernEvent
@@ -15,7 +16,7 @@ from priorities.models.events import Event, EventAttendance
 from priorities.models.incident_logs import IncidentLog, IncidentLogEntry
 from priorities.models.information import InformationReport
 from priorities.models.news import NewsItem
-from priorities.models.panels import Panel, PanelMember
+from priorities.models.panels import Panel, PanelInvitation, PanelMember
 from priorities.models.partners import PartnerAgency, PartnerUser
 from priorities.models.priorities import PlanPriority, Priority
 from priorities.models.progress import ProgressEntry
@@ -23,6 +24,7 @@ from priorities.models.subscriptions import Subscription
 from priorities.models.updates import MonthlyUpdate, MonthlyUpdateDraft, MonthlyUpdateRevision
 
 __all__ = [
+    "Agenda",
     "Ballot",
     "BallotOption",
     "BallotReopening",
@@ -34,11 +36,14 @@ __all__ = [
     "IncidentLog",
     "IncidentLogEntry",
     "InformationReport",
+    "MeetingSupport",
+    "MeetingSupportChoice",
     "MonthlyUpdate",
     "MonthlyUpdateDraft",
     "MonthlyUpdateRevision",
     "NewsItem",
     "Panel",
+    "PanelInvitation",
     "PanelMember",
     "PartnerAgency",
     "PartnerUser",

@@ -46,8 +46,16 @@ class Concern(models.Model):
     follow_code = models.CharField(max_length=24, unique=True, default=follow_code_new, editable=False)
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="concerns")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="concerns")
+    # What the public reads. When moderation changed it (personal data redacted), the
+    # resident's own words are kept in original_description, for staff only.
     description = models.TextField(max_length=2000)
+    original_description = models.TextField(
+        blank=True, help_text="The resident's own words before moderation changed them: never shown publicly."
+    )
     location_text = models.CharField(max_length=200, blank=True)
+    original_location_text = models.CharField(
+        max_length=200, blank=True, help_text="Where, in the resident's words, when moderation changed it."
+    )
     contact_email = models.EmailField(blank=True, help_text="Personal data: never shown publicly.")
     # The resident asked to be emailed each step (once the address is confirmed), until they stop.
     follow_by_email = models.BooleanField(default=False)
@@ -108,6 +116,7 @@ class ConcernEvent(models.Model):
         RECEIVED = "received", "Received"
         ACCEPTED = "accepted", "Accepted"
         SHORTLISTED = "shortlisted", "Shortlisted for a meeting"
+        ON_AGENDA = "on_agenda", "On a meeting's published agenda"
         ADOPTED = "adopted", "Adopted as a priority"
         NOT_CHOSEN = "not_chosen", "Not chosen at the vote"
         MERGED = "merged", "Merged into another concern"
@@ -145,6 +154,9 @@ class ConcernEvent(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind__in=["adopted", "progress", "resolved", "closed"]) | Q(priority__isnull=False),
                 name="concern_event_names_priority",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="on_agenda") | Q(meeting__isnull=False), name="concern_event_agenda_meeting"
             ),
             models.CheckConstraint(
                 condition=~Q(kind="not_chosen") | (Q(ballot__isnull=False) & Q(votes__isnull=False)),

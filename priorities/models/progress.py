@@ -24,6 +24,10 @@ class ProgressEntry(models.Model):
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A mistake is put right in the open: the public timeline says when an entry was edited or
+    # withdrawn, and the audit keeps every version (priorities.services.progress).
+    edited_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-happened_on", "-created_at"]
@@ -38,3 +42,7 @@ class ProgressEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.happened_on}: {self.text[:50]}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

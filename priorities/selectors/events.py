@@ -77,7 +77,7 @@ def events_for_feed(**ward_filter: Any) -> QuerySet[Event]:
     since = timezone.now() - datetime.timedelta(days=FEED_DAYS_BACK)
     return (
         Event.objects.filter(pk__in=_event_ids_of_wards(**ward_filter), ends_at__gte=since)
-        .select_related("moved_to")
+        .select_related("moved_to", "agenda")
         .order_by("starts_at", "pk")
     )
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from priorities.models import Ballot, PartnerAgency, PlanPriority, Priority
-from priorities.selectors.progress import public_entries, with_latest_public_action
+from priorities.selectors.progress import public_timeline_entries, with_latest_public_action
 from wards.models import Officer, Ward
 
 
@@ -31,7 +31,7 @@ def priority_for_page(pk: int) -> QuerySet[Priority]:
     return (
         Priority.objects.filter(pk=pk)
         .select_related("ward", "category", "plan_priority", "agreed_at", "lead_officer", "ended_at")
-        .prefetch_related("partners", Prefetch("progress", queryset=public_entries(), to_attr="timeline"))
+        .prefetch_related("partners", Prefetch("progress", queryset=public_timeline_entries(), to_attr="timeline"))
     )
 
 

@@ -13,8 +13,9 @@ from priorities.models import PartnerAgency, Priority, ProgressEntry
 from wards.models import Officer
 
 
-def public_entries() -> QuerySet[ProgressEntry]:
-    """Public entries, newest first, with who did each (to prefetch onto priorities)."""
+def public_timeline_entries() -> QuerySet[ProgressEntry]:
+    """Public entries, newest first, with who did each (to prefetch onto priorities). Withdrawn
+    ones keep their place, shown as withdrawn, so the timeline is never silently rewritten."""
     return (
         ProgressEntry.objects.filter(visibility=ProgressEntry.Visibility.PUBLIC)
         .select_related("officer", "agency")
@@ -22,9 +23,14 @@ def public_entries() -> QuerySet[ProgressEntry]:
     )
 
 
+def public_entries() -> QuerySet[ProgressEntry]:
+    """Public entries that stand (not withdrawn), newest first, with who did each."""
+    return public_timeline_entries().filter(withdrawn_at__isnull=True)
+
+
 def public_timeline(priority: Priority) -> QuerySet[ProgressEntry]:
-    """A priority's public entries, newest first, with who did each."""
-    return public_entries().filter(priority=priority)
+    """A priority's public timeline, withdrawn entries marked, newest first."""
+    return public_timeline_entries().filter(priority=priority)
 
 
 def staff_timeline(priority: Priority, *, agency: PartnerAgency | None = None) -> QuerySet[ProgressEntry]:
@@ -43,6 +49,13 @@ def with_latest_public_action(priorities: QuerySet[Priority]) -> QuerySet[Priori
     return priorities.annotate(
         latest_action=Subquery(latest.values("text")[:1]),
         latest_action_on=Subquery(latest.values("happened_on")[:1]),
+    )
+
+
+def entry_for_staff(priority_pk: int, pk: int) -> QuerySet[ProgressEntry]:
+    """One entry of a priority with what the edit and withdraw pages need to authorise and show it."""
+    return ProgressEntry.objects.filter(priority_id=priority_pk, pk=pk).select_related(
+        "priority__ward__team", "officer", "agency"
     )
 
 
@@ -73,10 +86,11 @@ def priorities_for_partner(agency: PartnerAgency | None) -> QuerySet[Priority]:
 
 
 def _with_last_progress(priorities: QuerySet[Priority]) -> QuerySet[Priority]:
-    # A priority with no entry yet counts from the day it was agreed.
+    # A priority with no entry yet counts from the day it was agreed; a withdrawn entry is no progress.
+    standing = Q(progress__withdrawn_at__isnull=True)
     return priorities.annotate(
-        last_progress_on=Max("progress__happened_on"),
-        progress_since=Coalesce(Max("progress__happened_on"), "agreed_on", output_field=DateField()),
+        last_progress_on=Max("progress__happened_on", filter=standing),
+        progress_since=Coalesce(Max("progress__happened_on", filter=standing), "agreed_on", output_field=DateField()),
     )
 
 

@@ -68,7 +68,11 @@ def report_districts(district_ids: frozenset[int] | None) -> QuerySet[District]:
 
 
 def _last_progress() -> Subquery:
-    entries = ProgressEntry.objects.filter(priority=OuterRef("pk")).order_by("-happened_on").values("happened_on")
+    entries = (
+        ProgressEntry.objects.filter(priority=OuterRef("pk"), withdrawn_at__isnull=True)
+        .order_by("-happened_on")
+        .values("happened_on")
+    )
     return Subquery(entries[:1])
 
 

@@ -52,3 +52,10 @@ def meeting_recipients(*, event: Event) -> Iterator[Subscription]:
     ward_ids = list(event.wards.values_list("pk", flat=True))
     team_ids = set(Ward.objects.filter(pk__in=ward_ids, team__isnull=False).values_list("team_id", flat=True))
     return _recipients(Q(wants_meetings=True) & (Q(ward_id__in=ward_ids) | Q(team_id__in=team_ids)))
+
+
+def agenda_recipients(*, event: Event) -> Iterator[Subscription]:
+    """Who gets a meeting's agenda: every confirmed subscriber of its wards or their teams, once each."""
+    ward_ids = list(event.wards.values_list("pk", flat=True))
+    team_ids = set(Ward.objects.filter(pk__in=ward_ids, team__isnull=False).values_list("team_id", flat=True))
+    return _recipients(Q(ward_id__in=ward_ids) | Q(team_id__in=team_ids))

@@ -59,7 +59,10 @@ def _wards_for_month(team_id: int, month: datetime.date) -> QuerySet[Ward]:
     )
     entries = (
         ProgressEntry.objects.filter(
-            visibility=ProgressEntry.Visibility.PUBLIC, happened_on__gte=month, happened_on__lt=next_month
+            visibility=ProgressEntry.Visibility.PUBLIC,
+            withdrawn_at__isnull=True,
+            happened_on__gte=month,
+            happened_on__lt=next_month,
         )
         .select_related("officer", "agency")
         .order_by("happened_on", "pk")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from core.roles import AnyUser
 from priorities.models import Ballot, Concern, Event, Priority
 from priorities.scopes import ward_ids_for
+from priorities.selectors.agendas import meetings_without_agenda
 from priorities.selectors.evidence import WorkspaceInformation, workspace_information_for
 from priorities.selectors.progress import PriorityProgress, active_priorities_with_progress
 from wards.crime import WorkspaceCrime, workspace_crime
@@ -23,6 +24,8 @@ class Workspace:
     to_moderate: int
     open_ballots: list[Ballot]
     meetings_to_record: list[Event]
+    # PACT meetings within a week with no agenda published yet.
+    meetings_without_agenda: list[Event]
     # Active priorities of the user's wards, with how long since their last progress.
     priorities: list[PriorityProgress]
     # Their wards' police.uk crime categories, highest counts and biggest rises first.
@@ -37,7 +40,8 @@ def _in_wards(queryset: QuerySet, ward_ids: set[int] | None, field: str = "ward_
 
 def workspace_for(user: AnyUser) -> Workspace:
     """The user's wards (with how many active priorities and concerns awaiting moderation
-    each has), their next events, their open ballots, past meetings not yet recorded, and
+    each has), their next events, their open ballots, past meetings not yet recorded, meetings
+    within a week with no agenda, and
     their active priorities with how long since their last progress, and their wards' crime
     categories ranked (see wards.crime.workspace_crime), and for officers and administrators
     the information partners and residents gave (see evidence.workspace_information_for)."""
@@ -60,6 +64,7 @@ def workspace_for(user: AnyUser) -> Workspace:
         meetings_to_record=list(
             events.filter(kind=Event.Kind.PACT_MEETING, status=Event.Status.SCHEDULED, starts_at__lt=now)
         ),
+        meetings_without_agenda=list(meetings_without_agenda(ward_ids)),
         # As with the wards: administrators would get the whole force, which helps nobody.
         priorities=active_priorities_with_progress(ward_ids) if ward_ids else [],
         crime=workspace_crime(ward_list),

@@ -495,6 +495,7 @@ def _adopt_concern(ballot: Ballot, option: BallotOption, slot: int, day, set_asi
             ward=ballot.ward,
             slot=slot,
             title=option.title,
+            # The public words, as moderation left them (never original_description).
             description=concern.description,
             category_id=option.category_id,
             concern=concern,

@@ -4,7 +4,8 @@ A resident who asks to be told gets one email at once (queued through core.recip
 unconfirmed address gets only the request to confirm it first). After that, the day's steps of
 the concern's history are sent as one email a day per concern, only to a confirmed address,
 each with a one-click stop (RFC 8058); nothing is sent after the stop. An ending step
-(resolved or closed) says what was achieved, and is the last email.
+(resolved or closed) says what was achieved, and is the last email. An email that tells an
+ending (those two, or not taken forward) asks "How did we do?" (issue 13, item 3).
 """
 
 import datetime
@@ -19,8 +20,10 @@ from django.utils import timezone
 
 from core.emails import email_queue
 from core.recipients import ERROR_TOO_MANY_EMAILS, EmailRefused, email_queue_for_resident, recipient_is_confirmed
+from core.satisfaction import satisfaction_answered
 from priorities.errors import PrioritiesError
 from priorities.models import Concern, ConcernEvent
+from priorities.selectors.concern_satisfaction import ANCHOR as SATISFACTION_ANCHOR
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +84,19 @@ def concern_follow_stop(*, token: str) -> Concern:
     return concern
 
 
+def _satisfaction_question(concern: Concern, steps: list[ConcernEvent], status_url: str) -> dict:
+    """The email that tells an ending (rejected, resolved, closed) asks "How did we do?", unless answered."""
+    asks = any(step.kind in ConcernEvent.ENDINGS for step in steps) and not satisfaction_answered(concern.reference)
+    return {"asks_satisfaction": asks, "satisfaction_url": f"{status_url}#{SATISFACTION_ANCHOR}"}
+
+
 def concern_follow_updates_send(*, today: datetime.date | None = None) -> int:
     """Queue one email per followed concern with the steps not yet told, up to the end of ``today``.
 
-    Run daily (and safe to run again: the outbox key is the concern and the day, and the steps
-    are marked told in the same transaction). Steps wait, untold, while the address is
-    unconfirmed; after a stop they are never sent. Returns how many emails were queued.
+        Run daily (and safe to run again: the outbox key is the concern and the day, and the steps
+        are marked told in the same transaction). Steps wait, untold, while the address is
+        unconfirmed; after a stop they are never sent, nor is a withdrawn progress entry (an edited
+    one goes once, as it reads when sent). Returns how many emails were queued.
     """
     today = today or timezone.localdate()
     until = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time()))
@@ -97,6 +107,8 @@ def concern_follow_updates_send(*, today: datetime.date | None = None) -> int:
             concern__follow_by_email=True,
             concern__follow_stopped_at__isnull=True,
         )
+        # A progress entry withdrawn before its step was sent is never sent.
+        .exclude(progress__withdrawn_at__isnull=False)
         .select_related("concern__ward", "meeting", "priority", "ballot", "progress")
         .order_by("concern_id", "happened_at", "pk")
     )
@@ -116,6 +128,7 @@ def concern_follow_updates_send(*, today: datetime.date | None = None) -> int:
                 "steps": concern_steps,
                 "is_last": any(step.kind in _ENDINGS for step in concern_steps),
                 **links,
+                **_satisfaction_question(concern, concern_steps, links["status_url"]),
             }
             if email_queue(
                 key=f"concern-follow:{concern.pk}:{today.isoformat()}",

@@ -38,11 +38,16 @@ ERROR_DESCRIPTION_TOO_LONG = _("Description must be 2000 characters or fewer")
 ERROR_LOCATION_TOO_LONG = _("Location must be 200 characters or fewer")
 ERROR_FOLLOW_NEEDS_EMAIL = _("Enter your email address if you would like to be told what happens to your concern")
 ERROR_NO_REFERENCE = _("A reference could not be given to the concern. Try again.")
+ERROR_PUBLIC_TEXT_REQUIRED = _("Enter the text to publish")
+ERROR_PUBLIC_TEXT_TOO_LONG = _("The text to publish must be 2000 characters or fewer")
+ERROR_NOTE_REQUIRED = _("Tell the resident why their words were changed before publishing")
+ERROR_NOTE_TOO_LONG = _("The note to the resident must be 300 characters or fewer")
 
 REFERENCE_PREFIX = "PACT-"
 REFERENCE_LENGTH = 6
 REFERENCE_ATTEMPTS = 5
 REASON_MAX_LENGTH = 300
+NOTE_MAX_LENGTH = 300
 DESCRIPTION_MAX_LENGTH = 2000
 LOCATION_MAX_LENGTH = 200
 STAFF_SOURCES = (Concern.Source.MEETING, Concern.Source.SURGERY, Concern.Source.PARTNER)
@@ -193,12 +198,69 @@ def _moderate(
     return concern
 
 
-def concern_accept(*, actor: AnyUser, concern: Concern) -> Concern:
-    """Publish a concern awaiting moderation without shortlisting it."""
+def _published_changes(concern: Concern, public_text: str, location: str) -> dict[str, Any]:
+    """The fields that publishing ``concern`` as ``public_text`` at ``location`` changes, with the
+    resident's own words kept beside them."""
+    fields: dict[str, Any] = {}
+    if public_text != concern.description.strip():
+        fields |= {"description": public_text, "original_description": concern.description}
+    if location != concern.location_text.strip():
+        fields |= {"location_text": location, "original_location_text": concern.location_text}
+    return fields
+
+
+def _publishing(
+    concern: Concern, public_text: str | None, public_location: str | None, note: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields, and what the audit and the resident's step record, of publishing ``concern``
+    as ``public_text`` and ``public_location`` (None: as the resident wrote it).
+
+    The moderator confirms the text (core.text_checks proposes a redaction of personal data);
+    when it differs from the resident's words, those are kept privately and the resident is
+    told why in the moderator's ``note``. The audit says the text changed, never what it said.
+    """
+    if concern.status != Concern.Status.RECEIVED or public_text is None:
+        return {}, {}
+    public_text, note = public_text.strip().replace("\r\n", "\n"), (note or "").strip()
+    location = concern.location_text.strip() if public_location is None else public_location.strip()
+    if not public_text:
+        raise PrioritiesError(ERROR_PUBLIC_TEXT_REQUIRED)
+    if len(public_text) > DESCRIPTION_MAX_LENGTH:
+        raise PrioritiesError(ERROR_PUBLIC_TEXT_TOO_LONG)
+    if len(location) > LOCATION_MAX_LENGTH:
+        raise PrioritiesError(ERROR_LOCATION_TOO_LONG)
+    fields = _published_changes(concern, public_text, location)
+    if not fields:
+        return {}, {"text_changed": False}
+    if not note:
+        raise PrioritiesError(ERROR_NOTE_REQUIRED)
+    if len(note) > NOTE_MAX_LENGTH:
+        raise PrioritiesError(ERROR_NOTE_TOO_LONG)
+    return fields, {"text_changed": True, "note": note}
+
+
+def concern_accept(
+    *,
+    actor: AnyUser,
+    concern: Concern,
+    public_text: str | None = None,
+    public_location: str | None = None,
+    note: str = "",
+) -> Concern:
+    """Publish a concern awaiting moderation without shortlisting it, as ``public_text`` if given
+    (see _publishing: a redaction the moderator confirmed, and the note that tells the resident why)."""
     _check_can_moderate(actor, concern)
     if concern.status != Concern.Status.RECEIVED:
         raise PrioritiesError(ERROR_ACCEPT_STATE)
-    return _moderate(actor=actor, concern=concern, verb="accepted", fields={"status": Concern.Status.ACCEPTED})
+    text_fields, told = _publishing(concern, public_text, public_location, note)
+    return _moderate(
+        actor=actor,
+        concern=concern,
+        verb="accepted",
+        fields={"status": Concern.Status.ACCEPTED, **text_fields},
+        extra=told,
+        step={"text": told["note"]} if told.get("note") else None,
+    )
 
 
 def concern_meeting_is_eligible(*, concern: Concern, meeting: Event) -> bool:
@@ -211,8 +273,17 @@ def concern_meeting_is_eligible(*, concern: Concern, meeting: Event) -> bool:
     )
 
 
-def concern_shortlist(*, actor: AnyUser, concern: Concern, meeting: Event) -> Concern:
-    """Shortlist a concern for a PACT meeting (publishing it); one still open may move to another meeting."""
+def concern_shortlist(
+    *,
+    actor: AnyUser,
+    concern: Concern,
+    meeting: Event,
+    public_text: str | None = None,
+    public_location: str | None = None,
+    note: str = "",
+) -> Concern:
+    """Shortlist a concern for a PACT meeting (publishing it, as ``public_text`` if it awaited
+    moderation: see _publishing); one still open may move to another meeting."""
     _check_can_moderate(actor, concern)
     if concern.status not in _OPEN_STATES:
         raise PrioritiesError(ERROR_SHORTLIST_STATE)
@@ -220,14 +291,15 @@ def concern_shortlist(*, actor: AnyUser, concern: Concern, meeting: Event) -> Co
         raise PrioritiesError(ERROR_ALREADY_SHORTLISTED)
     if not concern_meeting_is_eligible(concern=concern, meeting=meeting):
         raise PrioritiesError(ERROR_SHORTLIST_MEETING)
-    fields = {"status": Concern.Status.SHORTLISTED, "shortlisted_for": meeting}
+    text_fields, told = _publishing(concern, public_text, public_location, note)
+    fields = {"status": Concern.Status.SHORTLISTED, "shortlisted_for": meeting, **text_fields}
     return _moderate(
         actor=actor,
         concern=concern,
         verb="shortlisted",
         fields=fields,
-        extra={"meeting": meeting.pk},
-        step={"meeting": meeting},
+        extra={"meeting": meeting.pk, **told},
+        step={"meeting": meeting, **({"text": told["note"]} if told.get("note") else {})},
     )
 
 

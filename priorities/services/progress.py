@@ -24,6 +24,7 @@ from priorities.models import ConcernEvent, PartnerAgency, Priority, ProgressEnt
 from priorities.scopes import can_manage_ward, can_partner_ward, partner_agency_for
 from priorities.selectors.progress import priorities_without_lead, stale_priorities
 from priorities.services.concerns import concern_history_add
+from priorities.services.updates import monthly_update_entry_revise
 from wards.models import Officer
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,11 @@ ERROR_BY_REQUIRED = _("Choose the officer or agency who did it")
 ERROR_BY_BOTH = _("Choose either an officer or an agency, not both")
 ERROR_OFFICER_NOT_IN_TEAM = _("The officer must be an officer of the ward's neighbourhood team")
 ERROR_AGENCY_NOT_NAMED = _("The agency must be one of the partners named on the priority")
+ERROR_NOT_YOURS = _("Only the entry's author or a sergeant or inspector of the team can change it")
+ERROR_WITHDRAWN = _("This entry has been withdrawn: it can no longer be changed")
+ERROR_UNCHANGED = _("Change the date, what was done or who did it, or cancel")
+REASON_EDITED = _("An action listed here was corrected by the team")
+REASON_WITHDRAWN = _("An action listed here was withdrawn by the team")
 
 TEXT_MAX_LENGTH = 2000
 
@@ -148,6 +154,99 @@ def progress_add(
             data={"before": before, "after": {"status": locked.status, **_entry_snapshot(entry)}},
         )
     return entry
+
+
+def can_change_progress(*, actor: AnyUser, entry: ProgressEntry) -> bool:
+    """Whether ``actor`` may edit or withdraw ``entry``: its author while they may still add
+    progress to the priority, or a sergeant or inspector of the ward's team."""
+    priority = entry.priority
+    if entry.author_id == actor.pk and can_add_progress(actor=actor, priority=priority):
+        return True
+    officer = getattr(actor, "officer", None) if actor.is_authenticated else None
+    return (
+        officer is not None
+        and officer.rank in Officer.SUPERVISOR_RANKS
+        and priority.ward.team_id is not None
+        and officer.team_id == priority.ward.team_id
+        and can_manage_ward(actor, priority.ward)
+    )
+
+
+def _locked_for_change(actor: AnyUser, entry: ProgressEntry) -> ProgressEntry:
+    if not can_change_progress(actor=actor, entry=entry):
+        raise PrioritiesError(ERROR_NOT_YOURS)
+    locked = ProgressEntry.objects.select_for_update().select_related("priority__ward").get(pk=entry.pk)
+    if locked.is_withdrawn:
+        raise PrioritiesError(ERROR_WITHDRAWN)
+    return locked
+
+
+def progress_edit(
+    *,
+    actor: User,
+    entry: ProgressEntry,
+    happened_on: datetime.date,
+    text: str,
+    officer: Officer | None = None,
+    agency: PartnerAgency | None = None,
+) -> ProgressEntry:
+    """Put right the date, text or who did it of an entry, by its author or a supervisor of the team.
+
+    The entry is marked edited (the public timeline says so) and the audit keeps the old and
+    new versions; a published monthly update listing it is revised in the open. Its visibility
+    stays: a public entry is taken down by withdrawing it, in the open. Nobody following the
+    priority's concern is emailed again: a step not yet sent goes out once, with the new text.
+    """
+    text = text.strip()
+    _check_entry(entry.priority, happened_on, text, entry.visibility)
+    with transaction.atomic():
+        locked = _locked_for_change(actor, entry)
+        officer, agency = _by(actor, locked.priority, officer, agency)
+        before = _entry_snapshot(locked)
+        locked.happened_on, locked.text, locked.officer, locked.agency = happened_on, text, officer, agency
+        after = _entry_snapshot(locked)
+        if after == before:
+            raise PrioritiesError(ERROR_UNCHANGED)
+        locked.edited_at = timezone.now()
+        locked.full_clean()
+        locked.save(update_fields=["happened_on", "text", "officer", "agency", "edited_at"])
+        audit_record(
+            actor=actor, action="priorities.progress.edited", target=locked, data={"before": before, "after": after}
+        )
+        _revise_update(actor, locked, datetime.date.fromisoformat(before["happened_on"]), text, str(REASON_EDITED))
+    return locked
+
+
+def _revise_update(actor: User, entry: ProgressEntry, happened_on: datetime.date, text: str, reason: str) -> None:
+    # A published monthly update is a snapshot: an entry it lists is put right there too, as a
+    # public revision, so the update never repeats what the team has corrected or withdrawn.
+    team_id = entry.priority.ward.team_id
+    if team_id is not None:
+        monthly_update_entry_revise(
+            actor=actor, entry_id=entry.pk, team_id=team_id, month=happened_on.replace(day=1), text=text, reason=reason
+        )
+
+
+def progress_withdraw(*, actor: User, entry: ProgressEntry) -> ProgressEntry:
+    """Withdraw an entry posted by mistake, by its author or a supervisor of the team.
+
+    The public timeline keeps its place and says "withdrawn on …" without its text; it leaves
+    the monthly update (a published one listing it is revised in the open), the API and the
+    latest action, and a step of a followed concern not yet
+    emailed is never sent. The audit keeps what it said. Withdrawing twice is refused.
+    """
+    with transaction.atomic():
+        locked = _locked_for_change(actor, entry)
+        locked.withdrawn_at = timezone.now()
+        locked.save(update_fields=["withdrawn_at"])
+        audit_record(
+            actor=actor,
+            action="priorities.progress.withdrawn",
+            target=locked,
+            data={"before": _entry_snapshot(locked), "after": {"withdrawn_at": locked.withdrawn_at.isoformat()}},
+        )
+        _revise_update(actor, locked, locked.happened_on, "", str(REASON_WITHDRAWN))
+    return locked
 
 
 def _entry_snapshot(entry: ProgressEntry) -> dict:

@@ -24,10 +24,16 @@ from core.roles import AnyUser
 from priorities.models import Concern, Priority, Subscription
 from priorities.services.incident_logs import INCIDENT_LOGS
 from priorities.services.information import INFORMATION_REPORTS
+from priorities.services.meeting_support import MEETING_SUPPORT
+from priorities.services.panels import PANEL_INVITATIONS
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+# The resident's own words, kept for staff when moderation redacted what was published.
+_OWN_WORDS_BLANK = {"original_description": "", "original_location_text": ""}
 
 
 def concern_contact_export(email: str) -> list[dict[str, Any]]:
@@ -43,6 +49,9 @@ def concern_contact_export(email: str) -> list[dict[str, Any]]:
             "ward": concern.ward.name,
             "category": concern.category.name,
             "description": concern.description,
+            # Before moderation redacted personal data from what was published.
+            "own_words": concern.original_description,
+            "own_location": concern.original_location_text,
             "location": concern.location_text,
             "raised": concern.created_at.isoformat(),
             "how_raised": concern.get_source_display(),
@@ -54,8 +63,9 @@ def concern_contact_export(email: str) -> list[dict[str, Any]]:
 
 
 def concern_contact_erase(email: str, *, by: AnyUser) -> int:
-    """Blank the contact address of every concern raised with ``email``."""
-    return Concern.objects.filter(contact_email__iexact=email).update(contact_email="")
+    """Blank the contact address of every concern raised with ``email``, and the resident's own
+    words that moderation kept when it redacted what was published."""
+    return Concern.objects.filter(contact_email__iexact=email).update(contact_email="", **_OWN_WORDS_BLANK)
 
 
 def concern_contact_expire(now: datetime) -> int:
@@ -71,7 +81,7 @@ def concern_contact_expire(now: datetime) -> int:
         .filter(last_change__lt=cutoff)
         .exclude(pk__in=live_priorities.filter(concern__isnull=False))
     )
-    return stale.update(contact_email="")
+    return stale.update(contact_email="", **_OWN_WORDS_BLANK)
 
 
 def _place_name(subscription: Subscription) -> str:
@@ -119,7 +129,8 @@ CONCERN_CONTACT = PersonalDataSource(
     description=_(
         "Concerns about a ward raised with this email address as the contact, online or entered by "
         "staff. The address is never shown publicly; it is blanked a period after the concern last "
-        "changed (PACT_RETENTION_CONCERN_CONTACT_DAYS), and the concern itself is kept."
+        "changed (PACT_RETENTION_CONCERN_CONTACT_DAYS), with the resident's own words where moderation "
+        "redacted personal data from what was published, and the concern itself is kept."
     ),
     export=concern_contact_export,
     erase=concern_contact_erase,
@@ -146,3 +157,5 @@ def register() -> None:
     register_personal_data(SUBSCRIPTIONS)
     register_personal_data(INFORMATION_REPORTS)
     register_personal_data(INCIDENT_LOGS)
+    register_personal_data(PANEL_INVITATIONS)
+    register_personal_data(MEETING_SUPPORT)

@@ -24,8 +24,9 @@ from core.emails import email_render
 from core.models import OutboundEmail
 from core.recipients import EmailRefused, email_queue_confirmation, recipient_confirmed
 from priorities.errors import PrioritiesError
-from priorities.models import Event, MonthlyUpdate, Subscription
-from priorities.selectors.subscriptions import meeting_recipients, update_recipients
+from priorities.models import Agenda, Event, MonthlyUpdate, Subscription
+from priorities.selectors.agendas import agenda_content
+from priorities.selectors.subscriptions import agenda_recipients, meeting_recipients, update_recipients
 from priorities.selectors.updates import content_for_display
 from wards.models import NeighbourhoodTeam, Ward
 
@@ -236,6 +237,30 @@ def subscription_meeting_emails_queue(*, event: Event, moved_from: datetime.date
     )
     logger.info("event %s: %s meeting emails queued", event.pk, queued)
     return queued
+
+
+def subscription_agenda_emails_queue(*, agenda: Agenda, changed: bool) -> int:
+    """Queue this version of a meeting's agenda to the subscribers of its wards and teams; return how many.
+
+    One email per address, keyed by meeting, agenda version and address, so each version is
+    sent once whatever retries or double runs happen; ``changed`` marks it as a change to an
+    agenda they were sent before.
+    """
+    event = agenda.meeting
+    content = agenda_content(event)
+    context = {
+        "event": event,
+        "content": content,
+        "wards": list(event.wards.order_by("name")),
+        "changed": changed,
+        "event_url": settings.PACT_SITE_URL + reverse("priorities:event_detail", args=[event.uid]),
+    }
+    return _queue_for(
+        prefix=f"agenda:{event.pk}:{agenda.version}:",
+        recipients=agenda_recipients(event=event),
+        template="meeting_agenda",
+        context=context,
+    )
 
 
 def _queue_for(*, prefix: str, recipients, template: str, context: dict[str, Any]) -> int:

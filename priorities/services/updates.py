@@ -234,6 +234,31 @@ def monthly_update_correct(
         )
 
 
+def monthly_update_entry_revise(
+    *, actor: User, entry_id: int, team_id: int, month: datetime.date, text: str, reason: str
+) -> MonthlyUpdate | None:
+    """Carry a progress entry put right into the published update of ``month`` that lists it:
+    its new ``text``, or "" when it was withdrawn (then it leaves the update).
+
+    A revision like any correction (the version it replaces stays public, with ``reason``); no
+    email is sent again. None when no published update lists the entry as it was.
+    """
+    with transaction.atomic():
+        update = MonthlyUpdate.objects.select_for_update().filter(team_id=team_id, month=month).first()
+        if update is None:
+            return None
+        content = _content_with_entries(update.content, {entry_id: text})
+        if content == update.content:
+            return None
+        return _revise(
+            actor=actor,
+            update=update,
+            after={"content": content},
+            reason=reason,
+            action="priorities.monthly_update.entry_corrected",
+        )
+
+
 # The team's own words: a draft prepared on the 20th, written by the team's officers,
 # approved by one of its supervisors, published on the 1st (or as a revision when late).
 

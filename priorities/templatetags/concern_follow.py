@@ -22,6 +22,8 @@ def step_words(step: ConcernEvent) -> str:
             if step.meeting
             else "shortlisted for a PACT meeting."
         ),
+        _K.ON_AGENDA: f"on the published agenda of the PACT meeting{meeting}: see it, and support it before "
+        "the meeting, on the meeting's page.",
         _K.ADOPTED: f"chosen by the panel's vote{meeting}: it is now a priority, "
         f"“{step.priority.title if step.priority else ''}”.",
         _K.NOT_CHOSEN: f"not chosen at the panel's vote{meeting}: it received {step.votes} vote"
@@ -32,4 +34,8 @@ def step_words(step: ConcernEvent) -> str:
         _K.RESOLVED: f"resolved. What was achieved: {step.text}",
         _K.CLOSED: f"the priority was closed when the panel reviewed the ward's priorities. {step.text}",
     }
-    return words.get(step.kind, step.get_kind_display())
+    said = words.get(step.kind, step.get_kind_display())
+    if step.kind in (_K.ACCEPTED, _K.SHORTLISTED) and step.text:
+        # The moderator changed the resident's words before publishing, and says why.
+        said += f" Before publishing it, the team changed your words: “{step.text}”"
+    return said

@@ -83,12 +83,11 @@ def test_resident_compliments_a_named_officer_from_the_team_page_with_the_keyboa
 
 def test_resident_gives_feedback_after_an_officer_attended_with_the_keyboard_alone(page):
     page.goto("/have-your-say/service/")
-    for name, presses in (("treated_score", 7), ("informed_score", 0), ("overall_score", 9)):
+    for name, presses in (("treated_score", 8), ("informed_score", 1), ("overall_score", 10)):
         _tab_to(page, f"el.name === '{name}'")
-        # Focus lands on the first score without choosing it; Space chooses, arrows move on.
-        page.keyboard.press("Space")
+        # One select per score: the arrow keys move through its options from "Select a score".
         for _ in range(presses):
-            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowDown")
     _tab_to(page, "el.id === 'id_went_well'")
     page.keyboard.type("They came quickly.")
     _tab_to(page, "el.name === 'wants_reply'")

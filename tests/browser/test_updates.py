@@ -61,7 +61,10 @@ def test_officer_corrects_an_update(page, officer, update):
     # The title changes when the refused form's page has loaded: wait for it, do not read it at once.
     expect(page).to_have_title(re.compile(r"^Error: "))
     assert axe_violations(page) == [], describe(axe_violations(page))
-    page.get_by_label("Summary").fill("In October 2026 the team recorded 1 action; 1 meeting was held.")
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.get_by_label("Message from the team").fill("In October 2026 the team recorded 1 action; 1 meeting was held.")
     page.get_by_label("Reason for the correction").fill("The summary missed the meeting")
     page.get_by_role("button", name="Publish correction").click()
 

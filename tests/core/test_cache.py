@@ -1,3 +1,4 @@
+import gzip
 import json
 import os
 import socket
@@ -196,3 +197,61 @@ def test_finding_13_the_cache_gives_up_on_a_redis_within_a_second():
 
     assert 0 < options["socket_connect_timeout"] <= 1
     assert 0 < options["socket_timeout"] <= 1
+
+
+def test_a_kept_page_carries_an_etag_and_a_repeat_visitor_gets_a_bodiless_304(counted_view, rf):
+    first = counted_view(rf.get("/wards/E05000001/"))
+    etag = first["ETag"]
+
+    again = counted_view(rf.get("/wards/E05000001/", HTTP_IF_NONE_MATCH=etag))
+
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert counted_view.calls == ["/wards/E05000001/"]
+
+
+def test_a_public_change_gives_the_page_a_new_etag(counted_view, rf):
+    etag = counted_view(rf.get("/wards/E05000001/"))["ETag"]
+    public_cache_bump()
+
+    changed = counted_view(rf.get("/wards/E05000001/", HTTP_IF_NONE_MATCH=etag))
+
+    assert changed.status_code == 200
+    assert changed.content == b"render 2"
+    assert changed["ETag"] != etag
+
+
+def test_a_kept_page_keeps_its_own_content_type_and_headers(rf):
+    @public_page
+    def calendar(request):
+        response = HttpResponse("BEGIN:VCALENDAR", content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="events.ics"'
+        return response
+
+    calendar(rf.get("/wards/E05000001/events.ics"))
+    kept = calendar(rf.get("/wards/E05000001/events.ics"))
+
+    assert kept["Content-Type"] == "text/calendar; charset=utf-8"
+    assert kept["Content-Disposition"] == 'inline; filename="events.ics"'
+    assert kept["Vary"] == "Cookie"
+
+
+def test_a_browser_that_accepts_gzip_gets_the_kept_page_compressed(rf):
+    page = "<p>" + "Abbey ward priorities. " * 40 + "</p>"
+
+    @public_page
+    def view(request):
+        return HttpResponse(page)
+
+    plain = view(rf.get("/wards/E05000001/"))
+    squeezed = view(rf.get("/wards/E05000001/", HTTP_ACCEPT_ENCODING="br, gzip"))
+
+    assert plain.content.decode() == page
+    assert squeezed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(squeezed.content).decode() == page
+    assert int(squeezed["Content-Length"]) == len(squeezed.content) < len(page)
+    assert "Accept-Encoding" in squeezed["Vary"]
+    assert squeezed["ETag"] != plain["ETag"]
+    revalidated = view(rf.get("/wards/E05000001/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=squeezed["ETag"]))
+    assert revalidated.status_code == 304

@@ -302,9 +302,10 @@ def test_search_results_run_a_fixed_number_of_queries(client, admin_user, ward_a
 
     # 1 session, 2 user, 3 roles, 4 outbox, 5 concerns with ward and category, 6 subscriptions
     # with team and ward, 7 partner information reports sent with agency, ward and category,
-    # 8 feedback with ward and staff note count, 9 its replies, 10 the address's confirmation,
-    # 11 audit event
-    with django_assert_num_queries(11):
+    # 8 panel invitations with panel, 9 support for concerns before meetings (none here, so no
+    # prefetch), 10 feedback with ward and staff note count, 11 its replies, 12 the address's
+    # confirmation, 13 audit event
+    with django_assert_num_queries(13):
         response = client.post(SEARCH, {"email": EMAIL})
 
     assert response.status_code == 200

@@ -5,7 +5,7 @@ import time_machine
 
 from feedback.forms.equality import EqualityForm
 from feedback.models import EqualityResponse
-from feedback.selectors.equality import _suppressed
+from feedback.selectors.disclosure import suppressed
 from feedback.services.equality import equality_record
 from tests.wards.factories import DistrictFactory
 
@@ -54,7 +54,7 @@ def test_equality_record_drops_unknown_answers(district):
     ],
 )
 def test_suppression_rules(counts, expected):
-    assert _suppressed(counts, 10) == expected
+    assert suppressed(counts, 10) == expected
 
 
 def test_equality_form_is_optional_and_offers_prefer_not_to_say():

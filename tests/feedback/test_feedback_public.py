@@ -76,7 +76,9 @@ def test_feedback_form_shows_the_fields_of_its_kind_and_a_honeypot(client):
     assert 'name="description"' in complaint
     assert 'name="treated_score"' not in complaint
     assert 'name="website"' in complaint
-    assert 'name="equality-ethnicity"' in complaint
+    # The equality questions are a separate, optional step after sending.
+    assert 'name="equality-ethnicity"' not in complaint
+    assert 'name="ethnicity"' not in complaint
 
 
 def test_feedback_service_scores_accept_1_and_10_and_refuse_0_11_and_missing(client):
@@ -188,7 +190,14 @@ def test_feedback_with_an_email_is_acknowledged_and_a_complaint_names_the_iopc(c
 
 
 def test_feedback_equality_answers_are_stored_apart_with_the_district(client, postcode, ward_a):
-    client.post(_url("compliment"), _answers("compliment", postcode="ME14 1XX", **{"equality-sex": "female"}))
+    sent = client.post(_url("compliment"), _answers("compliment", postcode="ME14 1XX"))
+    reference = Feedback.objects.get().reference
+    assert not EqualityResponse.objects.exists()
+
+    about_you = reverse("feedback:feedback_about_you", args=[reference])
+    assert about_you in client.get(sent.url).content.decode()
+    client.post(about_you, {"sex": "female", "website": ""})
+
     equality = EqualityResponse.objects.get()
     assert equality.context == "feedback"
     assert equality.district == ward_a.district

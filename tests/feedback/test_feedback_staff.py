@@ -248,3 +248,18 @@ def test_feedback_queue_pages_keep_the_status_filter(client, sergeant, ward_a):
     client.force_login(sergeant)
     page = client.get(reverse("feedback:staff_queue"), {"status": "received"}).content.decode()
     assert 'href="?status=received&amp;page=2"' in page
+
+
+def test_feedback_detail_marks_what_looks_like_personal_data(client, officer, ward_a):
+    suggestion = _give(ward=ward_a, description="Mr Smith at 12 Acacia Avenue\nparks AB12 CDE on the pavement")
+    service = _give("service", ward=ward_a, went_well="Quick", could_be_better="Call me on 07700 900982")
+    client.force_login(officer)
+
+    page = client.get(_detail(suggestion)).content.decode()
+    other = client.get(_detail(service)).content.decode()
+
+    assert '<mark class="pact-personal-data">Mr Smith<span class="govuk-visually-hidden"> (looks like a name)' in page
+    assert "12 Acacia Avenue<span" in page
+    assert "<br>parks " in page
+    assert '<mark class="pact-personal-data">07700 900982<span' in other
+    assert "Quick" in other

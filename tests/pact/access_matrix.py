@@ -243,6 +243,24 @@ def _meeting(world: World, scope: str):
     return MeetingFactory(panel=world.panels[scope], status=Event.Status.HELD, starts_at=starts_at)
 
 
+def _agenda_meeting(world: World, scope: str):
+    """A PACT meeting of the ward's panel next week, its agenda published and a concern shortlisted."""
+    from priorities.models import Concern
+    from priorities.services.agendas import agenda_publish
+    from tests.priorities.factories import ConcernFactory, MeetingFactory
+
+    meeting = MeetingFactory(panel=world.panels[scope])
+    ConcernFactory(ward=world.wards[scope], status=Concern.Status.SHORTLISTED, shortlisted_for=meeting)
+    agenda_publish(actor=None, event_id=meeting.pk, matters_arising="", accessibility_notes="", system=True)
+    return meeting
+
+
+def _meeting_support(world: World, scope: str):
+    from priorities.models import MeetingSupport
+
+    return MeetingSupport.objects.create(meeting=world.make("agenda_meeting", scope), address_hash=f"matrix-{scope}")
+
+
 def _ballot_meeting(world: World, scope: str):
     from tests.priorities.factories import ballot_meeting
 
@@ -277,6 +295,17 @@ def _priority(world: World, scope: str):
     if scope == "A":
         priority.partners.add(world.agency)
     return priority
+
+
+def _progress(world: World, scope: str):
+    """A public progress entry on the ward's priority, written by the ward's officer persona
+    (officer_a in ward A, officer_b in ward B): its author may put it right."""
+    from django.contrib.auth.models import User
+
+    from tests.priorities.factories import ProgressEntryFactory
+
+    author = User.objects.get(username="officer" if scope == "A" else "other_officer")
+    return ProgressEntryFactory(priority=world.make("priority", scope), author=author, officer=author.officer)
 
 
 def _concern(world: World, scope: str):
@@ -357,13 +386,43 @@ def _enrolment_link(world: World, scope: str | None) -> str:
     return enrolment_link_issue(actor=world.admin, user=UserFactory(username="newcomer", roles=[OFFICER]))
 
 
+def _panel_member(world: World, scope: str):
+    from tests.priorities.factories import PanelMemberFactory
+
+    return PanelMemberFactory(panel=world.panels[scope], name=f"Matrix member {scope}")
+
+
+def _panel_invitation(world: World, scope: str):
+    from priorities.models import PanelInvitation
+    from priorities.services.panels import panel_invitation_issue
+
+    panel = world.panels[scope]
+    panel_invitation_issue(
+        actor=world.admin, panel=panel, email=f"invitee-{scope.lower()}@example.org", name="Ina Vitee", kind="resident"
+    )
+    return PanelInvitation.objects.get(panel=panel, accepted_at=None, revoked_at=None)
+
+
+def _panel_invitation_token(world: World, scope: str | None) -> str:
+    """The token of a working invitation to join ward A's panel."""
+    from priorities.services.panels import panel_invitation_issue
+
+    panel = world.panels["A"]
+    return panel_invitation_issue(
+        actor=world.admin, panel=panel, email="matrix-invitee@example.org", name="Ina Vitee", kind="resident"
+    )
+
+
 BUILD: dict[str, Callable[[World, Any], Any]] = {
     "enrolment_link": _enrolment_link,
     "meeting": _meeting,
+    "agenda_meeting": _agenda_meeting,
+    "meeting_support": _meeting_support,
     "ballot_meeting": _ballot_meeting,
     "ballot": _ballot,
     "closed_ballot": _closed_ballot,
     "priority": _priority,
+    "progress": _progress,
     "concern": _concern,
     "news": _news,
     "update": _update,
@@ -375,6 +434,9 @@ BUILD: dict[str, Callable[[World, Any], Any]] = {
     "survey": _survey,
     "written_answer": _written_answer,
     "subscription": _subscription,
+    "panel_member": _panel_member,
+    "panel_invitation": _panel_invitation,
+    "panel_invitation_token": _panel_invitation_token,
 }
 
 

@@ -25,7 +25,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.recipients import recipient_confirm_token
 from priorities.services.concern_follow import concern_stop_token
+from priorities.services.meeting_support import support_token
 from tests.pact.access_matrix import (
+    ADMIN,
     ADMINISTRATOR,
     CHAIR,
     EVERY_ROLE,
@@ -125,6 +127,11 @@ def update_month(world: World, ward: str) -> list:
     return [update.team.slug, f"{update.month:%Y}", f"{update.month:%m}"]
 
 
+def progress_of(world: World, ward: str) -> list:
+    entry = world.make("progress", ward)
+    return [entry.priority_id, entry.pk]
+
+
 def log_token(world: World, ward: str) -> list:
     world.make("incident_log", ward)
     return [f"matrix-log-{ward}"]
@@ -166,6 +173,16 @@ CHAIRS_WARD_POST = staff(*BALLOT, only="POST", other=NOT_FOUND)
 TEAMS_WARD = staff(*TEAM_ONLY, other=NOT_FOUND)
 TEAMS_WARD_POST = staff(*TEAM_ONLY, only="POST", other=NOT_FOUND)
 TRIAGES_WARD_POST = staff(*TRIAGE, only="POST", other=NOT_FOUND)
+# A panel's members: its chair and its team's supervisors change them; a PC of the team may only look.
+PCS_LOOK = {"officer_a": (FORBIDDEN, NOT_FOUND), "officer_b": (NOT_FOUND, FORBIDDEN)}
+MANAGES_PANEL = staff(*RUN_WARD, other=NOT_FOUND, exceptions=PCS_LOOK)
+MANAGES_PANEL_POST = staff(*RUN_WARD, only="POST", other=NOT_FOUND, exceptions=PCS_LOOK)
+PUTS_RIGHT = staff(
+    *TEAM_ONLY,
+    PARTNER,
+    other=NOT_FOUND,
+    exceptions={"partner_a": (FORBIDDEN, NOT_FOUND), ADMIN: (FORBIDDEN, FORBIDDEN)},
+)
 # A complaint is for professional standards, never the team it is about.
 NOT_THE_TEAM = {"officer_a": (NOT_FOUND, NOT_FOUND), "officer_b": (NOT_FOUND, NOT_FOUND)}
 
@@ -239,11 +256,19 @@ MATRIX: dict[str, Entry] = {
     "priorities:staff_event_cancel": Entry(RUNS_WARD, of("meeting")),
     "priorities:staff_event_move": Entry(RUNS_WARD, of("meeting")),
     "priorities:staff_event_held": Entry(RUNS_WARD, of("meeting")),
+    "priorities:staff_event_agenda": Entry(RUNS_WARD, of("agenda_meeting")),
+    # Residents' support for shortlisted concerns before a meeting (no account: a link emailed).
+    "priorities:meeting_support": Entry(PUBLIC_FORM, of("agenda_meeting", "uid")),
+    "priorities:meeting_support_sent": Entry(PUBLIC, of("agenda_meeting", "uid")),
+    "priorities:meeting_support_confirm": Entry(
+        PUBLIC_FORM, lambda world, ward: [support_token(world.make("meeting_support", ward))]
+    ),
     # Concerns.
     "priorities:ward_concerns": Entry(PUBLIC, ward_code),
     "priorities:concern_new": Entry(PUBLIC_FORM, ward_code),
     "priorities:concern_raised": Entry(PUBLIC, of("concern", "follow_code")),
     "priorities:concern_status": Entry(PUBLIC, of("concern", "follow_code")),
+    "priorities:concern_satisfaction": Entry(PUBLIC_FORM, of("concern", "follow_code")),
     "priorities:concern_follow_lookup": Entry(PUBLIC),
     "priorities:concern_follow_stop": Entry(
         PUBLIC_FORM, lambda world, ward: [concern_stop_token(world.make("concern", ward))]
@@ -286,6 +311,26 @@ MATRIX: dict[str, Entry] = {
     # A's names the partner's agency); the chair may look but not add.
     "priorities:staff_progress": Entry(staff(*RUN_WARD, PARTNER, other=NOT_FOUND), of("priority")),
     "priorities:staff_progress_add": Entry(staff(*TEAM_ONLY, PARTNER, other=NOT_FOUND), of("priority")),
+    # Panel membership: the team's officers and the panel's chair see a panel's members; its
+    # chair and the team's sergeants and inspectors change them (the officer personas are PCs:
+    # they may look, not change). Accepting an invitation needs no account.
+    "priorities:staff_panels": Entry(staff(*RUN_WARD)),
+    "priorities:staff_panel": Entry(RUNS_WARD, panel_pk),
+    "priorities:staff_panel_member_add": Entry(MANAGES_PANEL, panel_pk),
+    "priorities:staff_panel_chair": Entry(MANAGES_PANEL, panel_pk),
+    "priorities:staff_panel_invite": Entry(MANAGES_PANEL, panel_pk),
+    "priorities:staff_panel_member_edit": Entry(MANAGES_PANEL, of("panel_member")),
+    "priorities:staff_panel_member_end": Entry(MANAGES_PANEL, of("panel_member")),
+    "priorities:staff_panel_invitation_revoke": Entry(MANAGES_PANEL_POST, of("panel_invitation")),
+    "priorities:panel_invitation_accept": Entry(
+        table(OK, admin_password_only=TWO_FACTOR),
+        lambda world, ward: [world.make("panel_invitation_token", None)],
+        wards=False,
+    ),
+    # An entry is put right by its author (each ward's officer persona wrote its ward's) or a
+    # sergeant or inspector of the team: a partner who may read it, or an administrator, may not.
+    "priorities:staff_progress_edit": Entry(PUTS_RIGHT, progress_of),
+    "priorities:staff_progress_withdraw": Entry(PUTS_RIGHT, progress_of),
     # A team's news.
     "priorities:news_detail": Entry(PUBLIC, of("news")),
     "priorities:team_news": Entry(PUBLIC, team_slug),
@@ -367,9 +412,12 @@ MATRIX: dict[str, Entry] = {
     "feedback:meeting_about_you_done": Entry(PUBLIC, of("meeting", "uid")),
     "feedback:panel_about_you": Entry(PUBLIC_FORM, panel_pk),
     "feedback:panel_about_you_done": Entry(PUBLIC, panel_pk),
+    "feedback:feedback_about_you": Entry(PUBLIC_FORM, of("suggestion", "reference")),
+    "feedback:feedback_about_you_done": Entry(PUBLIC, of("suggestion", "reference")),
     "feedback:staff_equality_paper": Entry(RUNS_WARD, of("meeting")),
     "feedback:staff_equality_report": Entry(staff(*ADMIN_ONLY, only="GET")),
     "feedback:staff_equality_export": Entry(staff(*ADMIN_ONLY, only="GET")),
+    "feedback:staff_satisfaction_report": Entry(staff(*ADMIN_ONLY, only="GET")),
     # The Django admin's own pages (its models' pages follow, from ADMIN_MODELS).
     "admin:index": Entry(admin_site()),
     # The admin has no sign-in of its own: it sends people to the staff sign-in, and refuses a

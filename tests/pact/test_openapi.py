@@ -1,6 +1,7 @@
 """The OpenAPI description of /api/v1/ and the API held to it by schemathesis, in-process."""
 
 import datetime
+import gzip
 import json
 import re
 
@@ -154,4 +155,14 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 def test_api_conforms_to_its_openapi_description(case, seeded):
     # Every check: no server error, only documented status codes and content types, bodies that
     # match their schemas, valid input accepted and invalid input rejected, 405 for other methods.
-    case.call_and_validate()
+    # In-process there is no HTTP client to undo gzip (test_api_gzip below checks it is offered).
+    case.call_and_validate(headers={"Accept-Encoding": "identity"})
+
+
+@pytest.mark.django_db
+def test_api_gzip_is_offered_to_clients_that_accept_it(client, seeded):
+    response = client.get("/api/v1/wards/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(response.content))["results"]

@@ -386,9 +386,10 @@ def test_ballot_result_runs_fixed_queries(client, django_assert_num_queries, war
     services.ballot_close(actor=chair, ballot=ballot)
 
     # 1 the ballot with its meeting, panel, ward and number of members voting, 2 its options with
-    # their categories, 3 its reopenings, 4 the new priorities with their lead officers (a casting
-    # vote adds 1 query: the chair's name on the panel)
-    with django_assert_num_queries(4):
+    # their categories, 3 residents' support for its concerns before the meeting, 4 its reopenings,
+    # 5 the new priorities with their lead officers (a casting vote adds 1 query: the chair's name
+    # on the panel)
+    with django_assert_num_queries(5):
         response = client.get(reverse("priorities:ballot_result", args=[ballot.pk]))
 
     assert response.status_code == 200

@@ -5,7 +5,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from priorities.models import Ballot, Category, Event, Panel, Priority
+from feedback.models import Feedback
+from priorities.models import Ballot, Category, Concern, ConcernEvent, Event, Panel, Priority
 from tests.core.factories import UserFactory
 from tests.wards.factories import OfficerFactory, TeamFactory, WardFactory
 
@@ -38,7 +39,10 @@ def test_demo_history_gives_every_ward_a_closed_ballot_three_priorities_and_a_ne
     assert panel.members.filter(role="chair", ended_on__isnull=True).count() == 1
     for ward in team.wards.all():
         active = Priority.objects.filter(ward=ward, status__in=Priority.ACTIVE_STATUSES)
-        assert active.count() == 3
+        # The three adopted; in some wards one is resolved since (demo concerns to follow).
+        resolved = Priority.objects.filter(ward=ward, status=Priority.Status.RESOLVED).count()
+        assert resolved <= 1
+        assert active.count() + resolved == 3
         assert all(priority.lead_officer and priority.plan_priority for priority in active)
         # each has had two or three public actions since, so is in progress
         assert all(priority.progress.filter(visibility="public").count() >= 2 for priority in active)
@@ -96,3 +100,35 @@ def test_demo_history_is_dated_and_signed_as_the_meeting(team):
     assert {ballot.closed_at for ballot in ballots} == {meeting.ends_at}
     # These wards' votes tie for third place; the chair, not the loader, settles it.
     assert {ballot.casting_vote_by for ballot in ballots} == {chair}
+
+
+def test_demo_history_publishes_an_agenda_for_every_upcoming_meeting_once(client, team):
+    output = _run()
+
+    assert "Demo agendas: 1 published." in output
+    upcoming = Event.objects.get(status=Event.Status.SCHEDULED)
+    assert upcoming.agenda.matters_arising.startswith("Actions from the meeting of")
+    assert upcoming.shortlist.filter(status="shortlisted").count() == 4
+    content = client.get(reverse("priorities:event_detail", args=[upcoming.uid])).content.decode()
+    assert reverse("priorities:meeting_support", args=[upcoming.uid]) in content
+    assert "Demo agendas: 0 published." in _run()
+
+
+def test_demo_concerns_to_follow_are_in_every_state_with_status_pages_and_answers(client, team):
+    _run()
+
+    wards = set(team.wards.values_list("pk", flat=True))
+    for ward in wards:
+        online = Concern.objects.filter(ward=ward, source=Concern.Source.ONLINE)
+        assert sorted(online.values_list("status", flat=True)) == ["accepted", "merged", "received", "rejected"]
+    kinds = set(ConcernEvent.objects.values_list("kind", flat=True))
+    assert {"received", "accepted", "shortlisted", "adopted", "not_chosen", "merged", "rejected"} <= kinds
+    assert "resolved" in kinds
+    answers = Feedback.objects.filter(kind=Feedback.Kind.SATISFACTION)
+    assert answers.exists()
+    for concern in Concern.objects.all():
+        assert client.get(reverse("priorities:concern_status", args=[concern.follow_code])).status_code == 200
+    count = Concern.objects.count()
+    assert "0 raised online" in _run()
+    assert Concern.objects.count() == count
+    assert Feedback.objects.filter(kind=Feedback.Kind.SATISFACTION).count() == answers.count()

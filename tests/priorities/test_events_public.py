@@ -3,6 +3,7 @@ import datetime
 import icalendar
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
@@ -295,7 +296,7 @@ def test_ward_feed_parses_with_stable_uids_status_and_utc_times(client, ward_a):
     assert item.decoded("DTSTART").utcoffset() == datetime.timedelta(0)
     assert str(item["STATUS"]) == "CONFIRMED"
     assert str(item["LOCATION"]) == "Community centre, 1 High Street"
-    assert str(item["URL"]) == f"http://testserver/events/{summer.uid}/"
+    assert str(item["URL"]) == f"{settings.PACT_SITE_URL}/events/{summer.uid}/"
     assert "Ramp" in str(item["DESCRIPTION"])
     assert int(item["SEQUENCE"]) == 0
     assert "DTSTAMP" in item

@@ -152,3 +152,18 @@ def test_subscription_export_and_erase(ward_a):
 
     assert retention.subscription_erase(EMAIL, by=None) == 1
     assert list(Subscription.objects.values_list("email", flat=True)) == ["other@example.org"]
+
+
+def test_concern_erase_and_expiry_drop_the_residents_own_words_kept_by_moderation(ward_a):
+    erased = ConcernFactory(
+        ward=ward_a, contact_email=EMAIL, original_description="Ring me on 07700 900982", original_location_text="No 4"
+    )
+    expired = at(T0, ConcernFactory, ward=ward_a, contact_email="old@example.org", original_description="My words")
+
+    assert retention.concern_contact_export(EMAIL)[0]["own_words"] == "Ring me on 07700 900982"
+    retention.concern_contact_erase(EMAIL, by=None)
+    retention_apply(now=T0 + datetime.timedelta(days=400))
+
+    erased.refresh_from_db()
+    expired.refresh_from_db()
+    assert (erased.original_description, erased.original_location_text, expired.original_description) == ("", "", "")

@@ -62,13 +62,13 @@ def test_workspace_runs_fixed_queries(client, django_assert_num_queries, officer
 
     # 1 session, 2 user, 3 roles, 4 officer record, 5 their team, 6 the team's ward ids, 7 wards
     # with counts, 8 upcoming events, 9 their wards (prefetch), 10 concerns to moderate, 11 open
-    # ballots, 12 meetings to record (none, so no prefetch), 13 active priorities of the wards
-    # with their last progress date, 14 the crime months held (none here: see
-    # tests/wards/test_crime_pages.py for the ranking with figures); partner information
-    # (tests/priorities/test_evidence.py): 15 the team's ward ids, 16 new reports, 17 residents'
-    # logs, 18 reports and 19 log entries by ward and category; what is new for the officer:
-    # 20 the team's ward ids (feedback asks through core.scopes), 21 new feedback
-    with django_assert_num_queries(21):
+    # ballots, 12 meetings to record (none, so no prefetch), 13 meetings within a week with no
+    # agenda, 14 active priorities of the wards with their last progress date, 15 the crime
+    # months held (none here: see tests/wards/test_crime_pages.py for the ranking with figures);
+    # partner information (tests/priorities/test_evidence.py): 16 the team's ward ids, 17 new
+    # reports, 18 residents' logs, 19 reports and 20 log entries by ward and category; what is
+    # new for the officer: 21 the team's ward ids (feedback asks through core.scopes), 22 new feedback
+    with django_assert_num_queries(22):
         response = client.get(STAFF_HOME)
 
     assert response.status_code == 200

@@ -24,9 +24,10 @@ def test_ward_page_runs_fixed_queries_whatever_the_team_size(client, django_asse
     # 3 the team's officers, 4 the team's other wards; then the sections of the PACT cycle:
     # 5 latest closed ballot, 6 current priorities (with their latest public action as
     # subqueries), 7 published concerns, 8 upcoming events (none here, so no prefetch of their
-    # wards), 9 local news, 10 monthly updates, 11 the district's open surveys; 12 the crime
-    # months held (none here: tests/wards/test_crime_pages.py counts the section with figures)
-    with django_assert_num_queries(12):
+    # wards), 9 the next meetings with a published agenda, 10 local news, 11 monthly updates,
+    # 12 the district's open surveys; 13 the crime months held (none here:
+    # tests/wards/test_crime_pages.py counts the section with figures)
+    with django_assert_num_queries(13):
         response = client.get(reverse("wards:detail", args=[ward.code]))
 
     assert response.status_code == 200
@@ -44,7 +45,7 @@ def test_ward_page_shows_ward_district_team_officers_and_other_wards(client, tea
     assert f'href="/wards/#{team.district.code}">{team.district.name}</a>' in content
     assert f'href="/teams/{team.slug}/"' in content
     assert "Sergeant Alex Morgan" in content
-    assert "Shoulder number 4321" in content
+    assert "Collar number 4321" in content
     assert content.index("Sergeant Alex Morgan") < content.index("Police Community Support Officer Sam Patel")
     assert "Rochester East" in content
     assert "Rochester West" in content
@@ -93,8 +94,8 @@ def test_team_page_runs_fixed_queries(client, django_assert_num_queries, team, o
     OfficerFactory.create_batch(officer_count, team=team)
 
     # 1 team with district, 2 its wards, 3 its officers, 4 upcoming events (none, so no prefetch),
-    # 5 local news, 6 monthly updates
-    with django_assert_num_queries(6):
+    # 5 the next meetings with a published agenda, 6 local news, 7 monthly updates
+    with django_assert_num_queries(7):
         response = client.get(reverse("wards:team", args=[team.slug]))
 
     assert response.status_code == 200

@@ -53,7 +53,7 @@ def team_ranks(slug: str, *, with_inspector: bool) -> list[str]:
 
 
 def _collar(slug: str, slot: int, taken: set[str]) -> str:
-    """A four-digit shoulder number from the hash, stepping on past numbers already taken."""
+    """A four-digit collar number from the hash, stepping on past numbers already taken."""
     number = _number(slug, slot, "collar") % 9000
     while f"{1000 + number}" in taken:
         number = (number + 1) % 9000

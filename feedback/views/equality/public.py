@@ -1,5 +1,6 @@
 """The optional "about you" questions for people taking part in PACT: one page per meeting for
-those attending it, one per panel for its members.
+those attending it, one per panel for its members, and one after sending feedback (a separate
+step, so the feedback form itself stays short).
 
 No account and no tracking: the browser is given a random token in a signed cookie that is
 sent back only to the page that set it, and only a keyed hash of it is stored, to refuse an
@@ -22,6 +23,7 @@ from feedback.forms.equality import AboutYouForm
 from feedback.models import EqualityResponse
 from feedback.repeat import RepeatToken
 from feedback.selectors.equality import equality_already_answered
+from feedback.selectors.feedback import FeedbackFacts, feedback_for_equality
 from feedback.services.equality import equality_answer, meeting_answer_window_error
 
 ERROR_RATE_LIMITED = _("You have sent these questions 10 times in the last hour. Wait an hour and try again.")
@@ -40,6 +42,7 @@ class _Subject:
     district_id: int | None
     meeting: MeetingFacts | None = None
     panel: PanelFacts | None = None
+    feedback: FeedbackFacts | None = None
 
 
 def _meeting(uid) -> MeetingFacts:
@@ -77,7 +80,12 @@ def _answer(request: HttpRequest, form: AboutYouForm, subject: _Subject, token: 
 
 def _about_you(request: HttpRequest, subject: _Subject, done: HttpResponse) -> HttpResponse:
     token = TOKEN.read(request)
-    context = {"meeting": subject.meeting, "panel": subject.panel, "minimum": settings.PACT_EQUALITY_MINIMUM}
+    context = {
+        "meeting": subject.meeting,
+        "panel": subject.panel,
+        "feedback": subject.feedback,
+        "minimum": settings.PACT_EQUALITY_MINIMUM,
+    }
     if request.method == "GET" and equality_already_answered(scope=subject.scope, token=token):
         return render(request, "feedback/equality/already.html", context)
     form = AboutYouForm(request.POST or None)
@@ -128,3 +136,27 @@ def meeting_about_you_done(request: HttpRequest, uid) -> HttpResponse:
 @require_GET
 def panel_about_you_done(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "feedback/equality/done.html", {"panel": _panel(pk)})
+
+
+def _feedback(reference: str) -> FeedbackFacts:
+    feedback = feedback_for_equality(reference=reference.upper()[:20])
+    if feedback is None:
+        raise Http404("No recent feedback with that reference")
+    return feedback
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_about_you(request: HttpRequest, reference: str) -> HttpResponse:
+    feedback = _feedback(reference)
+    subject = _Subject(
+        context=EqualityResponse.Context.FEEDBACK,
+        scope=f"feedback:{feedback.reference}",
+        district_id=feedback.district_id,
+        feedback=feedback,
+    )
+    return _about_you(request, subject, redirect("feedback:feedback_about_you_done", reference=feedback.reference))
+
+
+@require_GET
+def feedback_about_you_done(request: HttpRequest, reference: str) -> HttpResponse:
+    return render(request, "feedback/equality/done.html", {"feedback": _feedback(reference)})

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.abuse import FormLimit, form_limit_refusal
 from core.cache import public_page
+from core.text_checks import emergency_panel_needed
 from feedback.errors import FeedbackError
-from feedback.forms.equality import EqualityForm
 from feedback.forms.feedback import FeedbackForm
-from feedback.models import EqualityResponse, Feedback
+from feedback.models import Feedback
 from feedback.selectors import feedback as selectors
-from feedback.services.equality import equality_record
+from feedback.selectors.feedback import feedback_can_take_equality
 from feedback.services.feedback import feedback_give
 
 ERROR_RATE_LIMITED = _(
@@ -25,6 +25,14 @@ ERROR_RATE_LIMITED = _(
 )
 GIVE_LIMIT = FormLimit(scope="feedback", per_person=5, per_address=50, person_refusal=ERROR_RATE_LIMITED)
 _REFERENCE = re.compile(r"^FB-[A-Z0-9]{6}$")
+FREE_TEXT = ("description", "went_well", "could_be_better", "officer_text")
+# What the emergency panel calls what is being sent.
+WHAT = {
+    "service": _("feedback"),
+    "compliment": _("compliment"),
+    "complaint": _("complaint"),
+    "suggestion": _("suggestion"),
+}
 KINDS = {
     "service": Feedback.Kind.SERVICE,
     "compliment": Feedback.Kind.COMPLIMENT,
@@ -39,19 +47,6 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/start.html")
 
 
-def _record(request: HttpRequest, form: FeedbackForm, equality: EqualityForm) -> Feedback:
-    data = form.cleaned_data_for_service()
-    feedback = feedback_give(**data)
-    ward = data["ward"]
-    # Kept apart from the item: only the district and the month link it to anything.
-    equality_record(
-        context=EqualityResponse.Context.FEEDBACK,
-        district=ward.district if ward else None,
-        answers=equality.answers(),
-    )
-    return feedback
-
-
 @require_http_methods(["GET", "POST"])
 def give(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
@@ -59,21 +54,31 @@ def give(request: HttpRequest, kind: str) -> HttpResponse:
     # From a team's or ward's page (?team=<id>): the team's officers are offered by name.
     team = selectors.team_for_feedback(request.POST.get("team") or request.GET.get("team") or "")
     form = FeedbackForm(request.POST or None, kind=kind, team=team, initial={"officer": request.GET.get("officer")})
-    equality = EqualityForm(request.POST or None, prefix="equality")
     status = 200
-    if request.method == "POST" and form.is_valid() and equality.is_valid():
+    # Someone in danger now needs 999, not a form read in office hours: say so before sending.
+    emergency = request.method == "POST" and emergency_panel_needed(
+        request.POST, *(request.POST.get(name, "") for name in FREE_TEXT)
+    )
+    if request.method == "POST" and form.is_valid() and not emergency:
         # Only complete submissions count towards the limit: a person correcting mistakes is not refused.
         if refusal := form_limit_refusal(request, GIVE_LIMIT, email=form.cleaned_data.get("contact_email", "")):
             form.add_error(None, refusal)
             status = 429
         else:
             try:
-                feedback = _record(request, form, equality)
+                feedback = feedback_give(**form.cleaned_data_for_service())
             except FeedbackError as error:
                 form.add_error(None, str(error))
             else:
                 return redirect("feedback:sent", reference=feedback.reference)
-    context = {"form": form, "equality_form": equality, "kind": kind, "kind_label": KINDS[kind].label, "team": team}
+    context = {
+        "form": form,
+        "kind": kind,
+        "kind_label": KINDS[kind].label,
+        "team": team,
+        "emergency": emergency,
+        "what": WHAT[kind],
+    }
     return render(request, "feedback/give.html", context, status=status)
 
 
@@ -83,4 +88,5 @@ def sent(request: HttpRequest, reference: str) -> HttpResponse:
     feedback = selectors.feedback_for_confirmation(reference=reference) if _REFERENCE.match(reference) else None
     if feedback is None:
         raise Http404("No feedback with that reference")
-    return render(request, "feedback/sent.html", {"feedback": feedback})
+    context = {"feedback": feedback, "can_answer": feedback_can_take_equality(feedback)}
+    return render(request, "feedback/sent.html", context)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import staff_view
+from core.intake import concern_intake
 from core.roles import Role
 from feedback.errors import FeedbackError
 from feedback.forms.feedback import FeedbackFilterForm, FeedbackNoteForm, FeedbackOfficerForm, FeedbackStatusForm
@@ -41,12 +42,19 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _render_detail(request: HttpRequest, feedback: Feedback, status: int = 200, **bound) -> HttpResponse:
+    # The officer the person named in their words is offered ready to record (and, for a
+    # compliment, to send it to): nobody retypes a collar number the page already knows.
+    named = None if feedback.officer_id else selectors.officer_named_in(feedback)
+    initial = {"collar_number": named.collar_number} if named else {}
     context = {
         "feedback": feedback,
         "status_form": FeedbackStatusForm(initial={"status": feedback.status}),
         "note_form": FeedbackNoteForm(label=_("Add a note for staff"), prefix="note"),
         "reply_form": FeedbackNoteForm(label=_("Reply by email"), prefix="reply"),
-        "officer_form": FeedbackOfficerForm(prefix="officer"),
+        "officer_form": FeedbackOfficerForm(prefix="officer", initial=initial),
+        "named_officer": named,
+        # Satisfaction after a concern: the concern's staff page (core.intake).
+        "concern_url": concern_intake().staff_url(feedback.concern_reference) if feedback.concern_reference else "",
         **bound,
     }
     return render(request, "feedback/staff/detail.html", context, status=status)

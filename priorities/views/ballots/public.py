@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from core.cache import public_page
 from priorities.models import Ballot
 from priorities.selectors import ballots as selectors
+from priorities.selectors.agendas import with_support
 
 
 @require_GET
@@ -17,6 +18,8 @@ def ballot_result(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No ballot with that number")
     # While voting is under way no tally is shown: it could sway the votes still to come.
     result = selectors.ballot_result(ballot) if ballot.status == Ballot.Status.CLOSED else None
+    if result is not None:
+        with_support(result.options, ballot.meeting_id)
     context = {
         "ballot": ballot,
         "result": result,

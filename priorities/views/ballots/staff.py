@@ -27,6 +27,7 @@ from priorities.models import Ballot, BallotOption, Concern, Event, Priority
 from priorities.scopes import can_chair_ward
 from priorities.selectors import ballots as selectors
 from priorities.selectors import priorities as priority_selectors
+from priorities.selectors.agendas import with_support
 from priorities.services import ballots as services
 from wards.crime import crime_beside
 
@@ -81,7 +82,7 @@ def _vote_form(ballot: Ballot, data=None) -> VoteForm:
 
 
 def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpResponse:
-    options = selectors.ballot_options_counted(ballot)
+    options = with_support(selectors.ballot_options_counted(ballot), ballot.meeting_id)
     members = list(selectors.members_present(ballot))
     counting = selectors.ballot_counting(ballot, members)
     # A tie is announced only once every vote is in (or on the close page, where the chair says

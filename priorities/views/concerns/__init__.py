@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("concerns/stop/<str:token>/", public.concern_follow_stop_view, name="concern_follow_stop"),
     path("concerns/<str:code>/", public.concern_status, name="concern_status"),
     path("concerns/<str:code>/sent/", public.concern_raised, name="concern_raised"),
+    path("concerns/<str:code>/how-did-we-do/", public.concern_satisfaction, name="concern_satisfaction"),
     path("staff/concerns/", staff.concern_queue, name="staff_concerns"),
     path("staff/concerns/new/", staff.concern_new, name="staff_concern_new"),
     path("staff/concerns/<str:reference>/", staff.concern_detail, name="staff_concern"),

@@ -10,17 +10,22 @@ import re
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.abuse import FormLimit, RateLimit, form_limit_refusal, rate_limit_exceeded
 from core.cache import public_page
+from core.text_checks import emergency_panel_needed
 from priorities.errors import PrioritiesError
+from priorities.forms.concern_satisfaction import ConcernSatisfactionForm
 from priorities.forms.concerns import ConcernRaiseForm
 from priorities.models import Concern
 from priorities.selectors import concerns as selectors
+from priorities.selectors.concern_satisfaction import ANCHOR, concern_satisfaction_state
 from priorities.services.concern_follow import concern_follow_stop
+from priorities.services.concern_satisfaction import concern_satisfaction_give
 from priorities.services.concerns import concern_raise
 from wards.models import Ward
 
@@ -35,6 +40,12 @@ _CODE_IN_TEXT = re.compile(r"[A-Z2-9]{4}-?[A-Z2-9]{4}-?[A-Z2-9]{4}-?[A-Z2-9]{4}"
 ERROR_NOT_FOUND = _(
     "We found no concern with that follow code. Check the code in your email, "
     "or on the page you saw after sending your concern."
+)
+ERROR_SATISFACTION_LIMITED = _(
+    "You have sent 5 answers in the last hour, the most we take from one person. Wait an hour and try again."
+)
+SATISFACTION_LIMIT = FormLimit(
+    scope="concern-satisfaction", per_person=5, per_address=50, person_refusal=ERROR_SATISFACTION_LIMITED
 )
 LOOKUP_LIMIT = RateLimit(scope="concern-follow", limit=30, window_seconds=3600)
 ERROR_LOOKUP_LIMITED = _("You have looked up 30 codes in the last hour. Wait an hour and try again, or call 101.")
@@ -52,7 +63,10 @@ def concern_new(request: HttpRequest, code: str) -> HttpResponse:
     ward = _get_ward(code)
     form = ConcernRaiseForm(request.POST or None)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    # Someone in danger now needs 999, not a concern read in office hours: say so before sending.
+    text = (request.POST.get("description", ""), request.POST.get("location_text", ""))
+    emergency = request.method == "POST" and emergency_panel_needed(request.POST, *text)
+    if request.method == "POST" and form.is_valid() and not emergency:
         # Only complete submissions count towards the limit: a person correcting mistakes is not refused.
         if refusal := form_limit_refusal(request, RAISE_LIMIT, email=form.cleaned_data.get("contact_email", "")):
             form.add_error(None, refusal)
@@ -64,7 +78,8 @@ def concern_new(request: HttpRequest, code: str) -> HttpResponse:
                 form.add_error(None, str(error))
             else:
                 return redirect("priorities:concern_raised", code=concern.follow_code)
-    return render(request, "priorities/concerns/new.html", {"form": form, "ward": ward}, status=status)
+    context = {"form": form, "ward": ward, "emergency": emergency}
+    return render(request, "priorities/concerns/new.html", context, status=status)
 
 
 def _by_code(code: str):
@@ -90,9 +105,47 @@ def concern_raised(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def concern_status(request: HttpRequest, code: str) -> HttpResponse:
+    return _status_page(request, _by_code(code))
+
+
+def _status_page(request: HttpRequest, concern, *, satisfaction_form=None, status: int = 200) -> HttpResponse:
+    status_facts = status_context(concern)
+    satisfaction = concern_satisfaction_state(concern=concern, history=status_facts["history"])
+    if satisfaction_form is None and satisfaction.may_ask:
+        satisfaction_form = ConcernSatisfactionForm()
+    context = {
+        "concern": concern,
+        "ward": concern.ward,
+        **status_facts,
+        "satisfaction": satisfaction,
+        "satisfaction_form": satisfaction_form,
+        "satisfaction_anchor": ANCHOR,
+    }
+    return _private(render(request, "priorities/concerns/status.html", context, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+def concern_satisfaction(request: HttpRequest, code: str) -> HttpResponse:
+    """How did we do? Answered once per concern, on its status page (a GET goes there)."""
     concern = _by_code(code)
-    context = {"concern": concern, "ward": concern.ward, **status_context(concern)}
-    return _private(render(request, "priorities/concerns/status.html", context))
+    status_url = reverse("priorities:concern_status", args=[concern.follow_code])
+    if request.method == "GET":
+        return _private(redirect(f"{status_url}#{ANCHOR}"))
+    form = ConcernSatisfactionForm(request.POST)
+    status = 400
+    if form.is_valid():
+        # Only complete answers count towards the limit; the follow code stands for the person.
+        if refusal := form_limit_refusal(request, SATISFACTION_LIMIT, person=concern.follow_code):
+            form.add_error(None, refusal)
+            status = 429
+        else:
+            try:
+                concern_satisfaction_give(concern=concern, **form.cleaned_data_for_service())
+            except PrioritiesError as error:
+                form.add_error(None, str(error))
+            else:
+                return _private(redirect(f"{status_url}?answered=1#{ANCHOR}"))
+    return _status_page(request, concern, satisfaction_form=form, status=status)
 
 
 def status_context(concern) -> dict:

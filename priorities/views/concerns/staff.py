@@ -16,10 +16,12 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_view
 from core.roles import Role
+from core.text_checks import kinds_found
 from priorities.errors import PrioritiesError
 from priorities.forms.concerns import (
     ConcernFilterForm,
     ConcernMergeForm,
+    ConcernPublishForm,
     ConcernRecordForm,
     ConcernRejectForm,
     ConcernShortlistForm,
@@ -81,6 +83,7 @@ def _render_detail(request: HttpRequest, concern: Concern, **bound) -> HttpRespo
     """The concern's page with its moderation forms; ``bound`` holds a form that failed, to show its errors."""
     is_open = concern.status in (Concern.Status.RECEIVED, Concern.Status.ACCEPTED, Concern.Status.SHORTLISTED)
     forms = {
+        "publish_form": ConcernPublishForm(concern=concern) if concern.status == Concern.Status.RECEIVED else None,
         "shortlist_form": ConcernShortlistForm(meetings=selectors.meetings_for_shortlist(concern=concern)),
         "reject_form": ConcernRejectForm(),
         "merge_form": ConcernMergeForm(targets=selectors.concerns_to_merge_into(concern=concern)),
@@ -92,6 +95,11 @@ def _render_detail(request: HttpRequest, concern: Concern, **bound) -> HttpRespo
         "can_accept": concern.status == Concern.Status.RECEIVED,
         "is_open": is_open,
         "failed_form": failed,
+        "personal_data": (
+            kinds_found(f"{concern.description}\n{concern.location_text}")
+            if concern.status == Concern.Status.RECEIVED
+            else []
+        ),
         # The police.uk figures of the concern's category in its ward, for deciding to shortlist it.
         "crime": crime_beside([(concern.ward_id, concern.category.slug if concern.category.is_police_uk else None)])[0],
         **(forms if is_open else {}),
@@ -114,13 +122,40 @@ def _done(request: HttpRequest, concern: Concern, message: str) -> HttpResponse:
     return redirect("priorities:staff_concern", reference=concern.reference)
 
 
+def _publish_form(request: HttpRequest, concern: Concern) -> ConcernPublishForm | None:
+    """The text to publish that came with a moderation, when the concern awaited it (None: as written)."""
+    if concern.status != Concern.Status.RECEIVED or "publish-public_text" not in request.POST:
+        return None
+    return ConcernPublishForm(request.POST, concern=concern)
+
+
+def _publish_error(form: ConcernPublishForm | None, error: PrioritiesError) -> bool:
+    """Put a refusal about the published text next to its field; False when it is about something else."""
+    field = {
+        str(services.ERROR_NOTE_REQUIRED): "note",
+        str(services.ERROR_NOTE_TOO_LONG): "note",
+        str(services.ERROR_PUBLIC_TEXT_REQUIRED): "public_text",
+        str(services.ERROR_PUBLIC_TEXT_TOO_LONG): "public_text",
+        str(services.ERROR_LOCATION_TOO_LONG): "public_location",
+    }.get(str(error))
+    if form is None or field is None:
+        return False
+    form.add_error(field, str(error))
+    return True
+
+
 @require_POST
 @staff_view(roles=STAFF_ROLES)
 def concern_accept(request: HttpRequest, reference: str) -> HttpResponse:
     concern = _get_concern_for_user(request, reference)
+    publish = _publish_form(request, concern)
+    if publish is not None and not publish.is_valid():
+        return _render_detail(request, concern, publish_form=publish)
     try:
-        services.concern_accept(actor=request.user, concern=concern)
+        services.concern_accept(actor=request.user, concern=concern, **(publish.for_service() if publish else {}))
     except PrioritiesError as error:
+        if _publish_error(publish, error):
+            return _render_detail(request, concern, publish_form=publish)
         messages.error(request, str(error))
         return redirect("priorities:staff_concern", reference=concern.reference)
     return _done(request, concern, _("Concern %(reference)s accepted and published"))
@@ -131,14 +166,20 @@ def concern_accept(request: HttpRequest, reference: str) -> HttpResponse:
 def concern_shortlist(request: HttpRequest, reference: str) -> HttpResponse:
     concern = _get_concern_for_user(request, reference)
     form = ConcernShortlistForm(request.POST, meetings=selectors.meetings_for_shortlist(concern=concern))
-    if form.is_valid():
+    publish = _publish_form(request, concern)
+    bound = {"shortlist_form": form, **({"publish_form": publish} if publish is not None else {})}
+    if form.is_valid() and (publish is None or publish.is_valid()):
+        text = publish.for_service() if publish else {}
         try:
-            services.concern_shortlist(actor=request.user, concern=concern, meeting=form.cleaned_data["meeting"])
+            services.concern_shortlist(
+                actor=request.user, concern=concern, meeting=form.cleaned_data["meeting"], **text
+            )
         except PrioritiesError as error:
-            form.add_error(None, str(error))
+            if not _publish_error(publish, error):
+                form.add_error(None, str(error))
         else:
             return _done(request, concern, _("Concern %(reference)s shortlisted"))
-    return _render_detail(request, concern, shortlist_form=form)
+    return _render_detail(request, concern, **bound)
 
 
 @require_POST

@@ -6,6 +6,9 @@ from priorities.views.events import public, staff
 
 urlpatterns: list = [
     path("events/<uuid:uid>/", public.event_detail, name="event_detail"),
+    path("events/<uuid:uid>/support/", public.meeting_support, name="meeting_support"),
+    path("events/<uuid:uid>/support/sent/", public.meeting_support_sent, name="meeting_support_sent"),
+    path("events/support/<str:token>/", public.meeting_support_confirm, name="meeting_support_confirm"),
     path("wards/<ward:code>/events/", public.ward_events, name="ward_events"),
     path("wards/<ward:code>/events.ics", public.ward_feed, name="ward_feed"),
     path("teams/<slug:slug>/events.ics", public.team_feed, name="team_feed"),
@@ -15,5 +18,6 @@ urlpatterns: list = [
     path("staff/events/<int:pk>/edit/", staff.event_edit, name="staff_event_edit"),
     path("staff/events/<int:pk>/cancel/", staff.event_cancel, name="staff_event_cancel"),
     path("staff/events/<int:pk>/move/", staff.event_move, name="staff_event_move"),
+    path("staff/events/<int:pk>/agenda/", staff.event_agenda, name="staff_event_agenda"),
     path("staff/events/<int:pk>/held/", staff.event_record_held, name="staff_event_held"),
 ]

@@ -16,9 +16,12 @@ from core.access import staff_view
 from core.roles import Role
 from priorities.errors import PrioritiesError
 from priorities.forms import events as forms
+from priorities.forms.agendas import AgendaForm
 from priorities.models import Event, PanelMember
 from priorities.scopes import ward_ids_for
+from priorities.selectors import agendas as agenda_selectors
 from priorities.selectors import events as selectors
+from priorities.services import agendas as agenda_services
 from priorities.services import events as services
 
 ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
@@ -179,3 +182,33 @@ def event_record_held(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("priorities:staff_event_list")
     heading = f"Record {event.title} as held"
     return _form_page(request, form, event=event, heading=heading, button="Save attendance and minutes")
+
+
+@staff_view(roles=ROLES)
+def event_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish or change a PACT meeting's agenda: the shortlist and priorities are read live,
+    matters arising and the venue's accessibility are written here."""
+    event = _get_event_for_user(request, pk)
+    if event.kind != event.Kind.PACT_MEETING:
+        raise Http404("Only a PACT meeting has an agenda")
+    content = agenda_selectors.agenda_content(event)
+    agenda = content.agenda if content else None
+    initial = {
+        "matters_arising": agenda.matters_arising if agenda else "",
+        "accessibility_notes": agenda.accessibility_notes if agenda else event.accessibility_notes,
+    }
+    form = AgendaForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_bound and form.is_valid():
+        values = {"event_id": event.pk, **form.cleaned_data}
+        if _run(form, lambda: agenda_services.agenda_publish(actor=request.user, **values)):
+            verb = "updated" if agenda else "published"
+            messages.success(request, f"The agenda of {event.title} has been {verb}")
+            return redirect("priorities:staff_event_list")
+    context = {
+        "event": event,
+        "form": form,
+        "agenda": agenda,
+        "concerns": list(agenda_selectors.shortlist_of(event)),
+        "last_meeting": agenda_selectors.last_meeting_of(event),
+    }
+    return render(request, "priorities/events/staff_agenda.html", context)

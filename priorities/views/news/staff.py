@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import staff_view
@@ -62,10 +63,26 @@ def news_list(request: HttpRequest) -> HttpResponse:
     return render(request, "priorities/news/staff_list.html", {"page": page})
 
 
+def _preview(request: HttpRequest, form: NewsForm) -> NewsItem | None:
+    """The item as residents would see it, unsaved, when the Preview button was pressed on a valid form."""
+    if "preview" not in request.POST or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    return NewsItem(
+        team=data["team"],
+        ward=data["ward"],
+        kind=data["kind"],
+        title=data["title"],
+        body=data["body"],
+        published_at=timezone.now(),
+    )
+
+
 @staff_view(roles=ROLES)
 def news_new(request: HttpRequest) -> HttpResponse:
     form = _form(request, _team_id(request), initial={"kind": NewsItem.Kind.NEWS})
-    if request.method == "POST" and form.is_valid():
+    preview = _preview(request, form) if request.method == "POST" else None
+    if request.method == "POST" and preview is None and form.is_valid():
         data = form.cleaned_data
         try:
             item = services.news_publish(
@@ -81,7 +98,8 @@ def news_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(title)s has been published") % {"title": item.title})
             return redirect("priorities:staff_news")
-    return render(request, FORM_TEMPLATE, {"form": form, "heading": _("Publish news"), "button": _("Publish")})
+    context = {"form": form, "preview": preview, "heading": _("Publish news"), "button": _("Publish")}
+    return render(request, FORM_TEMPLATE, context)
 
 
 def _initial(item: NewsItem) -> dict:
@@ -94,7 +112,8 @@ def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_news_for_user(request, pk)
     # The team stays the same: only it and its wards are offered.
     form = _form(request, item.team_id, initial=_initial(item))
-    if request.method == "POST" and form.is_valid():
+    preview = _preview(request, form) if request.method == "POST" else None
+    if request.method == "POST" and preview is None and form.is_valid():
         data = form.cleaned_data
         try:
             services.news_update(
@@ -110,7 +129,13 @@ def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(title)s has been updated") % {"title": item.title})
             return redirect("priorities:staff_news")
-    context = {"form": form, "item": item, "heading": _("Correct news"), "button": _("Save changes")}
+    context = {
+        "form": form,
+        "item": item,
+        "preview": preview,
+        "heading": _("Correct news"),
+        "button": _("Save changes"),
+    }
     return render(request, FORM_TEMPLATE, context)
 
 

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
+from core.cache import public_page
 from priorities.feeds import TeamUpdatesFeed
 from priorities.views.updates import public, staff
 
@@ -11,8 +12,9 @@ _TEAM = r"(?P<slug>[-a-zA-Z0-9_]+)"
 
 urlpatterns: list = [
     path("teams/<slug:slug>/updates/", public.update_archive, name="update_archive"),
-    # A feed is read, never posted to (GET and HEAD only, like every other public page).
-    path("teams/<slug:slug>/updates/feed/", require_safe(TeamUpdatesFeed()), name="update_feed"),
+    # A feed is read, never posted to (GET and HEAD only, like every other public page), and
+    # kept like a public page until the next public change.
+    path("teams/<slug:slug>/updates/feed/", require_safe(public_page(TeamUpdatesFeed())), name="update_feed"),
     re_path(rf"^teams/{_TEAM}/updates/{_MONTH}/$", public.update_detail, name="update_detail"),
     re_path(rf"^teams/{_TEAM}/updates/{_MONTH}/revisions/$", public.update_revisions, name="update_revisions"),
     path("staff/updates/", staff.update_list, name="staff_update_list"),

@@ -57,17 +57,30 @@ def update_list(request: HttpRequest) -> HttpResponse:
     return render(request, "priorities/updates/staff_list.html", {"page": page, "drafts": drafts})
 
 
+def _correctable(update: MonthlyUpdate) -> list[dict]:
+    """Each priority of the update with the team's note on it and its listed actions."""
+    notes = update.notes or {}
+    return [
+        {
+            "id": priority["id"],
+            "title": priority["title"],
+            "ward": ward["name"],
+            "note": notes.get(str(priority["id"]), {}),
+            "entries": [
+                {"id": entry["id"], "text": entry["text"], "happened_on": entry["happened_on"]}
+                for entry in priority["entries"]
+            ],
+        }
+        for ward in update.content.get("wards", [])
+        for priority in ward["priorities"]
+    ]
+
+
 @staff_view(roles=ROLES)
 def update_correct(request: HttpRequest, pk: int) -> HttpResponse:
     update = _get_update_for_user(request, pk)
     data = request.POST if request.method == "POST" else None
-    entries = [
-        {"id": entry["id"], "text": entry["text"], "happened_on": entry["happened_on"], "priority": priority["title"]}
-        for ward in update.content.get("wards", [])
-        for priority in ward["priorities"]
-        for entry in priority["entries"]
-    ]
-    form = UpdateCorrectForm(data, initial={"summary": update.summary}, entries=entries)
+    form = UpdateCorrectForm(data, initial={"summary": update.summary}, priorities=_correctable(update))
     if form.is_bound and form.is_valid():
         values = form.cleaned_data
         try:
@@ -76,6 +89,7 @@ def update_correct(request: HttpRequest, pk: int) -> HttpResponse:
                 update=update,
                 summary=values["summary"],
                 reason=values["reason"],
+                notes=form.notes(),
                 entries=form.changed_entries(),
             )
         except PrioritiesError as error:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("priorities", "0006_merge_follow_drafts_ballots"),
+        ("priorities", "0008_merge_agendas_panels_words_progress"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
