@@ -27,6 +27,7 @@ PUBLIC_MODELS = (
     models.Priority,
     models.Ballot,
     models.BallotOption,
+    models.BallotReopening,
     models.ProgressEntry,
     models.NewsItem,
     models.Agenda,

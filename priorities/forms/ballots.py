@@ -193,3 +193,20 @@ class BallotCancelForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = page_form_helper(Field.textarea("reason", rows=3, max_characters=300))
+
+
+ERROR_REOPEN_REASON_REQUIRED = _("Enter the reason the ballot is reopened")
+
+
+class BallotReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should the ballot be reopened?"),
+        help_text=_("Residents will read this on the ballot's public result, with who asked and who confirmed."),
+        max_length=300,
+        widget=forms.Textarea,
+        error_messages={"required": ERROR_REOPEN_REASON_REQUIRED},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_form_helper(Field.textarea("reason", rows=3, max_characters=300))

@@ -13,6 +13,7 @@ ERROR_TITLE_TOO_LONG = _("Priority must be 200 characters or fewer")
 ERROR_OUTCOME_REQUIRED = _("Enter what was achieved")
 ERROR_OUTCOME_TOO_LONG = _("What was achieved must be 2000 characters or fewer")
 ERROR_CHOICE_GONE = _("That choice is no longer available: select another")
+ERROR_SHORT_TITLE_REQUIRED = _("Enter a short title for the priority")
 
 
 class _OfficerChoice(forms.ModelChoiceField):
@@ -60,6 +61,29 @@ class PriorityForm(forms.Form):
             Field.checkboxes("partners", legend_size="s", small=True),
             Field.select("plan_priority"),
         )
+
+
+class AdoptionForm(PriorityForm):
+    """A priority just adopted at the ballot's close: its short title, lead officer, plan priority
+    and partners. One per priority on the adoption page, each saved on its own."""
+
+    def __init__(self, *args, priority_pk: int, **kwargs):
+        super().__init__(*args, prefix=f"p{priority_pk}", **kwargs)
+        self.fields["title"].label = _("Short title")
+        self.fields["title"].help_text = _("How residents will know it, for example ‘Speeding on London Road’")
+        self.fields["title"].error_messages["required"] = ERROR_SHORT_TITLE_REQUIRED
+        self.fields["lead_officer"].help_text = _(
+            "Or leave it for the team's sergeant: sergeants and inspectors are reminded each week "
+            "of a priority with no lead officer"
+        )
+        self.fields["partners"].label = _("Partner agencies working on it in the ward")
+        layout = [Field.text("title"), Field.select("lead_officer"), Field.select("plan_priority")]
+        if self.fields["partners"].queryset.exists():
+            layout.insert(2, Field.checkboxes("partners", legend_size="s", small=True))
+        else:
+            # No agency is recorded as working in the ward: an empty list of boxes would only puzzle.
+            del self.fields["partners"]
+        self.helper = page_form_helper(*layout)
 
 
 class ResolveForm(forms.Form):

@@ -9,7 +9,7 @@ is the one import path (and Django finds them all).
 """
 
 from priorities.models.agendas import Agenda, MeetingSupport, MeetingSupportChoice
-from priorities.models.ballots import Ballot, BallotOption, Vote, VoteChoice
+from priorities.models.ballots import Ballot, BallotOption, BallotReopening, Vote, VoteChoice
 from priorities.models.categories import Category
 from priorities.models.concerns import Concern, ConcernEvent
 from priorities.models.events import Event, EventAttendance
@@ -28,6 +28,7 @@ __all__ = [
     "Agenda",
     "Ballot",
     "BallotOption",
+    "BallotReopening",
     "Category",
     "Concern",
     "ConcernEvent",

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from priorities.models.categories import Category
 from priorities.models.concerns import Concern
@@ -67,6 +67,61 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"Ballot for {self.ward} at {self.meeting}"
+
+
+class BallotReopening(models.Model):
+    """A closed ballot reopened to put it right: asked for with a reason by the chair or a
+    supervisor of the ward's team, confirmed by the other. Public on the ballot's result page.
+
+    Confirming sets aside the priorities the ballot adopted (closed, kept in history) and
+    reinstates those it closed; ``changes`` records which, for the audit and the result page.
+    """
+
+    class Side(models.TextChoices):
+        CHAIR = "chair", "The chair"
+        SUPERVISOR = "supervisor", "A sergeant or inspector of the team"
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="reopenings")
+    reason = models.CharField(max_length=300, help_text="Shown on the public result.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_side = models.CharField(max_length=10, choices=Side.choices)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    was_closed_at = models.DateTimeField(null=True, blank=True, help_text="When the close it undid happened.")
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            # One request waits for its other half at a time.
+            models.UniqueConstraint(
+                fields=["ballot"],
+                condition=Q(confirmed_at__isnull=True, withdrawn_at__isnull=True),
+                name="ballot_reopening_one_pending",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="ballot_reopening_has_reason"),
+            # Two people: the one who confirms is never the one who asked.
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=F("requested_by")),
+                name="ballot_reopening_two_people",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True, confirmed_at__isnull=True)
+                | Q(confirmed_by__isnull=False, confirmed_at__isnull=False, withdrawn_at__isnull=True),
+                name="ballot_reopening_confirmed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reopening of {self.ballot}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.confirmed_at is None and self.withdrawn_at is None
 
 
 class BallotOption(models.Model):

@@ -45,6 +45,7 @@ class Priority(models.Model):
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="priorities")
     slot = models.PositiveSmallIntegerField(help_text="Which of the ward's three places it holds.")
     title = models.CharField(max_length=200, help_text="The issue, as the panel agreed it.")
+    description = models.TextField(blank=True, help_text="The resident's words, from the concern it was adopted from.")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="priorities")
     plan_priority = models.ForeignKey(
         PlanPriority, on_delete=models.PROTECT, null=True, blank=True, related_name="priorities"

@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 
 from core.roles import AnyUser, is_administrator
 from priorities.ballot_counting import Tally, Tie, places_label, tally
-from priorities.models import Ballot, BallotOption, Concern, Event, PanelMember, Priority, Vote
+from priorities.models import Ballot, BallotOption, BallotReopening, Concern, Event, PanelMember, Priority, Vote
 from priorities.scopes import chaired_panel_ids
 
 
@@ -178,3 +178,61 @@ def ballot_result(ballot: Ballot) -> Result:
         tie_places=places_label(tie.places) if decided and tie else "",
         casting_chair=_chair_name(ballot, ballot.casting_vote_by) if decided else "",
     )
+
+
+def adopted_priorities(ballot: Ballot) -> QuerySet[Priority]:
+    """The ward's active priorities this ballot adopted from its concerns, for the adoption page."""
+    concerns = BallotOption.objects.filter(ballot=ballot, concern__isnull=False).values("concern_id")
+    return (
+        Priority.objects.filter(
+            ward=ballot.ward_id,
+            agreed_at=ballot.meeting_id,
+            concern__in=concerns,
+            status__in=Priority.ACTIVE_STATUSES,
+        )
+        .select_related("concern", "lead_officer", "plan_priority")
+        .prefetch_related("partners")
+        .order_by("slot")
+    )
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """A confirmed reopening as the public result tells it."""
+
+    reopening: BallotReopening
+    asked_by: str
+    confirmed_by: str
+
+
+def _person(ballot: Ballot, user: User | None, side: str) -> str:
+    if user is None:
+        return ""
+    if side == BallotReopening.Side.CHAIR:
+        return f"the chair, {_chair_name(ballot, user)}"
+    officer = getattr(user, "officer", None)
+    return str(officer) if officer is not None else user.get_full_name() or "a supervisor of the team"
+
+
+def ballot_reopenings(ballot: Ballot) -> list[Reopened]:
+    """The ballot's confirmed reopenings, oldest first, each with who asked and who confirmed."""
+    confirmed = (
+        BallotReopening.objects.filter(ballot=ballot, confirmed_at__isnull=False)
+        .select_related("requested_by__officer", "confirmed_by__officer")
+        .order_by("confirmed_at")
+    )
+    rows = []
+    for reopening in confirmed:
+        other = (
+            BallotReopening.Side.SUPERVISOR
+            if reopening.requested_side == BallotReopening.Side.CHAIR
+            else BallotReopening.Side.CHAIR
+        )
+        rows.append(
+            Reopened(
+                reopening=reopening,
+                asked_by=_person(ballot, reopening.requested_by, reopening.requested_side),
+                confirmed_by=_person(ballot, reopening.confirmed_by, other),
+            )
+        )
+    return rows

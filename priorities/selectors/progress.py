@@ -103,6 +103,12 @@ def stale_priorities(*, today: datetime.date | None = None) -> QuerySet[Priority
     return _with_last_progress(active).filter(Q(progress_since__lte=cutoff)).order_by("ward__name", "slot")
 
 
+def priorities_without_lead() -> QuerySet[Priority]:
+    """Active priorities no officer leads yet, with their ward: the team's supervisors are reminded."""
+    active = Priority.objects.filter(status__in=Priority.ACTIVE_STATUSES, lead_officer__isnull=True)
+    return active.select_related("ward").order_by("ward__name", "slot")
+
+
 @dataclass(frozen=True)
 class PriorityProgress:
     """An active priority in a staff workspace, with how long since its last progress."""

@@ -2,7 +2,8 @@
 
 A ballot runs at a PACT meeting for one ward, from its start. Closing it adopts the top three as the
 ward's priorities in one transaction: previous priorities that won are carried over, those
-that lost are closed, winning concerns become new priorities. A closed ballot never changes.
+that lost are closed, winning concerns become new priorities. A closed ballot changes only by
+being reopened by the chair and a supervisor together (services.ballot_reopening).
 """
 
 from collections.abc import Mapping, Sequence
@@ -434,7 +435,7 @@ def _adopt(ballot: Ballot, actor: User, winners: list[BallotOption]) -> dict[str
             priority.full_clean(validate_constraints=False)
             priority.save(update_fields=["status", "ended_on", "ended_at", "outcome"])
             if priority.concern_id:
-                concern_history_add(
+                _history_once(
                     concern=priority.concern_id,
                     kind=ConcernEvent.Kind.CLOSED,
                     priority=priority,
@@ -442,14 +443,15 @@ def _adopt(ballot: Ballot, actor: User, winners: list[BallotOption]) -> dict[str
                 )
     free = [slot for slot in Priority.SLOTS if slot not in {p.slot for p in active if p.pk in kept}]
     adopted, chosen = [], set()
+    set_aside = _set_aside_by_reopening(ballot)
     for option, slot in zip((o for o in winners if o.concern_id), free, strict=False):
-        adopted.append(_adopt_concern(ballot, option, slot, day).pk)
+        adopted.append(_adopt_concern(ballot, option, slot, day, set_aside).pk)
         chosen.add(option.pk)
     # The shortlisted concerns that lost (or won a place already held) hear they were not chosen.
     for option in ballot.options.exclude(pk__in=chosen):
         if option.concern_id is None:
             continue
-        concern_history_add(
+        _history_once(
             concern=option.concern_id,
             kind=ConcernEvent.Kind.NOT_CHOSEN,
             ballot=ballot,
@@ -463,25 +465,49 @@ def _adopt(ballot: Ballot, actor: User, winners: list[BallotOption]) -> dict[str
     }
 
 
-def _adopt_concern(ballot: Ballot, option: BallotOption, slot: int, day) -> Priority:
+def _history_once(*, concern: int, kind: str, **fields) -> None:
+    """A step of the concern's history, unless a reopened ballot's first close already told it."""
+    keys = {name: fields[name] for name in ("ballot", "priority") if name in fields}
+    if not ConcernEvent.objects.filter(concern_id=concern, kind=kind, **keys).exists():
+        concern_history_add(concern=concern, kind=kind, **fields)
+
+
+def _set_aside_by_reopening(ballot: Ballot) -> dict[int, Priority]:
+    """The priorities this ballot adopted before it was reopened, by concern: adopted again, they come back."""
+    ids = [pk for changes in ballot.reopenings.values_list("changes", flat=True) for pk in changes.get("set_aside", [])]
+    found = Priority.objects.filter(pk__in=ids, status=Priority.Status.CLOSED).select_for_update()
+    return {priority.concern_id: priority for priority in found if priority.concern_id}
+
+
+def _adopt_concern(ballot: Ballot, option: BallotOption, slot: int, day, set_aside: Mapping[int, Priority]) -> Priority:
+    """A new priority from a winning concern, titled for now by the option (the chair gives it a
+    short title on the adoption page), with the resident's words as its description."""
     concern = option.concern
     if concern is None:
         raise ValueError("only a concern's option is adopted as a new priority")
-    priority = Priority(
-        ward=ballot.ward,
-        slot=slot,
-        title=option.title,
-        category_id=option.category_id,
-        concern=concern,
-        agreed_on=day,
-        agreed_at=ballot.meeting,
-    )
-    priority.full_clean(validate_constraints=False)
-    priority.save()
+    priority = set_aside.get(concern.pk)
+    if priority is not None:
+        priority.slot, priority.status, priority.ended_on, priority.outcome = slot, Priority.Status.CURRENT, None, ""
+        priority.full_clean(validate_constraints=False)
+        priority.save(update_fields=["slot", "status", "ended_on", "outcome"])
+    else:
+        priority = Priority(
+            ward=ballot.ward,
+            slot=slot,
+            title=option.title,
+            # The public words, as moderation left them (never original_description).
+            description=concern.description,
+            category_id=option.category_id,
+            concern=concern,
+            agreed_on=day,
+            agreed_at=ballot.meeting,
+        )
+        priority.full_clean(validate_constraints=False)
+        priority.save()
     concern.status = Concern.Status.ADOPTED
     concern.save(update_fields=["status"])
-    concern_history_add(
-        concern=concern, kind=ConcernEvent.Kind.ADOPTED, priority=priority, ballot=ballot, meeting=ballot.meeting
+    _history_once(
+        concern=concern.pk, kind=ConcernEvent.Kind.ADOPTED, priority=priority, ballot=ballot, meeting=ballot.meeting
     )
     return priority
 

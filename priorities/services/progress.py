@@ -22,7 +22,7 @@ from core.roles import AnyUser
 from priorities.errors import PrioritiesError
 from priorities.models import ConcernEvent, PartnerAgency, Priority, ProgressEntry
 from priorities.scopes import can_manage_ward, can_partner_ward, partner_agency_for
-from priorities.selectors.progress import stale_priorities
+from priorities.selectors.progress import priorities_without_lead, stale_priorities
 from priorities.services.concerns import concern_history_add
 from priorities.services.updates import monthly_update_entry_revise
 from wards.models import Officer
@@ -269,7 +269,9 @@ def stale_priorities_remind(*, today: datetime.date | None = None) -> int:
     """Queue one email per officer per ISO week listing the stale priorities they answer for.
 
     A priority's lead officer answers for it; a priority with no lead, the sergeants and
-    inspectors of its ward's team (so every stale priority reaches someone). The outbox key
+    inspectors of its ward's team (so every stale priority reaches someone). A priority with no
+    lead reaches them every week until one is named, stale or not: the chair may leave the lead
+    for the sergeant when the ballot adopts it. The outbox key
     (officer and week) makes a second run in the same week queue nothing. Officers with no
     address are logged by id and skipped. Returns how many were queued.
     """
@@ -277,7 +279,11 @@ def stale_priorities_remind(*, today: datetime.date | None = None) -> int:
     by_officer: dict[int, list[Priority]] = defaultdict(list)
     officers: dict[int, Officer] = {}
     unled: dict[int, list[Priority]] = defaultdict(list)
-    for priority in stale_priorities(today=today).select_related("lead_officer__user", "ward"):
+    stale = list(stale_priorities(today=today).select_related("lead_officer__user", "ward"))
+    for priority in stale:
+        priority.is_stale = True  # type: ignore[attr-defined]
+    fresh_unled = priorities_without_lead().exclude(pk__in=[priority.pk for priority in stale])
+    for priority in [*stale, *fresh_unled]:
         officer = priority.lead_officer
         if officer is not None:
             by_officer[officer.pk].append(priority)
@@ -303,10 +309,16 @@ def _remind(officer: Officer, priorities: list[Priority], key: str) -> int:
     if not to:
         logger.info("stale priority reminder skipped: officer %s has no email address", officer.pk)
         return 0
+    # A priority with no lead is opened where its lead is named; one that has a lead, where progress is added.
     items = [
         {
             "priority": priority,
-            "url": settings.PACT_SITE_URL + reverse("priorities:staff_progress_add", args=[priority.pk]),
+            "stale": getattr(priority, "is_stale", False),
+            "url": settings.PACT_SITE_URL
+            + reverse(
+                "priorities:staff_progress_add" if priority.lead_officer_id else "priorities:staff_priority_edit",
+                args=[priority.pk],
+            ),
         }
         for priority in priorities
     ]
@@ -317,6 +329,7 @@ def _remind(officer: Officer, priorities: list[Priority], key: str) -> int:
         "items": items,
         "led": led,
         "unled": unled,
+        "all_stale": all(item["stale"] for item in items),
         "days": settings.PACT_STALE_PRIORITY_DAYS,
     }
     email = email_queue(key=key, to=to, template="stale_priority", context=context)

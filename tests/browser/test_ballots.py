@@ -52,7 +52,7 @@ def test_chair_runs_ballot_with_casting_vote_and_ward_page_shows_top_three(page,
     page.get_by_text("Casting vote recorded").wait_for()
 
     page.get_by_role("link", name="Close the ballot").click()
-    assert page.get_by_text("This cannot be undone").is_visible()
+    assert page.get_by_text("together can undo this, by reopening the ballot").is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Close the ballot").click()
     page.get_by_text("Ballot closed").wait_for()

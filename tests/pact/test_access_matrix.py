@@ -294,6 +294,17 @@ MATRIX: dict[str, Entry] = {
     "priorities:staff_ballot_option_add": Entry(CHAIRS_WARD_POST, of("ballot")),
     "priorities:staff_ballot_option_remove": Entry(CHAIRS_WARD_POST, of("ballot")),
     "priorities:staff_ballot_cancel": Entry(CHAIRS_WARD, of("ballot")),
+    # After the close: the ward's officers and chair name the new priorities; the chair and a
+    # sergeant or inspector of the team reopen it (the officer personas are constables: not found).
+    "priorities:staff_ballot_adopt": Entry(RUNS_WARD, of("closed_ballot")),
+    "priorities:staff_ballot_reopen": Entry(
+        staff(
+            *RUN_WARD,
+            other=NOT_FOUND,
+            exceptions={"officer_a": (NOT_FOUND, NOT_FOUND), "officer_b": (NOT_FOUND, NOT_FOUND)},
+        ),
+        of("closed_ballot"),
+    ),
     "priorities:staff_priority_edit": Entry(RUNS_WARD, of("priority")),
     "priorities:staff_priority_resolve": Entry(RUNS_WARD, of("priority")),
     # Progress: the ward's officers and chair see it, and partners named on the priority (ward

@@ -180,6 +180,9 @@ def test_ballot_vote_more_than_three_options_is_an_error(client, setup, chair, b
     assert "<title>Error: " in content
     assert "Select no more than 3 options" in content
     assert Vote.objects.count() == 0
+    # What was entered stays, so the chair corrects it rather than starting again.
+    assert f'<option value="{setup.members[0].pk}" selected>' in content
+    assert content.count("checked") >= len(_options(ballot))
 
 
 def test_ballot_hands_records_counts(client, setup, chair, hands_ballot):
@@ -301,7 +304,7 @@ def test_ballot_casting_vote_and_close_through_the_pages(client, setup, chair, b
     )
     assert _messages(response) == ["Casting vote recorded"]
     confirm = client.get(reverse("priorities:staff_ballot_close", args=[ballot.pk])).content.decode()
-    assert "This cannot be undone" in confirm
+    assert "together can undo this, by reopening the ballot" in confirm
     response = client.post(reverse("priorities:staff_ballot_close", args=[ballot.pk]))
 
     assert _messages(response) == ["Ballot closed: the ward's priorities are updated"]
@@ -383,9 +386,10 @@ def test_ballot_result_runs_fixed_queries(client, django_assert_num_queries, war
     services.ballot_close(actor=chair, ballot=ballot)
 
     # 1 the ballot with its meeting, panel, ward and number of members voting, 2 its options with
-    # their categories, 3 residents' support for its concerns before the meeting (a casting vote
-    # adds 1 query: the chair's name on the panel)
-    with django_assert_num_queries(3):
+    # their categories, 3 residents' support for its concerns before the meeting, 4 its reopenings,
+    # 5 the new priorities with their lead officers (a casting vote adds 1 query: the chair's name
+    # on the panel)
+    with django_assert_num_queries(5):
         response = client.get(reverse("priorities:ballot_result", args=[ballot.pk]))
 
     assert response.status_code == 200

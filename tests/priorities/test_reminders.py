@@ -137,7 +137,7 @@ def test_reminder_without_lead_officer_goes_to_the_teams_supervisors(celery_eage
     emails = OutboundEmail.objects.order_by("to")
     assert sorted(emails.values_list("to", flat=True)) == ["inspector@demo.pact.invalid", sergeant.email]
     assert "No one leads this priority of your team" in emails[0].body_text
-    assert "- Litter by the park (Abbey): http" in emails[0].body_text
+    assert "- Litter by the park (Abbey), no progress entry for 28 days or more: http" in emails[0].body_text
 
 
 def test_reminder_falls_back_to_the_officer_email(celery_eager, ward_a):
@@ -159,3 +159,25 @@ def test_reminder_skips_and_logs_officer_without_email(celery_eager, ward_a, cap
 
     assert not OutboundEmail.objects.exists()
     assert f"officer {lead.pk} has no email address" in caplog.text
+
+
+def test_reminder_names_a_new_priority_with_no_lead_to_the_supervisors_until_one_is_named(
+    celery_eager, ward_a, sergeant, officer
+):
+    # Adopted at last week's ballot, its lead left for the sergeant: not stale, still reminded.
+    fresh = PriorityFactory(ward=ward_a, agreed_on=datetime.date(2026, 11, 17), lead_officer=None, title="Graffiti")
+
+    with time_machine.travel(MONDAY, tick=False):
+        assert stale_priorities_remind_task.delay().get() == 1
+
+    email = OutboundEmail.objects.get()
+    assert email.to == sergeant.email
+    assert email.subject == "A priority needs a lead officer"
+    assert "No one leads this priority of your team yet" in email.body_text
+    assert reverse("priorities:staff_priority_edit", args=[fresh.pk]) in email.body_text
+    assert "no progress entry" not in email.body_text
+
+    fresh.lead_officer = officer.officer
+    fresh.save()
+    with time_machine.travel(MONDAY + datetime.timedelta(days=7), tick=False):
+        assert stale_priorities_remind_task.delay().get() == 0

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from priorities.views.ballots import public, staff
+from priorities.views.ballots import after, public, staff
 
 urlpatterns: list = [
     path("ballots/<int:pk>/", public.ballot_result, name="ballot_result"),
@@ -16,4 +16,6 @@ urlpatterns: list = [
     path("staff/ballots/<int:pk>/options/add/", staff.ballot_option_add, name="staff_ballot_option_add"),
     path("staff/ballots/<int:pk>/options/remove/", staff.ballot_option_remove, name="staff_ballot_option_remove"),
     path("staff/ballots/<int:pk>/cancel/", staff.ballot_cancel, name="staff_ballot_cancel"),
+    path("staff/ballots/<int:pk>/adopt/", after.ballot_adopt, name="staff_ballot_adopt"),
+    path("staff/ballots/<int:pk>/reopen/", after.ballot_reopen, name="staff_ballot_reopen"),
 ]

@@ -20,4 +20,11 @@ def ballot_result(request: HttpRequest, pk: int) -> HttpResponse:
     result = selectors.ballot_result(ballot) if ballot.status == Ballot.Status.CLOSED else None
     if result is not None:
         with_support(result.options, ballot.meeting_id)
-    return render(request, "priorities/ballots/result.html", {"ballot": ballot, "result": result})
+    context = {
+        "ballot": ballot,
+        "result": result,
+        "reopenings": selectors.ballot_reopenings(ballot),
+        # The new priorities as the chair named them after the vote.
+        "adopted": list(selectors.adopted_priorities(ballot).prefetch_related(None)) if result else [],
+    }
+    return render(request, "priorities/ballots/result.html", context)

@@ -101,6 +101,7 @@ def _render_ballot(request: HttpRequest, ballot: Ballot, **forms) -> HttpRespons
         "tie": tie,
         "tie_places": places_label(tie.places) if tie else "",
         "current": list(priority_selectors.current_priorities(ballot.ward)),
+        "reopenings": selectors.ballot_reopenings(ballot),
     }
     if ballot.status == Ballot.Status.OPEN:
         if ballot.method == Ballot.Method.MEMBERS:
@@ -278,6 +279,9 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(refused)
         else:
             messages.success(request, _("Ballot closed: the ward's priorities are updated"))
+            # The new priorities are named next, while the meeting is still in the room.
+            if selectors.adopted_priorities(ballot).exists():
+                return redirect("priorities:staff_ballot_adopt", pk=ballot.pk)
             return redirect("priorities:staff_ballot", pk=ballot.pk)
     context = _close_context(ballot) | {"error": error}
     return render(request, "priorities/ballots/staff/close.html", context)
