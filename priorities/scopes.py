@@ -12,7 +12,7 @@ Each answer is cached on the user object for the rest of the request: every chec
 from core.roles import AnyUser, Role, has_role, is_administrator
 from core.scopes import WardScopes, ward_scopes
 from priorities.models import Panel, PanelMember, PartnerAgency, PartnerUser
-from wards.models import Ward
+from wards.models import Officer, Ward
 
 # Officers
 
@@ -31,6 +31,20 @@ def can_manage_ward(user: AnyUser, ward: Ward) -> bool:
         team_id = team_id_for(user)
         return team_id is not None and team_id == ward.team_id
     return False
+
+
+def can_assign_ward_officers(user: AnyUser, team_id: int) -> bool:
+    """Say which officers cover which of a team's wards: its sergeants and inspectors (with the
+    officer role), and administrators."""
+    if is_administrator(user):
+        return True
+    officer = getattr(user, "officer", None) if user.is_authenticated else None
+    return (
+        officer is not None
+        and has_role(user, Role.OFFICER)
+        and officer.team_id == team_id
+        and officer.rank in Officer.SUPERVISOR_RANKS
+    )
 
 
 def managed_ward_ids_for(user: AnyUser) -> set[int] | None:

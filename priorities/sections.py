@@ -7,12 +7,52 @@ def register() -> None:
     from priorities.selectors import concerns, events, news, priorities, updates
 
     folder = "priorities/sections"
-    register_ward_section(order=10, template=f"{folder}/_ward_priorities.html", context=priorities.ward_section)
-    register_ward_section(order=15, template=f"{folder}/_ward_concerns.html", context=concerns.ward_section)
-    register_ward_section(order=20, template=f"{folder}/_ward_events.html", context=events.ward_section)
-    register_ward_section(order=25, template=f"{folder}/_ward_news.html", context=news.ward_section)
-    register_ward_section(order=30, template=f"{folder}/_ward_updates.html", context=updates.ward_section)
-    register_ward_section(order=35, template=f"{folder}/_ward_subscribe.html", context=lambda ward: {})
+    # Phone first: the priorities (10) and the coming meetings (20) open the ward page, then its
+    # officers (22, wards) and the concerns (24); news and updates are folded (wards.sections).
+    register_ward_section(
+        order=10,
+        template=f"{folder}/_ward_priorities.html",
+        context=priorities.ward_section,
+        title="Our priorities",
+        anchor="priorities",
+    )
+    register_ward_section(
+        order=20,
+        template=f"{folder}/_ward_events.html",
+        context=events.ward_section,
+        title="Meetings and surgeries",
+        anchor="meetings",
+    )
+    register_ward_section(
+        order=24,
+        template=f"{folder}/_ward_concerns.html",
+        context=concerns.ward_section,
+        title="Local concerns",
+        anchor="concerns",
+    )
+    register_ward_section(
+        order=28,
+        template=f"{folder}/_ward_news.html",
+        context=news.ward_section,
+        title="Local news",
+        anchor="news",
+        folded=True,
+    )
+    register_ward_section(
+        order=30,
+        template=f"{folder}/_ward_updates.html",
+        context=updates.ward_section,
+        title="Monthly updates",
+        anchor="updates",
+        folded=True,
+    )
+    register_ward_section(
+        order=35,
+        template=f"{folder}/_ward_subscribe.html",
+        context=lambda ward: {},
+        title="Get updates by email",
+        anchor="subscribe",
+    )
     register_team_section(order=20, template=f"{folder}/_team_events.html", context=events.team_section)
     register_team_section(order=25, template=f"{folder}/_team_news.html", context=news.team_section)
     register_team_section(order=30, template=f"{folder}/_team_updates.html", context=updates.team_section)

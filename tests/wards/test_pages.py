@@ -21,7 +21,7 @@ def test_ward_page_runs_fixed_queries_whatever_the_team_size(client, django_asse
     ward = team.wards.get(name="Chatham Central")
 
     # 1 ward with district, team and generations, 2 the wards before and after it (successions),
-    # 3 the team's officers, 4 the team's other wards; then the sections of the PACT cycle:
+    # 3 the team's officers (the ward's own first), 4 the team's other wards; then the sections of the PACT cycle:
     # 5 latest closed ballot, 6 current priorities (with their latest public action as
     # subqueries), 7 published concerns, 8 upcoming events (none here, so no prefetch of their
     # wards), 9 local news, 10 monthly updates, 11 the district's open surveys; 12 the crime
@@ -44,7 +44,7 @@ def test_ward_page_shows_ward_district_team_officers_and_other_wards(client, tea
     assert f'href="/wards/#{team.district.code}">{team.district.name}</a>' in content
     assert f'href="/teams/{team.slug}/"' in content
     assert "Sergeant Alex Morgan" in content
-    assert "Shoulder number 4321" in content
+    assert "Collar number 4321" in content
     assert content.index("Sergeant Alex Morgan") < content.index("Police Community Support Officer Sam Patel")
     assert "Rochester East" in content
     assert "Rochester West" in content
@@ -92,9 +92,9 @@ def test_ward_page_without_team_says_so(client):
 def test_team_page_runs_fixed_queries(client, django_assert_num_queries, team, officer_count):
     OfficerFactory.create_batch(officer_count, team=team)
 
-    # 1 team with district, 2 its wards, 3 its officers, 4 upcoming events (none, so no prefetch),
-    # 5 local news, 6 monthly updates
-    with django_assert_num_queries(6):
+    # 1 team with district, 2 its wards, 3 the officers who cover each, 4 its officers, 5 upcoming
+    # events (none, so no prefetch), 6 local news, 7 monthly updates
+    with django_assert_num_queries(7):
         response = client.get(reverse("wards:team", args=[team.slug]))
 
     assert response.status_code == 200
@@ -129,8 +129,8 @@ def test_force_map_lists_teams_and_wards_as_text_in_fixed_queries(client, django
     second = TeamFactory(name="Maidstone Town Centre")
     WardFactory(name="High Street", team=second, district=second.district)
 
-    # 1 teams with districts, 2 their wards
-    with django_assert_num_queries(2):
+    # 1 teams with districts, 2 their wards, 3 the officers who cover each
+    with django_assert_num_queries(3):
         response = client.get(reverse("wards:map"))
 
     content = response.content.decode()
