@@ -148,12 +148,13 @@ def test_a_ward_of_another_team_is_refused(sergeant, pcso, ward_a, ward_b):
 # The staff pages
 
 
-def test_the_staff_team_link_takes_an_officer_to_their_team(client, officer, ward_a):
+def test_the_staff_team_link_opens_an_officers_own_team(client, officer, pcso, ward_a):
     client.force_login(officer)
 
-    response = client.get(reverse("priorities:staff_team"))
+    content = client.get(reverse("priorities:staff_team")).content.decode()
 
-    assert response.url == reverse("priorities:staff_team_officers", args=[ward_a.team.slug])
+    assert f'<h1 class="govuk-heading-xl">{ward_a.team.name}</h1>' in content
+    assert "Sam Patel" in content
 
 
 def test_an_administrator_chooses_a_team(client, admin_user, ward_a, ward_b):

@@ -46,20 +46,7 @@ def _get_officer_for_user(request: HttpRequest, pk: int) -> Officer:
     return officer
 
 
-@staff_view(roles=ROLES)
-def team_home(request: HttpRequest) -> HttpResponse:
-    """An officer's own team; for administrators, every team to choose from."""
-    if not is_administrator(request.user):
-        officer = getattr(request.user, "officer", None)
-        if officer is None:
-            raise PermissionDenied
-        return redirect("priorities:staff_team_officers", slug=officer.team.slug)
-    return render(request, "priorities/team/staff_teams.html", {"teams": selectors.teams_for_staff()})
-
-
-@staff_view(roles=ROLES)
-def team_officers(request: HttpRequest, slug: str) -> HttpResponse:
-    team = _get_team_for_user(request, slug)
+def _team_page(request: HttpRequest, team: NeighbourhoodTeam) -> HttpResponse:
     officers = list(selectors.team_officers_with_wards(team.pk))
     covered = {ward.pk for officer in officers for ward in officer.covered}
     context = {
@@ -69,6 +56,23 @@ def team_officers(request: HttpRequest, slug: str) -> HttpResponse:
         "can_assign": can_assign_ward_officers(request.user, team.pk),
     }
     return render(request, "priorities/team/staff_officers.html", context)
+
+
+@staff_view(roles=ROLES)
+def team_home(request: HttpRequest) -> HttpResponse:
+    """An officer's own team (the staff home's link opens it at once); for administrators,
+    every team to choose from."""
+    if not is_administrator(request.user):
+        officer = getattr(request.user, "officer", None)
+        if officer is None:
+            raise PermissionDenied
+        return _team_page(request, officer.team)
+    return render(request, "priorities/team/staff_teams.html", {"teams": selectors.teams_for_staff()})
+
+
+@staff_view(roles=ROLES)
+def team_officers(request: HttpRequest, slug: str) -> HttpResponse:
+    return _team_page(request, _get_team_for_user(request, slug))
 
 
 @staff_view(roles=ROLES)
