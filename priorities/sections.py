@@ -8,7 +8,8 @@ def register() -> None:
 
     folder = "priorities/sections"
     # Phone first: the priorities (10) and the coming meetings (20) open the ward page, then its
-    # officers (22, wards) and the concerns (24); news and updates are folded (wards.sections).
+    # officers (22, wards) and the concerns (24); news, updates and past priorities are folded
+    # (wards.sections).
     register_ward_section(
         order=10,
         template=f"{folder}/_ward_priorities.html",
@@ -44,6 +45,14 @@ def register() -> None:
         context=updates.ward_section,
         title="Monthly updates",
         anchor="updates",
+        folded=True,
+    )
+    register_ward_section(
+        order=32,
+        template=f"{folder}/_ward_past_priorities.html",
+        context=priorities.ward_past_section,
+        title="Past priorities",
+        anchor="past-priorities",
         folded=True,
     )
     register_ward_section(

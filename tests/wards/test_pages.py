@@ -20,13 +20,14 @@ def test_ward_page_runs_fixed_queries_whatever_the_team_size(client, django_asse
     OfficerFactory.create_batch(officer_count, team=team)
     ward = team.wards.get(name="Chatham Central")
 
-    # 1 ward with district, team and generations, 2 the wards before and after it (successions),
-    # 3 the team's officers (the ward's own first), 4 the team's other wards; then the sections of the PACT cycle:
-    # 5 latest closed ballot, 6 current priorities (with their latest public action as
-    # subqueries), 7 published concerns, 8 upcoming events (none here, so no prefetch of their
-    # wards), 9 local news, 10 monthly updates, 11 the district's open surveys; 12 the crime
-    # months held (none here: tests/wards/test_crime_pages.py counts the section with figures)
-    with django_assert_num_queries(12):
+    # 1 ward with district, team and generations, 2 the wards before and after it (successions);
+    # then the sections in page order: 3 latest closed ballot, 4 current priorities (with their
+    # latest public action as subqueries), 5 upcoming events (none here, so no prefetch of their
+    # wards), 6 the team's officers (the ward's own first), 7 the team's other wards, 8 published
+    # concerns, 9 the crime months held (none here: tests/wards/test_crime_pages.py counts the
+    # section with figures), 10 local news, 11 monthly updates, 12 past priorities, 13 the
+    # district's open surveys
+    with django_assert_num_queries(13):
         response = client.get(reverse("wards:detail", args=[ward.code]))
 
     assert response.status_code == 200

@@ -102,8 +102,8 @@ def test_ward_page_queries_stay_flat_with_ward_officers(client, django_assert_nu
         _cover(officer, ward)
     OfficerFactory.create_batch(officer_count, team=team)
 
-    # the same 12 as tests/wards/test_pages.py: the ward's own officers come in the team's one query
-    with django_assert_num_queries(12):
+    # the same 13 as tests/wards/test_pages.py: the ward's own officers come in the team's one query
+    with django_assert_num_queries(13):
         response = client.get(reverse("wards:detail", args=[ward.code]))
 
     assert response.content.decode().count('class="pact-officer"') == 2 * officer_count
@@ -121,15 +121,31 @@ def test_ward_page_puts_what_a_resident_came_for_first_and_folds_the_rest(client
         content.index('id="crime"'),
         content.index('id="news"'),
         content.index('id="updates"'),
+        content.index('id="past-priorities"'),
     ]
     assert order == sorted(order)
-    for anchor in ("priorities", "meetings", "officers", "concerns", "crime", "news", "updates", "subscribe"):
+    anchors = ("priorities", "meetings", "officers", "concerns", "crime", "news", "updates", "past-priorities")
+    for anchor in (*anchors, "subscribe"):
         assert f'href="#{anchor}"' in content
     folded = content.split('<details class="govuk-details pact-fold">')
-    assert len(folded) == 4  # crime, news and updates
+    assert len(folded) == 5  # crime, news, updates and past priorities
     assert "Show local news" in content
     # A folded section's heading is the page's, not a second one inside the fold.
     assert content.count('id="news"') == 1
+
+
+def test_ward_page_folds_past_priorities_with_their_outcome(client, ward):
+    for day in (1, 2, 3, 4):
+        PriorityFactory(
+            ward=ward, title=f"Past {day}", status="closed", ended_on=f"2026-09-0{day}", outcome=f"Outcome {day}."
+        )
+
+    content = _page(client, ward)
+
+    fold = content.split('id="past-priorities"')[1].split("</details>")[0]
+    assert [f"Past {day}" in fold for day in (4, 3, 2, 1)] == [True, True, True, False]
+    assert "Closed at review on 4 September 2026" in fold
+    assert "Outcome 4." in fold
 
 
 def test_concern_list_shows_the_state_of_the_priority_it_became(client, ward):
