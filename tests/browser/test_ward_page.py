@@ -147,6 +147,8 @@ def test_sergeant_says_who_covers_a_ward_by_keyboard_at_320_px(browser, live_ser
     expect(page.get_by_text("Abbey", exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, "staff-team-320.png"))
     page.goto(f"/wards/{ward_a.code}/")
     officers = page.locator("#officers ~ .pact-officers").first
     expect(officers).to_contain_text("Police Community Support Officer Sam Patel")
