@@ -41,6 +41,20 @@ def can_supervise_ward(user: AnyUser, ward: Ward) -> bool:
     return officer is not None and officer.team_id == ward.team_id and officer.rank in Officer.SUPERVISOR_RANKS
 
 
+def can_assign_ward_officers(user: AnyUser, team_id: int) -> bool:
+    """Say which officers cover which of a team's wards: its sergeants and inspectors (with the
+    officer role), and administrators."""
+    if is_administrator(user):
+        return True
+    officer = getattr(user, "officer", None) if user.is_authenticated else None
+    return (
+        officer is not None
+        and has_role(user, Role.OFFICER)
+        and officer.team_id == team_id
+        and officer.rank in Officer.SUPERVISOR_RANKS
+    )
+
+
 def managed_ward_ids_for(user: AnyUser) -> set[int] | None:
     """The wards whose team's business (partner information, feedback) the user may see: an
     officer's own team's wards, exactly those can_manage_ward opens (None: every ward)."""

@@ -23,6 +23,13 @@ staff_link(
     hint="Add and end members, hand over the chair, invite new members",
 )
 staff_link(order=20, label="Local news", url_name="priorities:staff_news", roles=TEAM)
+staff_link(
+    order=21,
+    label="Your team",
+    url_name="priorities:staff_team",
+    roles=TEAM,
+    hint="Who is in the team, and which wards each of them covers",
+)
 staff_link(order=22, label="Monthly updates", url_name="priorities:staff_update_list", roles=TEAM)
 staff_link(
     order=24,

@@ -9,6 +9,7 @@ from priorities.views import (
     priorities,
     progress,
     subscriptions,
+    team,
     updates,
 )
 from priorities.views.reports import urlpatterns as report_urlpatterns
@@ -22,6 +23,7 @@ urlpatterns = [
     *priorities.urlpatterns,
     *progress.urlpatterns,
     *news.urlpatterns,
+    *team.urlpatterns,
     *updates.urlpatterns,
     *subscriptions.urlpatterns,
     *information.urlpatterns,

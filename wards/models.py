@@ -283,16 +283,23 @@ class PlaceWard(models.Model):
 
 
 class Officer(models.Model):
-    """A member of a neighbourhood team, as shown to the public."""
+    """A member of a neighbourhood team, as shown to the public: police officers, and the
+    community wardens and other partner staff who work with the team."""
 
+    # In order of seniority, as the team is listed: police ranks first, then partner staff.
     class Rank(models.TextChoices):
         INSPECTOR = "inspector", "Inspector"
         SERGEANT = "sergeant", "Sergeant"
         PC = "pc", "Police Constable"
+        SPECIAL = "special", "Special Constable"
         PCSO = "pcso", "Police Community Support Officer"
+        WARDEN = "warden", "Community Warden"
+        PARTNER = "partner", "Partner staff"
 
     # Ranks that supervise a team: approvals, reminders, feedback about one of its officers.
     SUPERVISOR_RANKS = frozenset({Rank.SERGEANT, Rank.INSPECTOR})
+    # Not police: shown with the team, with the organisation that employs them.
+    PARTNER_RANKS = frozenset({Rank.WARDEN, Rank.PARTNER})
 
     team = models.ForeignKey(NeighbourhoodTeam, on_delete=models.CASCADE, related_name="officers")
     user = models.OneToOneField(
@@ -301,17 +308,28 @@ class Officer(models.Model):
     rank = models.CharField(max_length=10, choices=Rank.choices)
     first_name = models.CharField(max_length=60)
     last_name = models.CharField(max_length=60)
-    collar_number = models.CharField(max_length=10, help_text="The number on their uniform.")
+    collar_number = models.CharField(max_length=10, help_text="Collar number (a warden's or partner's staff number).")
+    organisation = models.CharField(
+        max_length=120, blank=True, help_text="Who employs a warden or partner staff, e.g. Swale Borough Council."
+    )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Fictional officer made for demo data.")
+    wards = models.ManyToManyField(
+        Ward,
+        through="OfficerWard",
+        related_name="ward_officers",
+        blank=True,
+        help_text="The wards of the team this officer covers.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
         constraints = [
             models.UniqueConstraint(fields=["collar_number"], name="officer_collar_number_unique"),
             models.CheckConstraint(
-                condition=models.Q(rank__in=["inspector", "sergeant", "pc", "pcso"]), name="officer_rank_valid"
+                condition=models.Q(rank__in=["inspector", "sergeant", "pc", "special", "pcso", "warden", "partner"]),
+                name="officer_rank_valid",
             ),
         ]
 
@@ -321,6 +339,30 @@ class Officer(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_partner_staff(self) -> bool:
+        return self.rank in self.PARTNER_RANKS
+
+
+class OfficerWard(models.Model):
+    """An officer covers a ward of their own team ("your ward officers" on its page).
+
+    A ward may have several officers and an officer several wards. The database holds the
+    rule that the ward is one of the officer's team's (a trigger, see migration 0006): a
+    ward or an officer moving to another team ends the assignments that no longer fit.
+    """
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="ward_links")
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="officer_links")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ward", "officer"]
+        constraints = [models.UniqueConstraint(fields=["officer", "ward"], name="officer_ward_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.officer} covers {self.ward}"
 
 
 class ImportRecord(models.Model):

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from wards.models import (
     District,
     NeighbourhoodTeam,
     Officer,
+    OfficerWard,
     Place,
     PlaceWard,
     Postcode,
@@ -106,9 +107,40 @@ def officers_of_team(team_id: int) -> QuerySet[Officer]:
     )
 
 
+def officers_of_ward(*, ward_id: int, team_id: int) -> QuerySet[Officer]:
+    """The officers of the ward's team, those who cover the ward first (``covers_ward``), each
+    group most senior first: "your ward officers", then the rest of the team. One query."""
+    covers = Exists(OfficerWard.objects.filter(officer=OuterRef("pk"), ward_id=ward_id))
+    return (
+        Officer.objects.filter(team_id=team_id)
+        .annotate(covers_ward=covers, rank_position=_RANK_POSITION)
+        .order_by("-covers_ward", "rank_position", "last_name", "first_name")
+    )
+
+
+def ward_officers_section(ward: Ward) -> dict:
+    """Context of the ward page's officers section: its own officers, the rest of its team and
+    the team's other wards, in two queries (none without a team)."""
+    if ward.team_id is None:
+        return {"ward_officers": [], "team_officers": [], "team_wards": []}
+    officers = list(officers_of_ward(ward_id=ward.pk, team_id=ward.team_id))
+    return {
+        "ward_officers": [officer for officer in officers if getattr(officer, "covers_ward", False)],
+        "team_officers": [officer for officer in officers if not getattr(officer, "covers_ward", False)],
+        "team_wards": list(ward_names_of_team(ward.team_id).exclude(pk=ward.pk)),
+    }
+
+
+def _ward_officers() -> Prefetch:
+    """Each ward's own officers, most senior first, as ``officers_here``."""
+    officers = Officer.objects.annotate(rank_position=_RANK_POSITION).order_by("rank_position", "last_name")
+    return Prefetch("ward_officers", queryset=officers.only("rank", "first_name", "last_name"), to_attr="officers_here")
+
+
 def wards_of_team(team_id: int) -> QuerySet[Ward]:
-    """A team's wards of the active generation with their boundaries, for the team page and its map."""
-    return Ward.objects.active().filter(team_id=team_id).order_by("name")
+    """A team's wards of the active generation with their boundaries and the officers who
+    cover each (``officers_here``), for the team page and its map."""
+    return Ward.objects.active().filter(team_id=team_id).prefetch_related(_ward_officers()).order_by("name")
 
 
 def ward_names_of_team(team_id: int) -> QuerySet[Ward]:
@@ -133,10 +165,12 @@ def districts_with_wards() -> QuerySet[District]:
 
 
 def teams_with_wards() -> QuerySet[NeighbourhoodTeam]:
-    """Every team with its district and wards of the active generation (name, code, boundary), for the force map."""
+    """Every team with its district and wards of the active generation (name, code, boundary),
+    each ward with the officers who cover it (``officers_here``), for the force map."""
+    wards = Ward.objects.active().prefetch_related(_ward_officers()).order_by("name")
     return (
         NeighbourhoodTeam.objects.select_related("district")
-        .prefetch_related(Prefetch("wards", queryset=Ward.objects.active().order_by("name")))
+        .prefetch_related(Prefetch("wards", queryset=wards))
         .order_by("district__name", "name")
     )
 

@@ -22,6 +22,12 @@ from wards.sections import render_sections
 WARDS_PER_PAGE = 30
 
 
+def _covered_by(ward) -> dict:
+    """Who covers the ward, for a map's tooltip, where the ward came with its officers."""
+    officers = getattr(ward, "officers_here", None)
+    return {"officers": ", ".join(str(officer) for officer in officers)} if officers else {}
+
+
 def _map_context(wards: list, highlight: str | None = None, with_geojson: bool = True) -> dict:
     """The ward outlines drawn as SVG (the map without JavaScript or tiles) plus tile settings."""
     if not wards:
@@ -34,7 +40,12 @@ def _map_context(wards: list, highlight: str | None = None, with_geojson: bool =
         {
             "type": "Feature",
             "geometry": ward.boundary,
-            "properties": {"code": ward.code, "name": ward.name, "url": reverse("wards:detail", args=[ward.code])},
+            "properties": {
+                "code": ward.code,
+                "name": ward.name,
+                "url": reverse("wards:detail", args=[ward.code]),
+                **_covered_by(ward),
+            },
         }
         for ward in wards
         if with_geojson
@@ -87,16 +98,11 @@ def _ward_fragment(code: str) -> dict | None:
     successions = selectors.successions_of_ward(ward.pk)
     context = {
         "ward": ward,
-        "officers": [],
-        "team_wards": [],
         "successors": [s for s in successions if s.predecessor_id == ward.pk],
         "predecessors": [s for s in successions if s.successor_id == ward.pk],
+        "sections": render_sections("ward", ward),
         **_map_context([ward], highlight=ward.code),
     }
-    if ward.team_id:
-        context["officers"] = list(selectors.officers_of_team(ward.team_id))
-        context["team_wards"] = list(selectors.ward_names_of_team(ward.team_id).exclude(pk=ward.pk))
-    context["sections"] = render_sections("ward", ward)
     return {
         "ward_name": ward.name,
         "district_name": ward.district.name,
@@ -173,6 +179,7 @@ def _force_geojson() -> dict:
                 "team": team.name,
                 "team_url": reverse("wards:team", args=[team.slug]),
                 "url": reverse("wards:detail", args=[ward.code]),
+                **_covered_by(ward),
             },
         }
         for team in selectors.teams_with_wards()

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
-from priorities.models import Concern, ConcernEvent, Event
+from priorities.models import Concern, ConcernEvent, Event, Priority
 from wards.models import Ward
 
 WARD_SECTION_LIMIT = 3
@@ -12,11 +12,17 @@ CHOICES_LIMIT = 200
 
 
 def concerns_public_for_ward(*, ward: Ward) -> QuerySet[Concern]:
-    """A ward's moderated concerns, newest first: never those awaiting moderation, rejected or merged."""
+    """A ward's moderated concerns, newest first: never those awaiting moderation, rejected or merged.
+
+    An adopted concern carries the status of the priority it became (``priority_status``), so
+    the list says "resolved" or "closed" once that priority ends, not "adopted" for ever.
+    """
+    became = Priority.objects.filter(concern=OuterRef("pk")).order_by("-agreed_on", "-pk").values("status")[:1]
     return (
         Concern.objects.filter(ward=ward, status__in=Concern.PUBLIC_STATUSES)
         .select_related("category")
         .only("reference", "description", "location_text", "status", "created_at", "category__name")
+        .annotate(priority_status=Subquery(became))
         .order_by("-created_at", "-pk")
     )
 

@@ -52,6 +52,14 @@ def past_priorities(ward: Ward) -> QuerySet[Priority]:
     )
 
 
+PAST_SECTION_SIZE = 3
+
+
+def ward_past_section(ward: Ward) -> dict[str, Any]:
+    """Context of the ward page's folded past priorities: the latest few to end, with their outcome, in one query."""
+    return {"past_priorities": list(past_priorities(ward)[:PAST_SECTION_SIZE])}
+
+
 def ward_for_archive(code: str) -> QuerySet[Ward]:
     return Ward.objects.filter(code=code.upper()).select_related("district")
 

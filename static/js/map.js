@@ -60,7 +60,12 @@
       },
       onEachFeature: function (feature, shape) {
         var properties = feature.properties || {};
-        if (properties.name) shape.bindTooltip(textLabel(properties.name + (properties.team ? " (" + properties.team + ")" : "")));
+        if (properties.name) {
+          shape.bindTooltip(textLabel(
+            properties.name + (properties.team ? " (" + properties.team + ")" : "") +
+            (properties.officers ? ": covered by " + properties.officers : "")
+          ));
+        }
         var url = wardUrl(properties);
         if (url && url !== window.location.pathname) {
           shape.on("click", function () { window.location.assign(url); });

@@ -41,6 +41,11 @@ def test_ward_page_crime_figures_are_accessible_and_reachable_by_keyboard(page, 
     page.goto(f"/wards/{ward_with_figures.code}/")
 
     expect(page.get_by_role("heading", name="Crime and anti-social behaviour")).to_be_visible()
+    # Folded on the ward page (issue 13, phone first): opened from the keyboard.
+    chart = page.get_by_role("img", name="Bar chart of crimes by category in Chatham Central")
+    expect(chart).to_be_hidden()
+    page.locator("summary", has_text="Show crime and anti-social behaviour").focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("img", name="Bar chart of crimes by category in Chatham Central")).to_be_visible()
     table = page.get_by_role("table", name="Crimes by category in Chatham Central, April to June 2019")
     expect(table.get_by_role("row", name="Burglary 30 12 Up 18")).to_be_visible()

@@ -326,6 +326,12 @@ def _update(world: World, scope: str):
     return publish(world.wards[scope].team)[0]
 
 
+def _team_member(world: World, scope: str):
+    from tests.wards.factories import OfficerFactory
+
+    return OfficerFactory(team=world.wards[scope].team, rank="pcso")
+
+
 def _draft(world: World, scope: str):
     from priorities.selectors.updates import now_month
     from priorities.services.updates import monthly_draft_prepare
@@ -427,6 +433,7 @@ BUILD: dict[str, Callable[[World, Any], Any]] = {
     "news": _news,
     "update": _update,
     "draft": _draft,
+    "team_member": _team_member,
     "report": _report,
     "incident_log": _incident_log,
     "suggestion": _feedback("suggestion", description="More patrols near the school, please."),

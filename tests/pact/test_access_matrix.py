@@ -338,6 +338,19 @@ MATRIX: dict[str, Entry] = {
     "priorities:staff_news_new": Entry(staff(*TEAM_ONLY)),
     "priorities:staff_news_edit": Entry(TEAMS_WARD, of("news")),
     "priorities:staff_news_delete": Entry(TEAMS_WARD, of("news")),
+    # The team's people: its officers see it (another team's is not found); only a sergeant or
+    # inspector of the team says who covers which ward (the officer personas are PCs).
+    "priorities:staff_team": Entry(staff(*TEAM_ONLY)),
+    "priorities:staff_team_officers": Entry(staff(*TEAM_ONLY, other=NOT_FOUND), team_slug),
+    "priorities:staff_officer_wards": Entry(
+        staff(
+            OFFICER,
+            ADMINISTRATOR,
+            other=NOT_FOUND,
+            exceptions={"officer_a": (FORBIDDEN, NOT_FOUND), "officer_b": (NOT_FOUND, FORBIDDEN)},
+        ),
+        of("team_member"),
+    ),
     # Monthly updates. A syndication feed answers every method alike.
     "priorities:update_archive": Entry(PUBLIC, team_slug),
     "priorities:update_feed": Entry(PUBLIC, team_slug),

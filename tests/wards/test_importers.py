@@ -16,12 +16,14 @@ from django.core.management.base import CommandError
 from shapely.geometry import Point, shape
 
 from tests.wards.factories import TeamFactory
+from wards.importers import officers
 from wards.models import (
     District,
     Generation,
     ImportRecord,
     NeighbourhoodTeam,
     Officer,
+    OfficerWard,
     Place,
     Postcode,
     PostcodeWard,
@@ -390,9 +392,35 @@ def test_create_demo_officers_staffs_every_team(data_dir):
         assert ranks["sergeant"] == 1
         assert 2 <= ranks["pc"] <= 4
         assert 2 <= ranks["pcso"] <= 4
+        extra = officers.team_extra_ranks(team.slug)
+        assert (ranks["special"], ranks["warden"]) == (extra.count("special"), extra.count("warden"))
     assert Officer.objects.filter(rank="inspector").count() == 1
+    assert all(officer.organisation for officer in Officer.objects.filter(rank="warden"))
     assert all(email.endswith("@demo.pact.invalid") for _, _, _, _, _, email, _, _ in _officers())
     assert set(Officer.objects.values_list("is_demo", "phone")) == {(True, "101")}
+
+
+def test_team_extra_ranks_give_some_teams_specials_and_wardens():
+    extras = [officers.team_extra_ranks(f"team-{n}") for n in range(60)]
+
+    assert 10 < sum("special" in extra for extra in extras) < 30
+    assert 10 < sum("warden" in extra for extra in extras) < 30
+
+
+def test_create_demo_officers_gives_every_officer_wards_and_every_ward_officers(data_dir):
+    _import_all()
+    OfficerWard.objects.all().delete()
+
+    _run("create_demo_officers", "--commit")
+
+    team_wards = Ward.objects.active().filter(team__isnull=False)
+    assert team_wards.exists()
+    assert OfficerWard.objects.exists()
+    assert not Officer.objects.filter(is_demo=True, team__wards__in=team_wards, wards__isnull=True).exists()
+    assert not team_wards.filter(officer_links__isnull=True).exists()
+    for officer in Officer.objects.filter(rank="sergeant"):
+        assert set(officer.wards.all()) == set(Ward.objects.active().filter(team_id=officer.team_id))
+    assert "demo officers' wards: 0 created, 0 updated" in _run("create_demo_officers", "--commit")
 
 
 def test_import_places_links_towns_to_the_wards_they_overlap_and_villages_to_one(data_dir, slice_files):

@@ -20,14 +20,14 @@ def test_ward_page_runs_fixed_queries_whatever_the_team_size(client, django_asse
     OfficerFactory.create_batch(officer_count, team=team)
     ward = team.wards.get(name="Chatham Central")
 
-    # 1 ward with district, team and generations, 2 the wards before and after it (successions),
-    # 3 the team's officers, 4 the team's other wards; then the sections of the PACT cycle:
-    # 5 latest closed ballot, 6 current priorities (with their latest public action as
-    # subqueries), 7 published concerns, 8 upcoming events (none here, so no prefetch of their
-    # wards), 9 the next meetings with a published agenda, 10 local news, 11 monthly updates,
-    # 12 the district's open surveys; 13 the crime months held (none here:
-    # tests/wards/test_crime_pages.py counts the section with figures)
-    with django_assert_num_queries(13):
+    # 1 ward with district, team and generations, 2 the wards before and after it (successions);
+    # then the sections in page order: 3 latest closed ballot, 4 current priorities (with their
+    # latest public action as subqueries), 5 upcoming events (none here, so no prefetch of their
+    # wards), 6 the next meetings with a published agenda, 7 the team's officers (the ward's own
+    # first), 8 the team's other wards, 9 published concerns, 10 the crime months held (none here:
+    # tests/wards/test_crime_pages.py counts the section with figures), 11 local news, 12 monthly
+    # updates, 13 past priorities, 14 the district's open surveys
+    with django_assert_num_queries(14):
         response = client.get(reverse("wards:detail", args=[ward.code]))
 
     assert response.status_code == 200
@@ -93,9 +93,10 @@ def test_ward_page_without_team_says_so(client):
 def test_team_page_runs_fixed_queries(client, django_assert_num_queries, team, officer_count):
     OfficerFactory.create_batch(officer_count, team=team)
 
-    # 1 team with district, 2 its wards, 3 its officers, 4 upcoming events (none, so no prefetch),
-    # 5 the next meetings with a published agenda, 6 local news, 7 monthly updates
-    with django_assert_num_queries(7):
+    # 1 team with district, 2 its wards, 3 the officers who cover each, 4 its officers, 5 upcoming
+    # events (none, so no prefetch), 6 the next meetings with a published agenda, 7 local news,
+    # 8 monthly updates
+    with django_assert_num_queries(8):
         response = client.get(reverse("wards:team", args=[team.slug]))
 
     assert response.status_code == 200
@@ -130,8 +131,8 @@ def test_force_map_lists_teams_and_wards_as_text_in_fixed_queries(client, django
     second = TeamFactory(name="Maidstone Town Centre")
     WardFactory(name="High Street", team=second, district=second.district)
 
-    # 1 teams with districts, 2 their wards
-    with django_assert_num_queries(2):
+    # 1 teams with districts, 2 their wards, 3 the officers who cover each
+    with django_assert_num_queries(3):
         response = client.get(reverse("wards:map"))
 
     content = response.content.decode()

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from tests.wards.factories import OfficerFactory, TeamFactory, WardFactory, square
-from wards.models import Officer
+from wards.models import Officer, OfficerWard
 
 pytestmark = pytest.mark.django_db
 
@@ -371,6 +371,37 @@ def test_people_are_the_team_officers_most_senior_first(client, ward, team, djan
     ]
     assert data[0]["contact_details"] == {"email": "sam@example.invalid", "telephone": "101"}
     assert "telephone" not in data[2]["contact_details"]
+
+
+def test_people_list_the_wards_own_officers_first(client, ward, team, django_assert_num_queries):
+    OfficerFactory(team=team, rank=Officer.Rank.SERGEANT, first_name="Sam", last_name="Baker")
+    own_pcso = OfficerFactory(team=team, rank=Officer.Rank.PCSO, first_name="Pat", last_name="Able")
+    own_special = OfficerFactory(team=team, rank=Officer.Rank.SPECIAL, first_name="Kim", last_name="Dale")
+    OfficerFactory(team=team, rank=Officer.Rank.PC, first_name="Jo", last_name="Cole")
+    other_ward = WardFactory(team=team, district=team.district)
+    for officer in (own_pcso, own_special):
+        OfficerWard.objects.create(officer=officer, ward=ward)
+    OfficerWard.objects.create(officer=own_pcso, ward=other_ward)
+
+    # 1 the ward and its team, 2 the team's officers, the ward's own first
+    with django_assert_num_queries(2):
+        data = get_json(client, f"/api/kent/{ward.code}/people", PEOPLE)
+
+    assert [(person["rank"], person["name"]) for person in data] == [
+        ("Special Constable", "Kim Dale"),
+        ("Police Community Support Officer", "Pat Able"),
+        ("Sergeant", "Sam Baker"),
+        ("Police Constable", "Jo Cole"),
+    ]
+
+
+def test_people_say_whom_a_warden_works_for(client, ward, team):
+    OfficerFactory(team=team, rank=Officer.Rank.WARDEN, organisation="Maidstone Borough Council", is_demo=False)
+
+    [warden] = get_json(client, f"/api/kent/{ward.code}/people", PEOPLE)
+
+    assert warden["rank"] == "Community Warden"
+    assert warden["bio"] == "<p>Community Warden with Maidstone Borough Council, working with the team.</p>"
 
 
 def test_people_mark_demo_officers_fictional_and_real_ones_have_no_bio(client, ward, team):

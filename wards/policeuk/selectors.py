@@ -157,23 +157,37 @@ def neighbourhood_boundary(code: str) -> list[JSON] | None:
     ]
 
 
+def _bio(officer: Officer) -> str | None:
+    sentences = []
+    if officer.organisation:
+        sentences.append(f"{officer.get_rank_display()} with {officer.organisation}, working with the team.")
+    if officer.is_demo:
+        sentences.append("A fictional officer, made up for this demonstration.")
+    return format_html("<p>{}</p>", " ".join(sentences)) if sentences else None
+
+
 def _person(officer: Officer) -> JSON:
     contact = {key: value for key, value in (("email", officer.email), ("telephone", officer.phone)) if value}
-    bio = format_html("<p>{}</p>", "A fictional officer, made up for this demonstration.") if officer.is_demo else None
-    return {"name": officer.full_name, "rank": officer.get_rank_display(), "bio": bio, "contact_details": contact}
+    return {
+        "name": officer.full_name,
+        "rank": officer.get_rank_display(),
+        "bio": _bio(officer),
+        "contact_details": contact,
+    }
 
 
 def neighbourhood_people(code: str) -> list[JSON] | None:
-    """The officers of the ward's neighbourhood team, most senior first, or None with no such ward.
+    """The people of the ward's neighbourhood team, or None with no such ward: the ward's own
+    officers first, then the rest of the team, each group most senior first.
 
     A ward with no team has no people (an empty list).
     """
-    ward = Ward.objects.active().filter(code=code).values("team_id").first()
+    ward = Ward.objects.active().filter(code=code).values("pk", "team_id").first()
     if ward is None:
         return None
     if ward["team_id"] is None:
         return []
-    return [_person(officer) for officer in selectors.officers_of_team(ward["team_id"])]
+    return [_person(officer) for officer in selectors.officers_of_ward(ward_id=ward["pk"], team_id=ward["team_id"])]
 
 
 def neighbourhood_at_point(lat: float, lng: float) -> str | None:
