@@ -33,26 +33,25 @@ def can_manage_ward(user: AnyUser, ward: Ward) -> bool:
     return False
 
 
+def supervised_team_id(user: AnyUser) -> int | None:
+    """The team a sergeant or inspector (with the officer role) supervises, if any."""
+    officer = getattr(user, "officer", None) if user.is_authenticated and has_role(user, Role.OFFICER) else None
+    return officer.team_id if officer is not None and officer.rank in Officer.SUPERVISOR_RANKS else None
+
+
+def can_supervise_team(user: AnyUser, team_id: int | None) -> bool:
+    """A sergeant or inspector of the team (administrators are not supervisors)."""
+    return team_id is not None and supervised_team_id(user) == team_id
+
+
 def can_supervise_ward(user: AnyUser, ward: Ward) -> bool:
-    """A sergeant or inspector of the ward's own team (administrators are not supervisors)."""
-    if not has_role(user, Role.OFFICER):
-        return False
-    officer = getattr(user, "officer", None)
-    return officer is not None and officer.team_id == ward.team_id and officer.rank in Officer.SUPERVISOR_RANKS
+    """A sergeant or inspector of the ward's own team."""
+    return can_supervise_team(user, ward.team_id)
 
 
 def can_assign_ward_officers(user: AnyUser, team_id: int) -> bool:
-    """Say which officers cover which of a team's wards: its sergeants and inspectors (with the
-    officer role), and administrators."""
-    if is_administrator(user):
-        return True
-    officer = getattr(user, "officer", None) if user.is_authenticated else None
-    return (
-        officer is not None
-        and has_role(user, Role.OFFICER)
-        and officer.team_id == team_id
-        and officer.rank in Officer.SUPERVISOR_RANKS
-    )
+    """Say which officers cover which of a team's wards: its supervisors, and administrators."""
+    return is_administrator(user) or can_supervise_team(user, team_id)
 
 
 def managed_ward_ids_for(user: AnyUser) -> set[int] | None:
@@ -112,12 +111,6 @@ def _panel_team_ids(panel: Panel) -> set[int]:
     return {team_id for team_id in panel.wards.values_list("team_id", flat=True) if team_id is not None}
 
 
-def _supervised_team_id(user: AnyUser) -> int | None:
-    """The team a sergeant or inspector (with the officer role) supervises, if any."""
-    officer = getattr(user, "officer", None) if user.is_authenticated and has_role(user, Role.OFFICER) else None
-    return officer.team_id if officer is not None and officer.rank in officer.SUPERVISOR_RANKS else None
-
-
 def can_see_panel(user: AnyUser, panel: Panel) -> bool:
     """A panel's members are seen by administrators, its chair, and the officers of a team
     that polices one of its wards."""
@@ -133,7 +126,7 @@ def can_manage_panel(user: AnyUser, panel: Panel) -> bool:
     administrators."""
     if is_administrator(user) or panel.pk in chaired_panel_ids(user):
         return True
-    team_id = _supervised_team_id(user)
+    team_id = supervised_team_id(user)
     return team_id is not None and team_id in _panel_team_ids(panel)
 
 

@@ -21,7 +21,7 @@ from core.emails import email_queue
 from core.roles import AnyUser
 from priorities.errors import PrioritiesError
 from priorities.models import ConcernEvent, PartnerAgency, Priority, ProgressEntry
-from priorities.scopes import can_manage_ward, can_partner_ward, partner_agency_for
+from priorities.scopes import can_manage_ward, can_partner_ward, can_supervise_ward, partner_agency_for
 from priorities.selectors.progress import priorities_without_lead, stale_priorities
 from priorities.services.concerns import concern_history_add
 from priorities.services.updates import monthly_update_entry_revise
@@ -162,14 +162,7 @@ def can_change_progress(*, actor: AnyUser, entry: ProgressEntry) -> bool:
     priority = entry.priority
     if entry.author_id == actor.pk and can_add_progress(actor=actor, priority=priority):
         return True
-    officer = getattr(actor, "officer", None) if actor.is_authenticated else None
-    return (
-        officer is not None
-        and officer.rank in Officer.SUPERVISOR_RANKS
-        and priority.ward.team_id is not None
-        and officer.team_id == priority.ward.team_id
-        and can_manage_ward(actor, priority.ward)
-    )
+    return can_supervise_ward(actor, priority.ward)
 
 
 def _locked_for_change(actor: AnyUser, entry: ProgressEntry) -> ProgressEntry:

@@ -22,7 +22,7 @@ from core.emails import email_queue
 from core.roles import AnyUser, Role, has_role, is_administrator
 from priorities.errors import PrioritiesError
 from priorities.models import MonthlyUpdate, MonthlyUpdateDraft, MonthlyUpdateRevision
-from priorities.scopes import team_id_for
+from priorities.scopes import can_supervise_team, team_id_for
 from priorities.selectors import updates as selectors
 from wards.models import NeighbourhoodTeam, Officer
 
@@ -263,17 +263,6 @@ def monthly_update_entry_revise(
 # approved by one of its supervisors, published on the 1st (or as a revision when late).
 
 
-def is_team_supervisor(actor: AnyUser, team_id: int) -> bool:
-    """A sergeant or inspector of the team (with the officer role)."""
-    officer = getattr(actor, "officer", None) if actor.is_authenticated else None
-    return (
-        officer is not None
-        and has_role(actor, Role.OFFICER)
-        and officer.team_id == team_id
-        and officer.rank in Officer.SUPERVISOR_RANKS
-    )
-
-
 def can_edit_monthly_draft(*, actor: AnyUser, draft: MonthlyUpdateDraft) -> bool:
     """The officers of the draft's team write it."""
     return has_role(actor, Role.OFFICER) and team_id_for(actor) == draft.team_id
@@ -340,7 +329,7 @@ def monthly_draft_approve(*, actor: User, draft: MonthlyUpdateDraft) -> MonthlyU
     approved words are published now as a revision of it, and its subscribers are sent it
     once (keyed per update and address under "approved").
     """
-    if not is_team_supervisor(actor, draft.team_id):
+    if not can_supervise_team(actor, draft.team_id):
         raise PrioritiesError(ERROR_NOT_A_SUPERVISOR)
     with transaction.atomic():
         draft = MonthlyUpdateDraft.objects.select_for_update().get(pk=draft.pk)

@@ -18,7 +18,7 @@ from core.roles import Role, is_administrator
 from priorities.errors import PrioritiesError
 from priorities.forms.updates import DraftForm, UpdateCorrectForm
 from priorities.models import MonthlyUpdate, MonthlyUpdateDraft
-from priorities.scopes import team_id_for
+from priorities.scopes import can_supervise_team, team_id_for
 from priorities.selectors import updates as selectors
 from priorities.services import updates as services
 
@@ -156,7 +156,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "draft": draft,
         "form": form,
         "may_edit": may_edit,
-        "may_approve": services.is_team_supervisor(request.user, draft.team_id),
+        "may_approve": can_supervise_team(request.user, draft.team_id),
         "preview": _preview(draft, message, notes),
         "previewing": form.is_bound and "save" not in request.POST,
     }
@@ -167,7 +167,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(roles=(Role.OFFICER,))
 def draft_approve(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
-    if not services.is_team_supervisor(request.user, draft.team_id):
+    if not can_supervise_team(request.user, draft.team_id):
         raise PermissionDenied
     try:
         services.monthly_draft_approve(actor=request.user, draft=draft)
