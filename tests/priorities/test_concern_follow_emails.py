@@ -100,6 +100,26 @@ def test_several_steps_on_one_day_are_one_email_and_running_twice_has_one_effect
     assert "shortlisted" in email.body_text
 
 
+def test_a_step_after_the_days_email_waits_for_the_next_day_when_the_run_repeats(officer, ward_a, clock):
+    # A second beat, or the task retried later the same day, finds the day's email already
+    # queued: a step made since then must not be marked told without being sent.
+    recipient_confirmed(email=EMAIL)
+    concern = _raise(ward_a)
+    services.concern_accept(actor=officer, concern=concern)
+    assert follow.concern_follow_updates_send() == 1
+    clock.shift(datetime.timedelta(minutes=5))
+    services.concern_shortlist(actor=officer, concern=concern, meeting=_meeting(ward_a))
+
+    assert follow.concern_follow_updates_send() == 0
+    clock.shift(datetime.timedelta(days=1))
+    assert follow.concern_follow_updates_send() == 1
+
+    first, second = _updates()
+    assert "shortlisted" not in first.body_text
+    assert "shortlisted" in second.body_text
+    assert "accepted" not in second.body_text
+
+
 def test_one_email_per_change_on_different_days(officer, ward_a, clock):
     recipient_confirmed(email=EMAIL)
     concern = _raise(ward_a)
