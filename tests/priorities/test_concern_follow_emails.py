@@ -12,12 +12,13 @@ from django.utils import timezone
 from core.models import OutboundEmail
 from core.recipients import recipient_confirmed
 from priorities.errors import PrioritiesError
-from priorities.models import Priority
+from priorities.models import Ballot, Priority
+from priorities.services import ballots as ballot_services
 from priorities.services import concern_follow as follow
 from priorities.services import concerns as services
 from priorities.services import priorities as priority_services
 from priorities.services import progress as progress_services
-from tests.priorities.factories import CategoryFactory, MeetingFactory, PanelFactory
+from tests.priorities.factories import CategoryFactory, MeetingFactory, PanelFactory, ballot_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +162,68 @@ def test_progress_and_the_end_say_what_was_achieved_and_it_is_the_last(officer, 
     assert "No dumping for three months." in email.body_text
     assert "This is the last email" in email.body_text
     assert email.subject.startswith("What was done about your concern")
+
+
+def _followed(concern, email):
+    concern.follow_by_email, concern.contact_email = True, email
+    concern.save(update_fields=["follow_by_email", "contact_email"])
+    recipient_confirmed(email=email)
+    return concern
+
+
+def _vote(chair, ward, setup, hands):
+    """Open, count and close the ballot of ``setup``: ``hands`` by option (a concern or a
+    priority), the other options 2, 1, then none (so no place is tied)."""
+    ballot = ballot_services.ballot_open(
+        actor=chair, meeting=setup.meeting, ward=ward, method=Ballot.Method.SHOW_OF_HANDS
+    )
+    others = iter([2, 1])
+    counts = {
+        option.pk: hands[option.concern or option.priority]
+        if (option.concern or option.priority) in hands
+        else next(others, 0)
+        for option in ballot.options.select_related("concern", "priority").order_by("pk")
+    }
+    ballot_services.ballot_hands_record(actor=chair, ballot=ballot, people_voting=3, counts=counts)
+    return ballot_services.ballot_close(actor=chair, ballot=ballot)
+
+
+def test_the_vote_and_the_review_that_closes_its_priority_are_each_emailed(officer, chair, ward_a, clock):
+    setup = ballot_meeting(ward_a, chair_user=chair)
+    won = _followed(setup.concerns[0], "won@example.com")
+    lost = _followed(setup.concerns[1], "lost@example.com")
+    _vote(chair, ward_a, setup, {won: 3, lost: 0})
+
+    assert follow.concern_follow_updates_send() == 2
+    won_email = OutboundEmail.objects.get(key__startswith="concern-follow:", to="won@example.com")
+    lost_email = OutboundEmail.objects.get(key__startswith="concern-follow:", to="lost@example.com")
+    assert "chosen by the panel's vote" in won_email.body_text
+    assert "not chosen at the panel's vote" in lost_email.body_text
+    assert "it received 0 votes" in lost_email.body_text
+    assert "How did we do?" not in won_email.body_text + lost_email.body_text
+
+    # The next meeting reviews the priorities: the one the concern became is not kept.
+    clock.shift(datetime.timedelta(days=1))
+    review = ballot_meeting(ward_a, chair_user=chair)
+    _vote(chair, ward_a, review, {Priority.objects.get(concern=won): 0})
+
+    assert follow.concern_follow_updates_send() == 1
+    closed = OutboundEmail.objects.filter(key__startswith="concern-follow:", to="won@example.com").latest("pk")
+    assert "the priority was closed when the panel reviewed the ward's priorities" in closed.body_text
+    assert "This is the last email" in closed.body_text
+    assert "How did we do?" in closed.body_text
+
+
+def test_a_merge_is_emailed_and_is_not_an_end(officer, ward_a):
+    recipient_confirmed(email=EMAIL)
+    concern, other = _raise(ward_a), _raise(ward_a, follow=False)
+    services.concern_merge(actor=officer, concern=concern, into=other)
+
+    assert follow.concern_follow_updates_send() == 1
+
+    (email,) = _updates()
+    assert "joined with another concern about the same thing" in email.body_text
+    assert "This is the last email" not in email.body_text
 
 
 def test_the_stop_link_stops_at_once_by_one_click_and_nothing_comes_after(client, officer, ward_a):
