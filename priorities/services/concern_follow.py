@@ -54,7 +54,8 @@ def concern_follow_start(*, concern: Concern) -> None:
     """
     if not concern.follow_by_email or not concern.contact_email:
         return
-    context = {"concern": concern, "ward_name": concern.ward.name, **_links(concern)}
+    links = _links(concern)
+    context = {"concern": concern, "ward_name": concern.ward.name, **links}
     try:
         email_queue_for_resident(
             key=f"concern-follow-start:{concern.pk}",
@@ -62,6 +63,7 @@ def concern_follow_start(*, concern: Concern) -> None:
             template="concern_follow_start",
             context=context,
             purpose="news of your concern as it moves",
+            headers=_headers(links["stop_url"]),
         )
     except EmailRefused as error:
         raise PrioritiesError(ERROR_TOO_MANY_EMAILS) from error

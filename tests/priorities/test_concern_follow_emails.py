@@ -64,6 +64,20 @@ def test_first_email_is_held_behind_a_request_to_confirm_the_address(ward_a):
     assert reverse("priorities:concern_status", args=[concern.follow_code]) in start.body_text
 
 
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_the_first_email_has_the_one_click_stop_too(ward_a, confirmed):
+    if confirmed:
+        recipient_confirmed(email=EMAIL)
+    concern = _raise(ward_a)
+
+    start = OutboundEmail.objects.get(key=f"concern-follow-start:{concern.pk}")
+    stop = reverse("priorities:concern_follow_stop", args=[follow.concern_stop_token(concern)])
+    assert start.headers["List-Unsubscribe"].endswith(f"{stop}>")
+    assert start.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    request = OutboundEmail.objects.filter(key__startswith="address-confirm:", to=EMAIL).first()
+    assert request is None or "List-Unsubscribe" not in request.headers
+
+
 def test_nothing_is_emailed_to_an_unconfirmed_address(officer, ward_a):
     concern = _raise(ward_a)
     services.concern_accept(actor=officer, concern=concern)
