@@ -212,6 +212,7 @@ def test_the_vote_and_the_review_that_closes_its_priority_are_each_emailed(offic
     won_email = OutboundEmail.objects.get(key__startswith="concern-follow:", to="won@example.com")
     lost_email = OutboundEmail.objects.get(key__startswith="concern-follow:", to="lost@example.com")
     assert "chosen by the panel's vote" in won_email.body_text
+    assert "it is now a priority, “Concern 1.”\n" in won_email.body_text  # one full stop, the title's
     assert "not chosen at the panel's vote" in lost_email.body_text
     assert "it received 0 votes" in lost_email.body_text
     assert "How did we do?" not in won_email.body_text + lost_email.body_text
