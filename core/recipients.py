@@ -123,7 +123,14 @@ def email_queue_confirmation(
 
 
 def email_queue_for_resident(
-    *, key: str, to: str, template: str, context: dict[str, Any], purpose: str, counted: bool = True
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    purpose: str,
+    counted: bool = True,
+    headers: dict[str, str] | None = None,
 ) -> Delivery:
     """Queue an email to an address a resident gave: sent now if the address is confirmed,
     otherwise held, with one request a day to confirm the address (saying ``purpose``: what
@@ -131,6 +138,7 @@ def email_queue_for_resident(
 
     ``counted``: asked for from a public form, so it counts against the cap, and EmailRefused
     is raised over it. A staff reply is not counted, and neither is its confirmation request.
+    ``headers`` go with the email (a one-click stop, say), not with the confirmation request.
     """
     before = OutboundEmail.objects.filter(key=key).values_list("status", flat=True).first()
     if before is not None:
@@ -139,10 +147,10 @@ def email_queue_for_resident(
     if recipient_is_confirmed(to):
         if counted:
             _count(address_hash)
-        email_queue(key=key, to=to, template=template, context=context)
+        email_queue(key=key, to=to, template=template, context=context, headers=headers)
         return Delivery.QUEUED
     _confirmation_request(to, address_hash, purpose=purpose, counted=counted)
-    email_queue(key=key, to=to, template=template, context=context, held_for=address_hash)
+    email_queue(key=key, to=to, template=template, context=context, headers=headers, held_for=address_hash)
     return Delivery.HELD
 
 

@@ -8,11 +8,15 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from core.roles import AnyUser, is_administrator
 from priorities.ballot_counting import Tally, Tie, places_label, tally
 from priorities.models import Ballot, BallotOption, BallotReopening, Concern, Event, PanelMember, Priority, Vote
 from priorities.scopes import chaired_panel_ids
+
+# What the public result says in place of a concern's words once the concern is not taken forward.
+WITHHELD_OPTION = _("A concern the neighbourhood team later did not take forward")
 
 
 def meetings_for_ballots(user: AnyUser) -> QuerySet[Event]:
@@ -165,11 +169,17 @@ def _chair_name(ballot: Ballot, user: User | None) -> str:
 
 def ballot_result(ballot: Ballot) -> Result:
     """A closed ballot's public result: every option with votes and place, and who decided a tie."""
-    options = list(
+    options: list[BallotOption] = list(
         BallotOption.objects.filter(ballot=ballot)
         .select_related("category")
+        .annotate(concern_status=F("concern__status"))
         .order_by(F("position").asc(nulls_last=True), "-votes", "pk")
     )
+    for option in options:
+        # A concern that lost the vote may later be rejected (it stays shortlisted until then):
+        # its words, which the option's title repeats, are then never shown again (issue 13).
+        if getattr(option, "concern_status", None) == Concern.Status.REJECTED:
+            option.title = str(WITHHELD_OPTION)
     tie = tally({option.pk: option.votes or 0 for option in options}).tie
     decided = tie is not None and ballot.casting_vote_by_id is not None
     return Result(

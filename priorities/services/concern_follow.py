@@ -54,7 +54,8 @@ def concern_follow_start(*, concern: Concern) -> None:
     """
     if not concern.follow_by_email or not concern.contact_email:
         return
-    context = {"concern": concern, "ward_name": concern.ward.name, **_links(concern)}
+    links = _links(concern)
+    context = {"concern": concern, "ward_name": concern.ward.name, **links}
     try:
         email_queue_for_resident(
             key=f"concern-follow-start:{concern.pk}",
@@ -62,6 +63,7 @@ def concern_follow_start(*, concern: Concern) -> None:
             template="concern_follow_start",
             context=context,
             purpose="news of your concern as it moves",
+            headers=_headers(links["stop_url"]),
         )
     except EmailRefused as error:
         raise PrioritiesError(ERROR_TOO_MANY_EMAILS) from error
@@ -93,9 +95,10 @@ def _satisfaction_question(concern: Concern, steps: list[ConcernEvent], status_u
 def concern_follow_updates_send(*, today: datetime.date | None = None) -> int:
     """Queue one email per followed concern with the steps not yet told, up to the end of ``today``.
 
-        Run daily (and safe to run again: the outbox key is the concern and the day, and the steps
-        are marked told in the same transaction). Steps wait, untold, while the address is
-        unconfirmed; after a stop they are never sent, nor is a withdrawn progress entry (an edited
+    Run daily (and safe to run again: the outbox key is the concern and the day, and the steps
+    are marked told in the same transaction, only when their email is queued: a step made
+    after the day's email waits for the next day's). Steps wait, untold, while the address is
+    unconfirmed; after a stop they are never sent, nor is a withdrawn progress entry (an edited
     one goes once, as it reads when sent). Returns how many emails were queued.
     """
     today = today or timezone.localdate()
@@ -130,13 +133,16 @@ def concern_follow_updates_send(*, today: datetime.date | None = None) -> int:
                 **links,
                 **_satisfaction_question(concern, concern_steps, links["status_url"]),
             }
-            if email_queue(
+            if not email_queue(
                 key=f"concern-follow:{concern.pk}:{today.isoformat()}",
                 to=concern.contact_email,
                 template="concern_follow_update",
                 context=context,
                 headers=_headers(links["stop_url"]),
             ):
-                queued += 1
+                # Today's email went already (a second beat, a retry later in the day): a step
+                # made since waits for tomorrow's, rather than being marked told unsent.
+                continue
+            queued += 1
             ConcernEvent.objects.filter(pk__in=[step.pk for step in concern_steps]).update(told_on=today)
     return queued

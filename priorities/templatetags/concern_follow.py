@@ -11,9 +11,17 @@ _K = ConcernEvent.Kind
 
 
 @register.filter
+def full_stop(text: str) -> str:
+    """The full stop after ``text`` ending a sentence, unless it ends one already (a priority's
+    title is often a concern's first sentence)."""
+    return "" if text[-1:] in (".", "!", "?", "…") else "."
+
+
+@register.filter
 def step_words(step: ConcernEvent) -> str:
     """What happened at ``step``, as the resident reads it in an email."""
     meeting = f" at {step.meeting.title}" if step.meeting_id and step.meeting else ""
+    title = step.priority.title if step.priority else ""
     words = {
         _K.RECEIVED: "received by the neighbourhood team.",
         _K.ACCEPTED: "accepted and published on the ward's list of concerns.",
@@ -24,8 +32,7 @@ def step_words(step: ConcernEvent) -> str:
         ),
         _K.ON_AGENDA: f"on the published agenda of the PACT meeting{meeting}: see it, and support it before "
         "the meeting, on the meeting's page.",
-        _K.ADOPTED: f"chosen by the panel's vote{meeting}: it is now a priority, "
-        f"“{step.priority.title if step.priority else ''}”.",
+        _K.ADOPTED: f"chosen by the panel's vote{meeting}: it is now a priority, “{title}”{full_stop(title)}",
         _K.NOT_CHOSEN: f"not chosen at the panel's vote{meeting}: it received {step.votes} vote"
         f"{'' if step.votes == 1 else 's'}.",
         _K.MERGED: "joined with another concern about the same thing, which carries it from here.",

@@ -12,12 +12,13 @@ from django.utils import timezone
 from core.models import OutboundEmail
 from core.recipients import recipient_confirmed
 from priorities.errors import PrioritiesError
-from priorities.models import Priority
+from priorities.models import Ballot, Priority
+from priorities.services import ballots as ballot_services
 from priorities.services import concern_follow as follow
 from priorities.services import concerns as services
 from priorities.services import priorities as priority_services
 from priorities.services import progress as progress_services
-from tests.priorities.factories import CategoryFactory, MeetingFactory, PanelFactory
+from tests.priorities.factories import CategoryFactory, MeetingFactory, PanelFactory, ballot_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,20 @@ def test_first_email_is_held_behind_a_request_to_confirm_the_address(ward_a):
     assert reverse("priorities:concern_status", args=[concern.follow_code]) in start.body_text
 
 
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_the_first_email_has_the_one_click_stop_too(ward_a, confirmed):
+    if confirmed:
+        recipient_confirmed(email=EMAIL)
+    concern = _raise(ward_a)
+
+    start = OutboundEmail.objects.get(key=f"concern-follow-start:{concern.pk}")
+    stop = reverse("priorities:concern_follow_stop", args=[follow.concern_stop_token(concern)])
+    assert start.headers["List-Unsubscribe"].endswith(f"{stop}>")
+    assert start.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    request = OutboundEmail.objects.filter(key__startswith="address-confirm:", to=EMAIL).first()
+    assert request is None or "List-Unsubscribe" not in request.headers
+
+
 def test_nothing_is_emailed_to_an_unconfirmed_address(officer, ward_a):
     concern = _raise(ward_a)
     services.concern_accept(actor=officer, concern=concern)
@@ -98,6 +113,26 @@ def test_several_steps_on_one_day_are_one_email_and_running_twice_has_one_effect
     (email,) = _updates()
     assert "accepted" in email.body_text
     assert "shortlisted" in email.body_text
+
+
+def test_a_step_after_the_days_email_waits_for_the_next_day_when_the_run_repeats(officer, ward_a, clock):
+    # A second beat, or the task retried later the same day, finds the day's email already
+    # queued: a step made since then must not be marked told without being sent.
+    recipient_confirmed(email=EMAIL)
+    concern = _raise(ward_a)
+    services.concern_accept(actor=officer, concern=concern)
+    assert follow.concern_follow_updates_send() == 1
+    clock.shift(datetime.timedelta(minutes=5))
+    services.concern_shortlist(actor=officer, concern=concern, meeting=_meeting(ward_a))
+
+    assert follow.concern_follow_updates_send() == 0
+    clock.shift(datetime.timedelta(days=1))
+    assert follow.concern_follow_updates_send() == 1
+
+    first, second = _updates()
+    assert "shortlisted" not in first.body_text
+    assert "shortlisted" in second.body_text
+    assert "accepted" not in second.body_text
 
 
 def test_one_email_per_change_on_different_days(officer, ward_a, clock):
@@ -141,6 +176,69 @@ def test_progress_and_the_end_say_what_was_achieved_and_it_is_the_last(officer, 
     assert "No dumping for three months." in email.body_text
     assert "This is the last email" in email.body_text
     assert email.subject.startswith("What was done about your concern")
+
+
+def _followed(concern, email):
+    concern.follow_by_email, concern.contact_email = True, email
+    concern.save(update_fields=["follow_by_email", "contact_email"])
+    recipient_confirmed(email=email)
+    return concern
+
+
+def _vote(chair, ward, setup, hands):
+    """Open, count and close the ballot of ``setup``: ``hands`` by option (a concern or a
+    priority), the other options 2, 1, then none (so no place is tied)."""
+    ballot = ballot_services.ballot_open(
+        actor=chair, meeting=setup.meeting, ward=ward, method=Ballot.Method.SHOW_OF_HANDS
+    )
+    others = iter([2, 1])
+    counts = {
+        option.pk: hands[option.concern or option.priority]
+        if (option.concern or option.priority) in hands
+        else next(others, 0)
+        for option in ballot.options.select_related("concern", "priority").order_by("pk")
+    }
+    ballot_services.ballot_hands_record(actor=chair, ballot=ballot, people_voting=3, counts=counts)
+    return ballot_services.ballot_close(actor=chair, ballot=ballot)
+
+
+def test_the_vote_and_the_review_that_closes_its_priority_are_each_emailed(officer, chair, ward_a, clock):
+    setup = ballot_meeting(ward_a, chair_user=chair)
+    won = _followed(setup.concerns[0], "won@example.com")
+    lost = _followed(setup.concerns[1], "lost@example.com")
+    _vote(chair, ward_a, setup, {won: 3, lost: 0})
+
+    assert follow.concern_follow_updates_send() == 2
+    won_email = OutboundEmail.objects.get(key__startswith="concern-follow:", to="won@example.com")
+    lost_email = OutboundEmail.objects.get(key__startswith="concern-follow:", to="lost@example.com")
+    assert "chosen by the panel's vote" in won_email.body_text
+    assert "it is now a priority, “Concern 1.”\n" in won_email.body_text  # one full stop, the title's
+    assert "not chosen at the panel's vote" in lost_email.body_text
+    assert "it received 0 votes" in lost_email.body_text
+    assert "How did we do?" not in won_email.body_text + lost_email.body_text
+
+    # The next meeting reviews the priorities: the one the concern became is not kept.
+    clock.shift(datetime.timedelta(days=1))
+    review = ballot_meeting(ward_a, chair_user=chair)
+    _vote(chair, ward_a, review, {Priority.objects.get(concern=won): 0})
+
+    assert follow.concern_follow_updates_send() == 1
+    closed = OutboundEmail.objects.filter(key__startswith="concern-follow:", to="won@example.com").latest("pk")
+    assert "the priority was closed when the panel reviewed the ward's priorities" in closed.body_text
+    assert "This is the last email" in closed.body_text
+    assert "How did we do?" in closed.body_text
+
+
+def test_a_merge_is_emailed_and_is_not_an_end(officer, ward_a):
+    recipient_confirmed(email=EMAIL)
+    concern, other = _raise(ward_a), _raise(ward_a, follow=False)
+    services.concern_merge(actor=officer, concern=concern, into=other)
+
+    assert follow.concern_follow_updates_send() == 1
+
+    (email,) = _updates()
+    assert "joined with another concern about the same thing" in email.body_text
+    assert "This is the last email" not in email.body_text
 
 
 def test_the_stop_link_stops_at_once_by_one_click_and_nothing_comes_after(client, officer, ward_a):

@@ -104,6 +104,21 @@ def test_the_vote_adopts_or_does_not_choose_with_the_tally(ward_a, chair):
     assert steps[won.pk].priority == Priority.objects.get(concern=won)
 
 
+def test_status_page_links_the_priority_a_vote_adopted_with_one_full_stop(client, ward_a, chair):
+    setup = ballot_meeting(ward_a, chair_user=chair, concerns=1)
+    ballot = ballot_services.ballot_open(
+        actor=chair, meeting=setup.meeting, ward=ward_a, method=Ballot.Method.SHOW_OF_HANDS
+    )
+    (option,) = ballot.options.all()
+    ballot_services.ballot_hands_record(actor=chair, ballot=ballot, people_voting=3, counts={option.pk: 3})
+    ballot_services.ballot_close(actor=chair, ballot=ballot)
+
+    content = _status(client, setup.concerns[0]).content.decode()
+    priority = Priority.objects.get(concern=setup.concerns[0])
+    assert priority.title == "Concern 1."
+    assert re.search(rf'href="{reverse("priorities:priority_detail", args=[priority.pk])}">Concern 1\.</a>\s', content)
+
+
 def test_progress_and_resolution_of_its_priority_are_steps(officer, ward_a):
     concern = ConcernFactory(ward=ward_a, status="adopted")
     priority = Priority.objects.create(
