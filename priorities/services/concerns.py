@@ -15,7 +15,7 @@ from core.audit import audit_record
 from core.references import insert_with_unique, readable_code
 from core.roles import AnyUser
 from priorities.errors import PrioritiesError
-from priorities.models import Category, Concern, ConcernEvent, Event, Panel
+from priorities.models import Ballot, BallotOption, Category, Concern, ConcernEvent, Event, Panel
 from priorities.scopes import can_run_ward
 from priorities.services.concern_follow import concern_follow_start
 from wards.models import Ward
@@ -30,6 +30,10 @@ ERROR_ALREADY_SHORTLISTED = _("The concern is already shortlisted for that meeti
 ERROR_REJECT_STATE = _("A concern that has been adopted, merged or already not taken forward cannot be rejected")
 ERROR_REASON_REQUIRED = _("Enter why the concern is not taken forward")
 ERROR_REASON_TOO_LONG = _("The reason must be 300 characters or fewer")
+ERROR_ON_OPEN_BALLOT = _(
+    "This concern is an option on an open ballot: remove it from the ballot before the first vote, "
+    "or cancel the ballot, first"
+)
 ERROR_MERGE_STATE = _("A concern that has been adopted, merged or not taken forward cannot be merged")
 ERROR_MERGE_SELF = _("A concern cannot be merged into itself")
 ERROR_MERGE_TARGET = _("Choose a concern of the same ward that has not been merged or rejected")
@@ -303,11 +307,19 @@ def concern_shortlist(
     )
 
 
+def _check_not_on_open_ballot(concern: Concern) -> None:
+    # Closing a ballot adopts the winning option's concern: one taken off the table while the
+    # panel is voting on it would be adopted all the same, or leave the vote meaningless.
+    if BallotOption.objects.filter(concern=concern, ballot__status=Ballot.Status.OPEN).exists():
+        raise PrioritiesError(ERROR_ON_OPEN_BALLOT)
+
+
 def concern_reject(*, actor: AnyUser, concern: Concern, reason: str) -> Concern:
     """Decide a concern is not taken forward, with a reason (required, at most 300 characters)."""
     _check_can_moderate(actor, concern)
     if concern.status not in _OPEN_STATES:
         raise PrioritiesError(ERROR_REJECT_STATE)
+    _check_not_on_open_ballot(concern)
     reason = (reason or "").strip()
     if not reason:
         raise PrioritiesError(ERROR_REASON_REQUIRED)
@@ -328,6 +340,7 @@ def concern_merge(*, actor: AnyUser, concern: Concern, into: Concern) -> Concern
     _check_can_moderate(actor, concern)
     if concern.status not in _OPEN_STATES:
         raise PrioritiesError(ERROR_MERGE_STATE)
+    _check_not_on_open_ballot(concern)
     if into.pk == concern.pk:
         raise PrioritiesError(ERROR_MERGE_SELF)
     if into.ward_id != concern.ward_id or into.status in (Concern.Status.MERGED, Concern.Status.REJECTED):

@@ -547,3 +547,22 @@ def test_ballot_cancel_needs_a_reason_and_an_open_ballot(setup, chair):
     services.ballot_cancel(actor=chair, ballot=ballot, reason="Wrong ward")
     with pytest.raises(PrioritiesError, match=str(services.ERROR_CLOSED)):
         services.ballot_cancel(actor=chair, ballot=ballot, reason="Again")
+
+
+def test_a_concern_on_an_open_ballot_cannot_be_rejected_or_merged(setup, chair, ward_a):
+    from priorities.services import concerns as concern_services
+
+    ballot = _open(setup, chair)
+    option = ballot.options.filter(concern__isnull=False).first()
+    other = ConcernFactory(ward=ward_a, status=Concern.Status.ACCEPTED)
+
+    with pytest.raises(PrioritiesError, match="option on an open ballot"):
+        concern_services.concern_reject(actor=chair, concern=option.concern, reason="Not for the police")
+    with pytest.raises(PrioritiesError, match="option on an open ballot"):
+        concern_services.concern_merge(actor=chair, concern=option.concern, into=other)
+
+    services.ballot_cancel(actor=chair, ballot=ballot, reason="Started in error")
+    option.concern.refresh_from_db()
+    assert concern_services.concern_reject(actor=chair, concern=option.concern, reason="Not for the police").status == (
+        Concern.Status.REJECTED
+    )
