@@ -56,6 +56,8 @@ def test_officer_publishes_news_and_residents_see_it(page, officer, ward_a):
     assert_accessible(page)
 
     page.goto(f"/wards/{ward_a.code}/")
+    # News is folded on the ward page, behind its summary.
+    page.get_by_text("Show local news").click()
     page.get_by_role("link", name="Lock your sheds").click()
     page.wait_for_url(re.compile(r"/news/\d+/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Lock your sheds"
