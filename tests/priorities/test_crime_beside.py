@@ -179,8 +179,9 @@ def test_ballot_page_shows_each_options_figures_in_fixed_queries(
     # ward's counts of the options' categories, 10 members present, 11 votes (none, so no
     # prefetch), 12 current priorities, 13 members for the vote form, 14 how many options, 15 them;
     # before the first vote, options may change: 16 those on the ballot, 17 the ward's current
-    # priorities and 18 its concerns that could be added
-    with django_assert_num_queries(18):
+    # priorities and 18 its concerns that could be added; 19 residents' support for the options,
+    # 20 the ballot's reopenings
+    with django_assert_num_queries(20):
         content = _text(client.get(url).content.decode())
 
     assert content.count("January 2019: 4; December 2018: 6 (down 2)") == concerns

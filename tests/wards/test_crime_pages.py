@@ -162,10 +162,9 @@ def test_ward_page_with_figures_runs_fixed_queries(client, django_assert_num_que
     for month in range(1, 7):
         _held(ward_a, categories, _month(2019, month), burglary=month, drugs=1, anti_social_behaviour=3)
 
-    # 1 ward with district, team and generations, 2 its successions, 3 officers, 4 other wards of
-    # the team, 5-11 the sections of the PACT cycle (see test_pages.py), 12 open surveys, 13 crime
-    # months, 14 the ward's counts, 15 categories
-    with django_assert_num_queries(15):
+    # the 14 of tests/wards/test_pages.py (crime months among them), and with figures held: the
+    # ward's counts and their categories
+    with django_assert_num_queries(16):
         content = _page(client, ward_a)
 
     assert _cells(content, "Burglary") == ["15", "6", "Up 9"]

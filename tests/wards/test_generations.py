@@ -116,10 +116,8 @@ def test_ward_page_query_count_does_not_grow_with_generations(client, django_ass
         wards.append(successors[0])
     middle = wards[len(wards) // 2]
 
-    # 1 ward with district, team and generations, 2 its successions both ways, 3 officers, 4 the
-    # team's other wards, 5-11 the PACT cycle's sections, 12 the district's open surveys, 13 crime
-    # months (see test_pages.py)
-    with django_assert_num_queries(13):
+    # the same 14 as tests/wards/test_pages.py (the successions both ways are one query)
+    with django_assert_num_queries(14):
         _page(client, middle)
 
 

@@ -102,8 +102,8 @@ def test_ward_page_queries_stay_flat_with_ward_officers(client, django_assert_nu
         _cover(officer, ward)
     OfficerFactory.create_batch(officer_count, team=team)
 
-    # the same 13 as tests/wards/test_pages.py: the ward's own officers come in the team's one query
-    with django_assert_num_queries(13):
+    # the same 14 as tests/wards/test_pages.py: the ward's own officers come in the team's one query
+    with django_assert_num_queries(14):
         response = client.get(reverse("wards:detail", args=[ward.code]))
 
     assert response.content.decode().count('class="pact-officer"') == 2 * officer_count
