@@ -35,7 +35,6 @@ from bench.run import (
     database_url,
     ensure_database,
     free_port,
-    manage,
     prepare,
     start_gunicorn,
     stop,
@@ -222,9 +221,6 @@ def weigh(args: argparse.Namespace) -> None:
     ensure_database(url)
     env = bench_env(url)
     picked = prepare(env, args.skip_setup)
-    # Kept public pages name the static files by their hashed names: start from fresh pages so
-    # that they name this collectstatic's files (a deploy has to do the same).
-    manage(env, "shell", "--no-imports", "-c", "from core.cache import public_cache_bump; public_cache_bump()")
     ward = f"/wards/{picked['ward']}/"
     search = f"/search/?q={quote(picked['place'])}"
     journeys = [
