@@ -9,6 +9,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+# Closing a response sends request_finished, which tidies the database connections.
+pytestmark = pytest.mark.django_db
+
 DEPLOYED = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "core.static_storage.StaticFilesStorage"},
