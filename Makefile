@@ -13,7 +13,7 @@ SCSS := $(wildcard static/scss/*.scss)
 -include .env
 export
 
-.PHONY: run test setup install assets database data lint clean worker beat bench bench-mixed
+.PHONY: run test setup install assets database data lint clean worker beat bench bench-mixed bench-weight
 
 run: setup ## Set up everything and serve the site on http://127.0.0.1:8000
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
@@ -64,8 +64,12 @@ worker: setup
 beat: setup
 	$(BIN)/celery -A pact beat --loglevel=INFO --schedule .data/celerybeat-schedule
 
+# Floor ratios (bench/run.py), then page weight on a phone (bench/weight.py); fails if either misses.
 bench: install assets
-	$(PY) bench/run.py
+	$(PY) bench/run.py; status=$$?; $(PY) -m bench.weight --skip-setup && exit $$status
+
+bench-weight: install assets
+	$(PY) -m bench.weight
 
 # Residents' mixed load at fixed rates with Locust (apt-get install -y python3-locust);
 # exits 1 when a target of bench/README.md is missed. Not part of CI.

@@ -12,7 +12,9 @@ version number that every change to public data bumps (so nothing is ever stale)
 - ``public_fragment``: the costly middle of a page (queries, map, content), rendered
   without the request, for everyone else (signed-in staff, residents with a session).
 
-One cache round trip fetches the version and the entry together. The cache is a help,
+Kept pages and fragments name static files by their hashed names, so their keys carry the
+static files' manifest hash: after a deploy with new static files no page names a file that
+is gone. One cache round trip fetches the version and the entry together. The cache is a help,
 never a dependency: when it is unreachable (Redis down) pages are built from the database.
 """
 
@@ -25,6 +27,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -73,12 +76,17 @@ def _keep(key: str, version: Any, value: Any) -> None:
         logger.warning("cache unreachable: %s not kept", key)
 
 
+def static_build() -> str:
+    """The hash of the static files' manifest (empty without manifest storage, as in development)."""
+    return getattr(staticfiles_storage, "manifest_hash", "") or ""
+
+
 def public_fragment(name: str, key: str, build: Callable[[], Any]) -> Any:
     """The cached fragment ``name``/``key``, built (and kept) when missing or stale.
 
     ``build`` returning None (nothing to show, e.g. an unknown ward) is not kept.
     """
-    cache_key = f"fragment:{name}:{key}"
+    cache_key = f"fragment:{static_build()}:{name}:{key}"
     version, value = _lookup(cache_key)
     if value is None:
         value = build()
@@ -90,7 +98,7 @@ def public_fragment(name: str, key: str, build: Callable[[], Any]) -> Any:
 def _page_key(path: str) -> str:
     # A digest, not the path itself: an address may hold spaces, control characters or run to
     # thousands of characters, which cache backends refuse (memcached) or warn about (locmem).
-    return f"page:{hashlib.sha256(path.encode()).hexdigest()}"
+    return f"page:{static_build()}:{hashlib.sha256(path.encode()).hexdigest()}"
 
 
 # The view's own headers that travel with a kept page (those of the middleware are added again

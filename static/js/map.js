@@ -1,4 +1,5 @@
 // Turns the ward map's inline SVG into a Leaflet map when Leaflet and the boundaries load.
+// Leaflet itself is loaded here, once a map is about to be seen (data-leaflet-js/-css).
 // The SVG is the map for everyone without JavaScript, and stays if anything here fails.
 (function () {
   "use strict";
@@ -89,6 +90,48 @@
       });
   }
 
+  // Leaflet (38 KB compressed) is fetched only when a map comes near the screen: a page whose
+  // map is never scrolled to costs nothing more than its SVG. Browsers without
+  // IntersectionObserver fetch it at once.
+  var leaflet = null;
+  function loadLeaflet(container) {
+    if (typeof window.L !== "undefined") return Promise.resolve();
+    if (leaflet) return leaflet;
+    leaflet = new Promise(function (resolve, reject) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = container.getAttribute("data-leaflet-css");
+      document.head.appendChild(css);
+      var script = document.createElement("script");
+      script.src = container.getAttribute("data-leaflet-js");
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    return leaflet;
+  }
+
+  function whenNear(container) {
+    if (!container.getAttribute("data-leaflet-js")) {
+      enhance(container);
+      return;
+    }
+    var start = function () {
+      loadLeaflet(container).then(function () { enhance(container); }, function () {});
+    };
+    if (!("IntersectionObserver" in window)) {
+      start();
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        start();
+      }
+    }, { rootMargin: "200px" });
+    observer.observe(container);
+  }
+
   var containers = document.querySelectorAll("[data-module='pact-map']");
-  for (var i = 0; i < containers.length; i++) enhance(containers[i]);
+  for (var i = 0; i < containers.length; i++) whenNear(containers[i]);
 })();

@@ -255,3 +255,22 @@ def test_a_browser_that_accepts_gzip_gets_the_kept_page_compressed(rf):
     assert squeezed["ETag"] != plain["ETag"]
     revalidated = view(rf.get("/wards/E05000001/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=squeezed["ETag"]))
     assert revalidated.status_code == 304
+
+
+def test_new_static_files_make_kept_pages_and_fragments_stale(counted_view, rf, monkeypatch):
+    # Kept pages name static files by their hashed names: a deploy with new static files
+    # (a new manifest) must not serve a page naming files that are gone.
+    def build():
+        return {"body": "built"}
+
+    monkeypatch.setattr("core.cache.static_build", lambda: "manifest-a")
+    counted_view(rf.get("/wards/E05000001/"))
+    assert counted_view(rf.get("/wards/E05000001/")).content == b"render 1"
+    built = []
+    public_fragment("thing", "a", lambda: built.append(1) or build())
+
+    monkeypatch.setattr("core.cache.static_build", lambda: "manifest-b")
+
+    assert counted_view(rf.get("/wards/E05000001/")).content == b"render 2"
+    public_fragment("thing", "a", lambda: built.append(1) or build())
+    assert len(built) == 2
