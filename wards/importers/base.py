@@ -210,7 +210,8 @@ def insert_objects(model: type[models.Model], objs: list[models.Model]) -> int:
     """
     fields = _insert_fields(model)
     attnames = [field.attname for field in fields]
-    return copy_rows(model, attnames, ([getattr(obj, name) for name in attnames] for obj in objs))
+    # pre_save fills auto_now_add and the like, as bulk_create does.
+    return copy_rows(model, attnames, ([field.pre_save(obj, add=True) for field in fields] for obj in objs))
 
 
 def copy_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
