@@ -25,25 +25,37 @@ from django.db.models import Max
 from wards.importers.base import bulk_load, copy_rows
 from wards.models import District, Generation, NeighbourhoodTeam, Postcode, PostcodeWard, Ward
 
+# fmt: off
 # (west, south, east, north) in degrees: roughly England's extent.
 EXTENT = (-5.5, 50.0, 1.7, 55.8)
 # Real postcode areas, in the order the numbering uses them.
 POSTCODE_AREAS = (
-    "ME CT TN DA BR SE N E W NW SW EC WC BN RH GU KT CR SM TW UB HA EN IG RM SS CM CO IP NR PE CB SG AL "
-    "LU MK HP SL RG OX SN BA BS GL HR WR B CV LE NG DE ST WS WV DY TF SY LL CH CW SK M OL BL WN WA L PR "
-    "FY LA BB BD HX HD WF LS HG YO HU DN S LN NE SR DH TS DL CA TQ EX PL TR TA DT BH SO PO SP NP CF SA LD"
-).split()
+    "ME", "CT", "TN", "DA", "BR", "SE", "N", "E", "W", "NW", "SW", "EC", "WC", "BN", "RH", "GU", "KT", "CR", "SM",
+    "TW", "UB", "HA", "EN", "IG", "RM", "SS", "CM", "CO", "IP", "NR", "PE", "CB", "SG", "AL", "LU", "MK", "HP",
+    "SL", "RG", "OX", "SN", "BA", "BS", "GL", "HR", "WR", "B", "CV", "LE", "NG", "DE", "ST", "WS", "WV", "DY", "TF",
+    "SY", "LL", "CH", "CW", "SK", "M", "OL", "BL", "WN", "WA", "L", "PR", "FY", "LA", "BB", "BD", "HX", "HD", "WF",
+    "LS", "HG", "YO", "HU", "DN", "S", "LN", "NE", "SR", "DH", "TS", "DL", "CA", "TQ", "EX", "PL", "TR", "TA", "DT",
+    "BH", "SO", "PO", "SP", "NP", "CF", "SA", "LD",
+)
 # Letters real units use (Royal Mail leaves out C, I, K, M, O and V).
 UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 UNITS_PER_SECTOR = len(UNIT_LETTERS) ** 2
 SECTORS = 10
 DISTRICTS_PER_AREA = 99
 NAME_STARTS = (
-    "Ash Bram Chart Dene Elm Fair Gold Hawk Ivy Kings Lang Mill Nor Oak Park Queens Rose Stone Thorn Up "
-    "Vale West Brook Church Hol Shep Whit Wood Marl Sand Wick Hather Bex Cran Dun Farn Grav"
-).split()
-NAME_ENDS = "field ford ham hurst ley stead ton wood bury combe den gate well worth by cliffe minster church".split()
-QUARTERS = "North South East West Central Park Rural Village Hill Green Town Harbour Vale Common Heath".split()
+    "Ash", "Bram", "Chart", "Dene", "Elm", "Fair", "Gold", "Hawk", "Ivy", "Kings", "Lang", "Mill", "Nor", "Oak",
+    "Park", "Queens", "Rose", "Stone", "Thorn", "Up", "Vale", "West", "Brook", "Church", "Hol", "Shep", "Whit",
+    "Wood", "Marl", "Sand", "Wick", "Hather", "Bex", "Cran", "Dun", "Farn", "Grav",
+)
+NAME_ENDS = (
+    "field", "ford", "ham", "hurst", "ley", "stead", "ton", "wood", "bury", "combe", "den", "gate", "well", "worth",
+    "by", "cliffe", "minster", "church",
+)
+QUARTERS = (
+    "North", "South", "East", "West", "Central", "Park", "Rural", "Village", "Hill", "Green", "Town", "Harbour",
+    "Vale", "Common", "Heath",
+)
+# fmt: on
 
 
 @dataclass
@@ -160,7 +172,9 @@ def _reset_sequences(*models) -> None:
             cursor.execute(sql)
 
 
-def make_force(*, wards: int, postcodes: int, teams: int, districts: int | None = None, seed: int = 17) -> SyntheticForce:
+def make_force(
+    *, wards: int, postcodes: int, teams: int, districts: int | None = None, seed: int = 17
+) -> SyntheticForce:
     """Write a synthetic force area into the current database (which must hold no wards yet)."""
     if wards < 1 or teams < 1 or teams > wards:
         raise ValueError("Give at least one ward and between one team and one team per ward.")
@@ -287,7 +301,9 @@ def _copy_postcodes(first: int, names: list[str], xs, ys, ward_of: list[int], ge
         ("id", "postcode", "outward", "latitude", "longitude", "in_2014", "is_current"),
         (
             [first + index, name, name.split(" ")[0], lat, lng, True, True]
-            for index, (name, lat, lng) in enumerate(zip(names, np.round(ys, 6).tolist(), np.round(xs, 6).tolist(), strict=True))
+            for index, (name, lat, lng) in enumerate(
+                zip(names, np.round(ys, 6).tolist(), np.round(xs, 6).tolist(), strict=True)
+            )
         ),
     )
     polygon = PostcodeWard.Placement.POLYGON.value

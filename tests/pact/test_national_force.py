@@ -70,7 +70,9 @@ def test_postcodes_look_real_and_a_ward_shares_outward_codes(force):
     for postcode in Postcode.objects.all():
         assert normalise_postcode(postcode.postcode) == postcode.postcode
         assert postcode.outward == outward_of(postcode.postcode)
-    outwards = [len(set(ward.postcode_links.values_list("postcode__outward", flat=True))) for ward in Ward.objects.all()]
+    outwards = [
+        len(set(ward.postcode_links.values_list("postcode__outward", flat=True))) for ward in Ward.objects.all()
+    ]
     assert max(outwards) <= 2
 
 

@@ -548,7 +548,10 @@ real_copy_batch = base._copy_batch
 @pytest.mark.postgres
 def test_copy_rows_keeps_text_nulls_json_and_booleans_exactly():
     names = ["tab\there", "new\nline", "back\\slash", "quote ' \" and £", ""]
-    rows = [[f"E07{n:06d}", name, name, {"type": "Point", "coordinates": [1.5, n]} if n else None] for n, name in enumerate(names)]
+    rows = [
+        [f"E07{n:06d}", name, name, {"type": "Point", "coordinates": [1.5, n]} if n else None]
+        for n, name in enumerate(names)
+    ]
 
     assert base.copy_rows(District, ("code", "name", "former_name", "boundary"), rows) == len(rows)
 
@@ -566,6 +569,9 @@ def test_bulk_load_makes_the_constraints_again_and_they_still_hold(data_dir):
         pass
     with pytest.raises(IntegrityError), transaction.atomic():
         PostcodeWard.objects.create(postcode=postcode, generation_id=2014, ward=ward, placement="polygon")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        with base.bulk_load(PostcodeWard):
-            base.copy_rows(PostcodeWard, ("postcode_id", "generation_id", "ward_id", "placement"), [[10**9, 2014, ward.id, "polygon"]])
+    with pytest.raises(IntegrityError), transaction.atomic(), base.bulk_load(PostcodeWard):
+        base.copy_rows(
+            PostcodeWard,
+            ("postcode_id", "generation_id", "ward_id", "placement"),
+            [[10**9, 2014, ward.id, "polygon"]],
+        )

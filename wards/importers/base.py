@@ -3,13 +3,13 @@
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from uuid import UUID
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -224,7 +224,7 @@ def copy_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterable
     """
     if connection.vendor != "postgresql":
         return _bulk_create_rows(model, attnames, rows)
-    fields = [model._meta.get_field(_field_name(model, name)) for name in attnames]
+    fields = [_concrete_field(model, name) for name in attnames]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
@@ -252,10 +252,10 @@ def _insert_fields(model: type[models.Model]) -> list[models.Field]:
     return [field for field in model._meta.concrete_fields if not (field.primary_key and isinstance(field, auto))]
 
 
-def _field_name(model: type[models.Model], attname: str) -> str:
-    for field in model._meta.concrete_fields:
-        if field.attname == attname:
-            return field.name
+def _concrete_field(model: type[models.Model], attname: str) -> models.Field:
+    for concrete in model._meta.concrete_fields:
+        if concrete.attname == attname:
+            return concrete
     raise ValueError(f"{model.__name__} has no field {attname}")
 
 
@@ -279,7 +279,7 @@ def _copy_text(value: Any) -> str:
 
 
 # COPY's text format by the value's exact type: looked up once per value, no chain of isinstance.
-_COPY_FORMATS = {
+_COPY_FORMATS: dict[type, Callable[[Any], str]] = {
     str: lambda value: value.translate(_COPY_ESCAPES),
     int: repr,
     float: repr,
