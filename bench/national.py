@@ -91,7 +91,8 @@ def main() -> int:
     print(output.rstrip())
     print(f"make_national_force in all (with Django's start and the commit): {time.monotonic() - started:.1f}s")
     timings = dict(line.rsplit(": ", 1) for line in output.splitlines() if line.endswith("s") and ": " in line)
-    postcodes = sum(float(value[:-1]) for key, value in timings.items() if key != "wards")
+    # The postcodes' parts: made, copied, and the indexes and constraints made again.
+    postcodes = sum(float(value[:-1]) for key, value in timings.items() if key.startswith(("postcodes", "indexes")))
     verdict = "met" if postcodes <= POSTCODES_TARGET else "NOT met"
     print(f"postcodes loaded in {postcodes:.1f}s (target ≤ {POSTCODES_TARGET:.0f}s: {verdict})")
     return 0 if postcodes <= POSTCODES_TARGET else 1

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from shapely.geometry import shape
 
+from priorities.models import Event, Priority
+from tests.pact.test_national_queries import clear_force
 from tests.wards.factories import WardFactory
 from wards.models import District, NeighbourhoodTeam, Postcode, PostcodeWard, Ward
 from wards.postcodes import normalise_postcode, outward_of
@@ -29,7 +31,7 @@ def force() -> str:
 
 
 def test_makes_the_asked_numbers(force):
-    assert "20 wards, 10 teams, 2000 postcodes" in force
+    assert "20 wards, 10 teams, 2000 postcodes; 10 panels, 40 meetings, 60 priorities" in force
     assert Ward.objects.active().count() == 20
     assert NeighbourhoodTeam.objects.count() == 10
     assert District.objects.count() == 3
@@ -85,10 +87,7 @@ def test_postcode_names_run_through_sectors_districts_and_areas():
 def test_the_same_seed_makes_the_same_area():
     _make("--wards", "6", "--postcodes", "60", "--teams", "3", "--any-database", "--seed", "4")
     first = list(Ward.objects.order_by("code").values_list("code", "name", "boundary"))
-    Postcode.objects.all().delete()
-    Ward.objects.all().delete()
-    NeighbourhoodTeam.objects.all().delete()
-    District.objects.all().delete()
+    clear_force()
     _make("--wards", "6", "--postcodes", "60", "--teams", "3", "--any-database", "--seed", "4")
     again = list(Ward.objects.order_by("code").values_list("code", "name", "boundary"))
     assert [row[1:] for row in again] == [row[1:] for row in first]
@@ -104,3 +103,13 @@ def test_refuses_a_database_that_holds_wards():
     WardFactory()
     with pytest.raises(CommandError, match="already holds wards"):
         _make("--wards", "4", "--postcodes", "40", "--teams", "2", "--any-database")
+
+
+def test_every_ward_has_three_priorities_agreed_at_its_held_meeting_and_a_next_one(force):
+    for ward in Ward.objects.all():
+        priorities = list(Priority.objects.filter(ward=ward).select_related("agreed_at"))
+        assert sorted(priority.slot for priority in priorities) == [1, 2, 3]
+        assert {priority.agreed_at.status for priority in priorities} == {Event.Status.HELD}
+        meetings = Event.objects.filter(wards=ward, kind=Event.Kind.PACT_MEETING)
+        assert sorted(meetings.values_list("status", flat=True)) == [Event.Status.HELD, Event.Status.SCHEDULED]
+        assert meetings.filter(panel__wards=ward).count() == 2

@@ -1,8 +1,9 @@
 """Every public page and police.uk method costs the same queries in a small force and a large one.
 
-Both forces are made by make_national_force (wards.synthetic), the generator of the national
-data set, so the large one has the shape the national set has: more wards, more postcodes per
-ward, more wards per district. Each page is counted with the public cache emptied first.
+Both forces are made as make_national_force makes the national data set (wards.synthetic,
+priorities.synthetic), so the large one has its shape: more wards, more postcodes per ward,
+more wards per district, each ward with its three priorities and two meetings. Each page is
+counted with the public cache emptied first.
 """
 
 from urllib.parse import quote
@@ -13,6 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from shapely.geometry import shape
 
+from priorities.models import Event, Panel, Priority
+from priorities.synthetic import make_cycle
 from wards.models import District, NeighbourhoodTeam, Postcode, Ward
 from wards.synthetic import make_force
 
@@ -51,7 +54,10 @@ def _counts(client) -> dict[str, tuple[int, int]]:
     return counts
 
 
-def _clear() -> None:
+def clear_force() -> None:
+    Priority.objects.all().delete()
+    Event.objects.all().delete()
+    Panel.objects.all().delete()
     Postcode.objects.all().delete()
     Ward.objects.all().delete()
     NeighbourhoodTeam.objects.all().delete()
@@ -60,9 +66,11 @@ def _clear() -> None:
 
 def test_public_query_counts_are_flat_in_wards_postcodes_and_districts(client):
     make_force(wards=4, postcodes=8, teams=2, districts=1)
+    make_cycle()
     small = _counts(client)
-    _clear()
+    clear_force()
     make_force(wards=120, postcodes=6000, teams=60, districts=4)
+    make_cycle()
     large = _counts(client)
 
     statuses = {name: status for name, (status, _) in small.items()}

@@ -6,15 +6,21 @@ does not end in ``_bench`` unless ``--any-database`` is given: ``bench/national.
 millions of made-up postcodes by a slip of the keyboard.
 """
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core.cache import public_cache_bump
+from priorities.synthetic import make_cycle
 from wards.synthetic import make_force
 
 
 class Command(BaseCommand):
-    help = "Make a synthetic force area (wards, districts, teams, postcodes) in an empty benchmark database."
+    help = (
+        "Make a synthetic force area (wards, districts, teams, postcodes, panels, meetings, priorities) "
+        "in an empty benchmark database."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--wards", type=int, default=9000)
@@ -43,10 +49,14 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
+        started = time.monotonic()
+        cycle = make_cycle()
+        force.timings["panels, meetings and priorities"] = time.monotonic() - started
         public_cache_bump()
         self.stdout.write(
             f"Synthetic force: {force.districts} districts, {force.wards} wards, {force.teams} teams, "
-            f"{force.postcodes} postcodes."
+            f"{force.postcodes} postcodes; {cycle.panels} panels, {cycle.meetings} meetings, "
+            f"{cycle.priorities} priorities."
         )
         for part, seconds in force.timings.items():
             self.stdout.write(f"{part}: {seconds:.1f}s")
