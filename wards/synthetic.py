@@ -12,6 +12,7 @@ ward's postcodes share outward codes. The same seed makes the same area.
 Rows are written with ``copy_rows``: ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere.
 """
 
+import datetime
 import math
 import time
 from dataclasses import dataclass, field
@@ -21,9 +22,20 @@ from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from wards.importers.base import bulk_load, copy_rows
-from wards.models import District, Generation, NeighbourhoodTeam, Postcode, PostcodeWard, Ward
+from wards.models import (
+    CrimeCategory,
+    CrimeMonth,
+    District,
+    Generation,
+    NeighbourhoodTeam,
+    Postcode,
+    PostcodeWard,
+    Ward,
+    WardCrimeCount,
+)
 
 # fmt: off
 # (west, south, east, north) in degrees: roughly England's extent.
@@ -55,6 +67,13 @@ QUARTERS = (
     "North", "South", "East", "West", "Central", "Park", "Rural", "Village", "Hill", "Green", "Town", "Harbour",
     "Vale", "Common", "Heath",
 )
+# Street-level crime categories each ward gets figures in (slug, name), as data.police.uk's.
+CRIME_CATEGORIES = (
+    ("anti-social-behaviour", "Anti-social behaviour"), ("burglary", "Burglary"), ("drugs", "Drugs"),
+    ("shoplifting", "Shoplifting"), ("vehicle-crime", "Vehicle crime"),
+    ("violent-crime", "Violence and sexual offences"),
+)
+CRIME_MONTHS = 2
 # fmt: on
 
 
@@ -66,6 +85,7 @@ class SyntheticForce:
     wards: int = 0
     teams: int = 0
     postcodes: int = 0
+    crime_counts: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -202,6 +222,9 @@ def make_force(
         result.timings["wards"] = time.monotonic() - started
         result.postcodes = _write_postcodes(grid, order, ward_ids, postcodes, generation_id, rng, result.timings)
         _reset_sequences(District, NeighbourhoodTeam, Ward, Postcode)
+        started = time.monotonic()
+        result.crime_counts = _write_crime(list(ward_ids.values()), rng)
+        result.timings["crime figures"] = time.monotonic() - started
     return result
 
 
@@ -312,3 +335,31 @@ def _copy_postcodes(first: int, names: list[str], xs, ys, ward_of: list[int], ge
         ("postcode_id", "generation_id", "ward_id", "placement"),
         ([first + index, generation_id, ward_id, polygon] for index, ward_id in enumerate(ward_of)),
     )
+
+
+def _write_crime(ward_ids: list[int], rng) -> int:
+    """Street-level crime counts for every ward in each of the last ``CRIME_MONTHS`` full months."""
+    categories = [
+        CrimeCategory.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})[0].pk
+        for position, (slug, name) in enumerate(CRIME_CATEGORIES)
+    ]
+    first = timezone.localdate().replace(day=1)
+    counts = rng.poisson(4, (CRIME_MONTHS, len(ward_ids), len(categories))) + 1
+    written = 0
+    for back in range(CRIME_MONTHS):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+        total = int(counts[back].sum())
+        month = CrimeMonth.objects.create(
+            month=first, source_file=f"synthetic-{first:%Y-%m}.csv", sha256="0" * 64, rows=total,
+            with_coordinates=total, without_coordinates=0, assigned=total, outside=0, imported_at=timezone.now(),
+        )  # fmt: skip
+        written += copy_rows(
+            WardCrimeCount,
+            ("ward_id", "month_id", "category_id", "count"),
+            (
+                [ward_id, month.pk, category_id, int(counts[back, index, position])]
+                for index, ward_id in enumerate(ward_ids)
+                for position, category_id in enumerate(categories)
+            ),
+        )
+    return written

@@ -12,7 +12,7 @@ from shapely.geometry import shape
 from priorities.models import Event, Priority
 from tests.pact.test_national_queries import clear_force
 from tests.wards.factories import WardFactory
-from wards.models import District, NeighbourhoodTeam, Postcode, PostcodeWard, Ward
+from wards.models import District, NeighbourhoodTeam, Postcode, PostcodeWard, Ward, WardCrimeCount
 from wards.postcodes import normalise_postcode, outward_of
 from wards.synthetic import EXTENT, postcode_name
 
@@ -36,6 +36,7 @@ def test_makes_the_asked_numbers(force):
     assert NeighbourhoodTeam.objects.count() == 10
     assert District.objects.count() == 3
     assert Postcode.objects.count() == PostcodeWard.objects.count() == 2000
+    assert WardCrimeCount.objects.count() == 20 * 2 * 6  # wards × months × categories
 
 
 def test_every_ward_has_a_team_of_its_own_district_and_every_team_wards(force):

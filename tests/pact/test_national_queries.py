@@ -2,7 +2,7 @@
 
 Both forces are made as make_national_force makes the national data set (wards.synthetic,
 priorities.synthetic), so the large one has its shape: more wards, more postcodes per ward,
-more wards per district, each ward with its three priorities and two meetings. Each page is
+more wards per district, each ward with its three priorities, two meetings and crime figures. Each page is
 counted with the public cache emptied first.
 """
 
@@ -16,7 +16,7 @@ from shapely.geometry import shape
 
 from priorities.models import Event, Panel, Priority
 from priorities.synthetic import make_cycle
-from wards.models import District, NeighbourhoodTeam, Postcode, Ward
+from wards.models import CrimeMonth, District, NeighbourhoodTeam, Postcode, Ward
 from wards.synthetic import make_force
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,7 @@ def clear_force() -> None:
     Event.objects.all().delete()
     Panel.objects.all().delete()
     Postcode.objects.all().delete()
+    CrimeMonth.objects.all().delete()
     Ward.objects.all().delete()
     NeighbourhoodTeam.objects.all().delete()
     District.objects.all().delete()
