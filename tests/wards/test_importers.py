@@ -13,10 +13,11 @@ import shapely
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
 from shapely.geometry import Point, shape
 
 from tests.wards.factories import TeamFactory
-from wards.importers import officers
+from wards.importers import base, officers
 from wards.models import (
     District,
     Generation,
@@ -503,3 +504,74 @@ def test_import_postcodes_gives_each_postcode_a_ward_in_each_generation(data_dir
     retired = [pc for pc in Postcode.objects.filter(is_current=False).values_list("postcode", flat=True)]
     assert retired
     assert {links[postcode, 2025][1] for postcode in retired} <= {"polygon", "nearest"}
+
+
+def _postcode_rows() -> list[tuple]:
+    return sorted(
+        PostcodeWard.objects.values_list(
+            "postcode__postcode",
+            "postcode__outward",
+            "postcode__latitude",
+            "postcode__longitude",
+            "postcode__in_2014",
+            "postcode__is_current",
+            "generation_id",
+            "ward__code",
+            "placement",
+        )
+    )
+
+
+@pytest.mark.postgres
+def test_import_postcodes_by_copy_writes_the_same_rows_as_bulk_create(data_dir, monkeypatch):
+    for name in ("import_districts", "import_wards"):
+        _run(name, "--commit")
+    with monkeypatch.context() as patched:  # the portable path, as on SQLite
+        patched.setattr(base, "copy_rows", base._bulk_create_rows)
+        _run("import_postcodes", "--commit")
+    portable = _postcode_rows()
+    Postcode.objects.all().delete()
+    calls = []
+    monkeypatch.setattr(base, "_copy_batch", lambda *args: calls.append(1) or real_copy_batch(*args))
+
+    output = _run("import_postcodes", "--commit")
+
+    assert calls  # it went by COPY
+    assert "0 updated, 0 unchanged" in output
+    assert _postcode_rows() == portable
+    assert len(portable) > 500  # both generations of the slice's postcodes
+
+
+real_copy_batch = base._copy_batch
+
+
+@pytest.mark.postgres
+def test_copy_rows_keeps_text_nulls_json_and_booleans_exactly():
+    names = ["tab\there", "new\nline", "back\\slash", "quote ' \" and £", ""]
+    rows = [
+        [f"E07{n:06d}", name, name, {"type": "Point", "coordinates": [1.5, n]} if n else None]
+        for n, name in enumerate(names)
+    ]
+
+    assert base.copy_rows(District, ("code", "name", "former_name", "boundary"), rows) == len(rows)
+
+    stored = list(District.objects.order_by("code").values_list("code", "name", "former_name", "boundary"))
+    assert stored == [tuple(row) for row in rows]
+
+
+@pytest.mark.postgres
+def test_bulk_load_makes_the_constraints_again_and_they_still_hold(data_dir):
+    for name in ("import_districts", "import_wards", "import_postcodes"):
+        _run(name, "--commit")
+    postcode = Postcode.objects.first()
+    ward = Ward.objects.first()
+    with base.bulk_load(Postcode, PostcodeWard):
+        pass
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PostcodeWard.objects.create(postcode=postcode, generation_id=2014, ward=ward, placement="polygon")
+    with pytest.raises(IntegrityError), transaction.atomic(), base.bulk_load(PostcodeWard):
+        base.copy_rows(
+            PostcodeWard,
+            ("postcode_id", "generation_id", "ward_id", "placement"),
+            [[10**9, 2014, ward.id, "polygon"]],
+        )

@@ -1,0 +1,116 @@
+"""make_national_force: a synthetic force area of realistic shape, consistent at any size (issue 17)."""
+
+from io import StringIO
+
+import numpy as np
+import pytest
+import shapely
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from shapely.geometry import shape
+
+from priorities.models import Event, Priority
+from tests.pact.test_national_queries import clear_force
+from tests.wards.factories import WardFactory
+from wards.models import District, NeighbourhoodTeam, Postcode, PostcodeWard, Ward, WardCrimeCount
+from wards.postcodes import normalise_postcode, outward_of
+from wards.synthetic import EXTENT, postcode_name
+
+pytestmark = pytest.mark.django_db
+
+
+def _make(*args: str) -> str:
+    out = StringIO()
+    call_command("make_national_force", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def force() -> str:
+    return _make("--wards", "20", "--postcodes", "2000", "--teams", "10", "--districts", "3", "--any-database")
+
+
+def test_makes_the_asked_numbers(force):
+    assert "20 wards, 10 teams, 2000 postcodes; 10 panels, 40 meetings, 60 priorities" in force
+    assert Ward.objects.active().count() == 20
+    assert NeighbourhoodTeam.objects.count() == 10
+    assert District.objects.count() == 3
+    assert Postcode.objects.count() == PostcodeWard.objects.count() == 2000
+    assert WardCrimeCount.objects.count() == 20 * 2 * 6  # wards × months × categories
+
+
+def test_every_ward_has_a_team_of_its_own_district_and_every_team_wards(force):
+    assert not Ward.objects.filter(team__isnull=True).exists()
+    for ward in Ward.objects.select_related("team"):
+        assert ward.team.district_id == ward.district_id
+    sizes = [team.wards.count() for team in NeighbourhoodTeam.objects.all()]
+    assert sum(sizes) == 20
+    assert set(sizes) <= {1, 2, 3}  # about two each, within a district
+
+
+def test_wards_tile_the_area_without_gaps_or_overlaps(force):
+    polygons = [shape(boundary) for boundary in Ward.objects.values_list("boundary", flat=True)]
+    assert all(polygon.is_valid for polygon in polygons)
+    union = shapely.union_all(polygons)
+    assert union.area == pytest.approx(sum(polygon.area for polygon in polygons))  # no overlaps
+    west, south, east, _ = EXTENT
+    assert union.bounds[:3] == pytest.approx((west, south, east))
+    assert shapely.get_num_interior_rings(union) == 0  # no holes
+
+
+def test_centroid_bbox_and_every_postcode_lie_inside_their_ward(force):
+    for ward in Ward.objects.all():
+        polygon = shape(ward.boundary)
+        assert polygon.contains(shapely.Point(ward.centroid_lng, ward.centroid_lat))
+        assert polygon.bounds == pytest.approx((ward.min_lng, ward.min_lat, ward.max_lng, ward.max_lat))
+        points = list(ward.postcode_links.values_list("postcode__longitude", "postcode__latitude"))
+        assert points, ward.code
+        lngs, lats = np.array(points).T
+        assert shapely.contains_xy(polygon, lngs, lats).all(), ward.code
+
+
+def test_postcodes_look_real_and_a_ward_shares_outward_codes(force):
+    for postcode in Postcode.objects.all():
+        assert normalise_postcode(postcode.postcode) == postcode.postcode
+        assert postcode.outward == outward_of(postcode.postcode)
+    outwards = [
+        len(set(ward.postcode_links.values_list("postcode__outward", flat=True))) for ward in Ward.objects.all()
+    ]
+    assert max(outwards) <= 2
+
+
+def test_postcode_names_run_through_sectors_districts_and_areas():
+    assert [postcode_name(n) for n in (0, 1, 399, 400, 4000, 396_000)] == [
+        "ME1 0AA", "ME1 0AB", "ME1 0ZZ", "ME1 1AA", "ME2 0AA", "CT1 0AA",
+    ]  # fmt: skip
+
+
+def test_the_same_seed_makes_the_same_area():
+    _make("--wards", "6", "--postcodes", "60", "--teams", "3", "--any-database", "--seed", "4")
+    first = list(Ward.objects.order_by("code").values_list("code", "name", "boundary"))
+    clear_force()
+    _make("--wards", "6", "--postcodes", "60", "--teams", "3", "--any-database", "--seed", "4")
+    again = list(Ward.objects.order_by("code").values_list("code", "name", "boundary"))
+    assert [row[1:] for row in again] == [row[1:] for row in first]
+
+
+def test_refuses_a_database_not_named_for_benchmarks():
+    with pytest.raises(CommandError, match="_bench"):
+        _make("--wards", "4", "--postcodes", "40", "--teams", "2")
+    assert not Ward.objects.exists()
+
+
+def test_refuses_a_database_that_holds_wards():
+    WardFactory()
+    with pytest.raises(CommandError, match="already holds wards"):
+        _make("--wards", "4", "--postcodes", "40", "--teams", "2", "--any-database")
+
+
+def test_every_ward_has_three_priorities_agreed_at_its_held_meeting_and_a_next_one(force):
+    for ward in Ward.objects.all():
+        priorities = list(Priority.objects.filter(ward=ward).select_related("agreed_at"))
+        assert sorted(priority.slot for priority in priorities) == [1, 2, 3]
+        assert {priority.agreed_at.status for priority in priorities} == {Event.Status.HELD}
+        meetings = Event.objects.filter(wards=ward, kind=Event.Kind.PACT_MEETING)
+        assert sorted(meetings.values_list("status", flat=True)) == [Event.Status.HELD, Event.Status.SCHEDULED]
+        assert meetings.filter(panel__wards=ward).count() == 2
