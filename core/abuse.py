@@ -15,13 +15,18 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from core.cache_backend import rest_redis
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +214,28 @@ def _bucket_wait_in_redis(backend: RedisCache, key: str, interval: float, burst:
     return float(answer)
 
 
+def _bucket_wait_and_read_in_redis(
+    backend: RedisCache, key: str, interval: float, burst: int, read: str
+) -> tuple[float, Any]:
+    # The bucket and the read in one pipeline: one round trip to Redis for both.
+    client = backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+    args = (1, key, repr(interval), burst)
+    pipeline = client.pipeline(transaction=False)
+    pipeline.evalsha(_BUCKET_SCRIPT_SHA, *args)
+    pipeline.get(backend.make_key(read))
+    try:
+        answer, raw = pipeline.execute(raise_on_error=False)
+    except (RedisConnectionError, RedisTimeoutError):
+        # A pipeline does not pass through the client's own check: rest the server here.
+        rest_redis(client)
+        raise
+    if isinstance(answer, NoScriptError):
+        answer = client.eval(_BUCKET_SCRIPT, *args)
+    elif isinstance(answer, Exception):
+        raise answer
+    return float(answer), (None if raw is None else backend._cache._serializer.loads(raw))  # type: ignore[attr-defined]
+
+
 def _bucket_wait_in_cache(key: str, interval: float, burst: int) -> float:
     # Any other cache (the local-memory one of the embedded mode) is one process's own, where
     # a read then a write is good enough.
@@ -237,6 +264,30 @@ def token_bucket_wait(name: str, *, rate: float, burst: int) -> float:
     except (RedisError, ConnectionError, OSError, ValueError):
         logger.warning("API rate limit for %s not counted: cache unreachable", name.split(":", 1)[0])
         return 0.0
+
+
+# What ``api_rate_limit_wait_and_read`` reads when the cache cannot be reached.
+UNREAD = object()
+
+
+def api_rate_limit_wait_and_read(request: HttpRequest, read: str) -> tuple[int, Any]:
+    """``api_rate_limit_wait`` and the cache's value under ``read`` (None when missing), together.
+
+    On Redis both are one pipeline, one round trip. With the cache unreachable the request
+    may go ahead (0) and the value is ``UNREAD``.
+    """
+    backend = caches["default"]
+    key = backend.make_key(f"bucket:api:{_client_key(request)}")
+    interval = 1 / settings.PACT_API_RATE
+    try:
+        if isinstance(backend, RedisCache):
+            wait, value = _bucket_wait_and_read_in_redis(backend, key, interval, settings.PACT_API_BURST, read)
+        else:
+            wait, value = _bucket_wait_in_cache(key, interval, settings.PACT_API_BURST), backend.get(read)
+    except (RedisError, ConnectionError, OSError, ValueError):
+        logger.warning("API rate limit for api not counted: cache unreachable")
+        return 0, UNREAD
+    return (math.ceil(wait) if wait > 0 else 0), value
 
 
 def api_rate_limit_wait(request: HttpRequest) -> int:
