@@ -22,11 +22,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError, RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-
-from core.cache_backend import rest_redis
 
 logger = logging.getLogger(__name__)
 
@@ -214,25 +210,22 @@ def _bucket_wait_in_redis(backend: RedisCache, key: str, interval: float, burst:
     return float(answer)
 
 
+# The bucket and one read in one script: a single command, one round trip to Redis for both.
+_BUCKET_AND_READ_SCRIPT = (
+    b"local function bucket()\n" + _BUCKET_SCRIPT + b"end\nreturn {bucket(), redis.call('GET', KEYS[2])}\n"
+)
+_BUCKET_AND_READ_SCRIPT_SHA = hashlib.sha1(_BUCKET_AND_READ_SCRIPT).hexdigest()  # noqa: S324
+
+
 def _bucket_wait_and_read_in_redis(
     backend: RedisCache, key: str, interval: float, burst: int, read: str
 ) -> tuple[float, Any]:
-    # The bucket and the read in one pipeline: one round trip to Redis for both.
     client = backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
-    args = (1, key, repr(interval), burst)
-    pipeline = client.pipeline(transaction=False)
-    pipeline.evalsha(_BUCKET_SCRIPT_SHA, *args)
-    pipeline.get(backend.make_key(read))
+    args = (2, key, backend.make_key(read), repr(interval), burst)
     try:
-        answer, raw = pipeline.execute(raise_on_error=False)
-    except (RedisConnectionError, RedisTimeoutError):
-        # A pipeline does not pass through the client's own check: rest the server here.
-        rest_redis(client)
-        raise
-    if isinstance(answer, NoScriptError):
-        answer = client.eval(_BUCKET_SCRIPT, *args)
-    elif isinstance(answer, Exception):
-        raise answer
+        answer, raw = client.evalsha(_BUCKET_AND_READ_SCRIPT_SHA, *args)
+    except NoScriptError:
+        answer, raw = client.eval(_BUCKET_AND_READ_SCRIPT, *args)
     return float(answer), (None if raw is None else backend._cache._serializer.loads(raw))  # type: ignore[attr-defined]
 
 

@@ -46,11 +46,6 @@ def _rest(server: tuple) -> None:
         _resting_until[server] = time.monotonic() + settings.PACT_CACHE_RETRY_SECONDS
 
 
-def rest_redis(client: Redis) -> None:
-    """Rest the server of ``client`` after a call that bypassed ``execute_command`` failed (a pipeline)."""
-    _rest(_server(client))
-
-
 class RestingRedis(Redis):
     """A Redis client that sends its server to rest when a command cannot reach it in time."""
 

@@ -656,7 +656,13 @@ def test_rate_limit_in_redis_allows_the_burst_then_answers_429(client, settings)
 @pytest.mark.redis
 def test_rate_limit_in_redis_is_shared_by_every_api_method(client, settings, ward):
     settings.PACT_API_RATE = 0.01
-    paths = ["/api/forces", "/api/kent/neighbourhoods", f"/api/kent/{ward.code}", f"/api/kent/{ward.code}/priorities"]
+    paths = [
+        "/api/forces",
+        "/api/kent/neighbourhoods",
+        f"/api/kent/{ward.code}",
+        f"/api/kent/{ward.code}/priorities",
+        "/api/locate-neighbourhood?q=51.2,0.5",
+    ]
 
     statuses = [client.get(paths[i % len(paths)]).status_code for i in range(31)]
 
