@@ -168,6 +168,49 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
+_KEEPABLE = "_public_page_keepable"
+
+
+def keepable(response: HttpResponse) -> HttpResponse:
+    """Mark a response of a ``public_query_page`` view as one the cache may keep."""
+    setattr(response, _KEEPABLE, True)
+    return response
+
+
+def public_query_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a public GET page whose address has a query string (a search) from the cache to
+    visitors without a session, keyed by the whole address as sent.
+
+    What a visitor types is endless, and each answer kept costs memory: only responses the
+    view marks ``keepable`` (answers the data bounds, such as places or wards found) are kept.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "GET" or not request.GET or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        # Apart from the pages kept by path: a path may hold an encoded "?" too.
+        cache_key = f"query-{_page_key(request.get_full_path())}"
+        version, kept = _lookup(cache_key)
+        if kept is not None:
+            return _kept_response(request, kept)
+        response = view(request, *args, **kwargs)
+        if (
+            getattr(response, _KEEPABLE, False)
+            and response.status_code == 200
+            and not getattr(response, "streaming", False)
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not response.cookies
+            and version is not _UNREACHABLE
+        ):
+            entry = _page_entry(response)
+            _keep(cache_key, version, entry)
+            return _kept_response(request, entry)
+        return response
+
+    return wrapper
+
+
 class PublicPageMiddleware:
     """Answer a kept public page before the middleware that needs a session.
 
