@@ -169,12 +169,28 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 
 _KEEPABLE = "_public_page_keepable"
+# How many addresses may keep a page of one answer (a search typed in upper or lower case…).
+QUERY_PAGE_VARIANTS = 4
 
 
-def keepable(response: HttpResponse) -> HttpResponse:
-    """Mark a response of a ``public_query_page`` view as one the cache may keep."""
-    setattr(response, _KEEPABLE, True)
+def keepable(response: HttpResponse, answer: str) -> HttpResponse:
+    """Mark a response of a ``public_query_page`` view as one the cache may keep.
+
+    ``answer`` names what the page answers, from a set the data bounds (a place's name, say,
+    never raw text): only ``QUERY_PAGE_VARIANTS`` addresses keep a page of one answer, so
+    endless ways of typing the same search cannot fill the cache.
+    """
+    setattr(response, _KEEPABLE, answer)
     return response
+
+
+def _variant_allowed(answer: str) -> bool:
+    key = f"query-variants:{hashlib.sha256(answer.encode()).hexdigest()}"
+    try:
+        cache.add(key, 0, timeout=SECONDS)
+        return cache.incr(key) <= QUERY_PAGE_VARIANTS
+    except (*_CACHE_ERRORS, ValueError):
+        return False
 
 
 def public_query_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -182,7 +198,8 @@ def public_query_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     visitors without a session, keyed by the whole address as sent.
 
     What a visitor types is endless, and each answer kept costs memory: only responses the
-    view marks ``keepable`` (answers the data bounds, such as places or wards found) are kept.
+    view marks ``keepable`` (answers the data bounds, such as places or wards found) are kept,
+    and only a few addresses for each.
     """
 
     @wraps(view)
@@ -195,13 +212,15 @@ def public_query_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         if kept is not None:
             return _kept_response(request, kept)
         response = view(request, *args, **kwargs)
+        answer = getattr(response, _KEEPABLE, None)
         if (
-            getattr(response, _KEEPABLE, False)
+            answer is not None
             and response.status_code == 200
             and not getattr(response, "streaming", False)
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not response.cookies
             and version is not _UNREACHABLE
+            and _variant_allowed(answer)
         ):
             entry = _page_entry(response)
             _keep(cache_key, version, entry)

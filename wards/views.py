@@ -66,7 +66,8 @@ def _ward_code_for_postcode(postcode: str) -> str | None:
     return public_fragment("postcode-ward", key, lambda: selectors.ward_code_for_postcode(postcode))
 
 
-# The outcomes the data bounds, so their pages may be kept (core.cache.public_query_page).
+# The outcomes the data bounds, so their pages may be kept (core.cache.public_query_page);
+# not near spellings, of which there are endless.
 _KEEPABLE_OUTCOMES = (selectors.SearchOutcome.AREA, selectors.SearchOutcome.PLACES, selectors.SearchOutcome.WARDS)
 
 
@@ -97,7 +98,10 @@ def search(request: HttpRequest) -> HttpResponse:
     if result.outcome == selectors.SearchOutcome.AREA:
         context.update(_map_context(result.wards or []))
     response = render(request, "wards/search.html", context)
-    return keepable(response) if result.outcome in _KEEPABLE_OUTCOMES else response
+    if result.outcome in _KEEPABLE_OUTCOMES and not result.corrected and list(request.GET) == ["q"]:
+        # The answer: what was found, for the text as the form normalised it, case aside.
+        return keepable(response, f"{query['kind']}:{query['value'].casefold()}")
+    return response
 
 
 @require_GET

@@ -505,3 +505,17 @@ def test_search_kept_page_is_not_served_to_a_visitor_with_a_session(client):
         client.get(SEARCH, {"q": "Faversham"})
 
     assert len(queries) > 0
+
+
+def test_search_keeps_only_a_few_ways_of_typing_one_answer(client, django_assert_num_queries):
+    PlaceFactory(name="Faversham", kind=Place.Kind.TOWN, wards=[WardFactory(), WardFactory()])
+    typed = ["Faversham", "faversham", "FAVERSHAM", "FaVersham", "fAversham"]
+    for text in typed:
+        client.get(SEARCH, {"q": text})
+
+    with django_assert_num_queries(0):
+        client.get(SEARCH, {"q": typed[0]})
+    with CaptureQueriesContext(connection) as queries:
+        client.get(SEARCH, {"q": typed[-1]})
+
+    assert len(queries) > 0
