@@ -95,7 +95,7 @@ def _page_key(path: str) -> str:
 
 # The view's own headers that travel with a kept page (those of the middleware are added again
 # on the way out; cookies are never kept).
-_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Cache-Control")
+_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Cache-Control", "Location")
 
 
 def _may_use_page_cache(request: HttpRequest) -> bool:
@@ -106,11 +106,20 @@ def _may_use_page_cache(request: HttpRequest) -> bool:
 _GZIP_FROM_BYTES = 200
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
-Entry = tuple[bytes, bytes | None, str, tuple[tuple[str, str], ...]]
+# (body, gzipped body, ETag, headers), then the status when it is not 200 (a redirect).
+Entry = tuple
 
 
 def _kept_response(request: HttpRequest, kept: Entry) -> HttpResponse:
-    body, gzipped, etag, headers = kept
+    body, gzipped, etag, headers, *status = kept
+    if status:
+        # A kept redirect: no body worth an ETag or compressing.
+        response = HttpResponse(body, status=status[0])
+        for name, value in headers:
+            response[name] = value
+        response["Content-Length"] = str(len(body))
+        patch_vary_headers(response, ("Cookie",))
+        return response
     if gzipped is not None and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
         body, etag = gzipped, f'{etag[:-1]}-gzip"'
     conditional = get_conditional_response(request, etag=etag)
@@ -130,6 +139,9 @@ def _kept_response(request: HttpRequest, kept: Entry) -> HttpResponse:
 
 def _page_entry(response: HttpResponse) -> Entry:
     body = response.content
+    if response.status_code != 200:
+        headers = tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name))
+        return body, None, "", headers, response.status_code
     gzipped = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= _GZIP_FROM_BYTES else None
     etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
     headers = tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name))
@@ -193,6 +205,20 @@ def _variant_allowed(answer: str) -> bool:
         return False
 
 
+# The paths of the public_query_page views this process has served (a search page's one
+# path, say): only these are looked up with their query string before the session is read.
+_QUERY_PAGE_PATHS: set[str] = set()
+
+
+def _may_use_query_page_cache(request: HttpRequest) -> bool:
+    return request.method == "GET" and bool(request.GET) and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _query_page_key(request: HttpRequest) -> str:
+    # Apart from the pages kept by path: a path may hold an encoded "?" too.
+    return f"query-{_page_key(request.get_full_path())}"
+
+
 def public_query_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve a public GET page whose address has a query string (a search) from the cache to
     visitors without a session, keyed by the whole address as sent.
@@ -204,18 +230,20 @@ def public_query_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method != "GET" or not request.GET or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if not _may_use_query_page_cache(request):
             return view(request, *args, **kwargs)
-        # Apart from the pages kept by path: a path may hold an encoded "?" too.
-        cache_key = f"query-{_page_key(request.get_full_path())}"
-        version, kept = _lookup(cache_key)
+        # From now on PublicPageMiddleware looks for this path's kept pages itself.
+        _QUERY_PAGE_PATHS.add(request.path)
+        cache_key = _query_page_key(request)
+        # PublicPageMiddleware has looked already: do not ask the cache twice.
+        version, kept = getattr(request, _MISSED, None) or _lookup(cache_key)
         if kept is not None:
             return _kept_response(request, kept)
         response = view(request, *args, **kwargs)
         answer = getattr(response, _KEEPABLE, None)
         if (
             answer is not None
-            and response.status_code == 200
+            and response.status_code in (200, 302)
             and not getattr(response, "streaming", False)
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not response.cookies
@@ -235,8 +263,9 @@ class PublicPageMiddleware:
 
     Sits after the security headers (which every response needs) and before the session,
     CSRF, authentication and message middleware, which a visitor with no session and a page
-    that used no CSRF token have no use for. Only pages a ``public_page`` view kept are ever
-    found, so everything else falls through to the view as before (one cache round trip).
+    that used no CSRF token have no use for. Only pages a ``public_page`` or
+    ``public_query_page`` view kept are ever found, so everything else falls through to the
+    view as before (one cache round trip).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -244,8 +273,13 @@ class PublicPageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _may_use_page_cache(request):
-            version, kept = _lookup(_page_key(request.path))
-            if kept is not None:
-                return _kept_response(request, kept)
-            setattr(request, _MISSED, (version, None))
+            key = _page_key(request.path)
+        elif request.path in _QUERY_PAGE_PATHS and _may_use_query_page_cache(request):
+            key = _query_page_key(request)
+        else:
+            return self.get_response(request)
+        version, kept = _lookup(key)
+        if kept is not None:
+            return _kept_response(request, kept)
+        setattr(request, _MISSED, (version, None))
         return self.get_response(request)

@@ -80,7 +80,7 @@ def search(request: HttpRequest) -> HttpResponse:
     postcode = normalise_postcode(request.GET["q"])
     code = _ward_code_for_postcode(postcode) if postcode else None
     if code:
-        return redirect("wards:detail", code=code)
+        return keepable(redirect("wards:detail", code=code), f"postcode:{postcode}")
     form = SearchForm(request.GET)
     if not form.is_valid():
         return render(request, "wards/search.html", {"form": form})
