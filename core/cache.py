@@ -9,6 +9,9 @@ version number that every change to public data bumps (so nothing is ever stale)
   before the session, CSRF and authentication middleware run, and every kept page carries an
   ETag, so a repeat visitor's browser revalidates it and gets a bodiless 304. A gzipped copy
   is kept beside it for browsers that accept one, so compressing costs nothing per request.
+- ``public_query_page``: the same for a page whose address has a query string (a search),
+  keyed by the whole address, kept only when the view marks its answer ``keepable`` (one the
+  data bounds) and for a few addresses per answer; redirects are kept too.
 - ``public_fragment``: the costly middle of a page (queries, map, content), rendered
   without the request, for everyone else (signed-in staff, residents with a session).
 
