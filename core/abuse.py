@@ -15,6 +15,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -209,6 +210,25 @@ def _bucket_wait_in_redis(backend: RedisCache, key: str, interval: float, burst:
     return float(answer)
 
 
+# The bucket and one read in one script: a single command, one round trip to Redis for both.
+_BUCKET_AND_READ_SCRIPT = (
+    b"local function bucket()\n" + _BUCKET_SCRIPT + b"end\nreturn {bucket(), redis.call('GET', KEYS[2])}\n"
+)
+_BUCKET_AND_READ_SCRIPT_SHA = hashlib.sha1(_BUCKET_AND_READ_SCRIPT).hexdigest()  # noqa: S324
+
+
+def _bucket_wait_and_read_in_redis(
+    backend: RedisCache, key: str, interval: float, burst: int, read: str
+) -> tuple[float, Any]:
+    client = backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+    args = (2, key, backend.make_key(read), repr(interval), burst)
+    try:
+        answer, raw = client.evalsha(_BUCKET_AND_READ_SCRIPT_SHA, *args)
+    except NoScriptError:
+        answer, raw = client.eval(_BUCKET_AND_READ_SCRIPT, *args)
+    return float(answer), (None if raw is None else backend._cache._serializer.loads(raw))  # type: ignore[attr-defined]
+
+
 def _bucket_wait_in_cache(key: str, interval: float, burst: int) -> float:
     # Any other cache (the local-memory one of the embedded mode) is one process's own, where
     # a read then a write is good enough.
@@ -237,6 +257,30 @@ def token_bucket_wait(name: str, *, rate: float, burst: int) -> float:
     except (RedisError, ConnectionError, OSError, ValueError):
         logger.warning("API rate limit for %s not counted: cache unreachable", name.split(":", 1)[0])
         return 0.0
+
+
+# What ``api_rate_limit_wait_and_read`` reads when the cache cannot be reached.
+UNREAD = object()
+
+
+def api_rate_limit_wait_and_read(request: HttpRequest, read: str) -> tuple[int, Any]:
+    """``api_rate_limit_wait`` and the cache's value under ``read`` (None when missing), together.
+
+    On Redis both are one pipeline, one round trip. With the cache unreachable the request
+    may go ahead (0) and the value is ``UNREAD``.
+    """
+    backend = caches["default"]
+    key = backend.make_key(f"bucket:api:{_client_key(request)}")
+    interval = 1 / settings.PACT_API_RATE
+    try:
+        if isinstance(backend, RedisCache):
+            wait, value = _bucket_wait_and_read_in_redis(backend, key, interval, settings.PACT_API_BURST, read)
+        else:
+            wait, value = _bucket_wait_in_cache(key, interval, settings.PACT_API_BURST), backend.get(read)
+    except (RedisError, ConnectionError, OSError, ValueError):
+        logger.warning("API rate limit for api not counted: cache unreachable")
+        return 0, UNREAD
+    return (math.ceil(wait) if wait > 0 else 0), value
 
 
 def api_rate_limit_wait(request: HttpRequest) -> int:

@@ -9,6 +9,9 @@ version number that every change to public data bumps (so nothing is ever stale)
   before the session, CSRF and authentication middleware run, and every kept page carries an
   ETag, so a repeat visitor's browser revalidates it and gets a bodiless 304. A gzipped copy
   is kept beside it for browsers that accept one, so compressing costs nothing per request.
+- ``public_query_page``: the same for a page whose address has a query string (a search),
+  keyed by the whole address, kept only when the view marks its answer ``keepable`` (one the
+  data bounds) and for a few addresses per answer; redirects are kept too.
 - ``public_fragment``: the costly middle of a page (queries, map, content), rendered
   without the request, for everyone else (signed-in staff, residents with a session).
 
@@ -103,7 +106,7 @@ def _page_key(path: str) -> str:
 
 # The view's own headers that travel with a kept page (those of the middleware are added again
 # on the way out; cookies are never kept).
-_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Cache-Control")
+_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Cache-Control", "Location")
 
 
 def _may_use_page_cache(request: HttpRequest) -> bool:
@@ -114,11 +117,20 @@ def _may_use_page_cache(request: HttpRequest) -> bool:
 _GZIP_FROM_BYTES = 200
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
-Entry = tuple[bytes, bytes | None, str, tuple[tuple[str, str], ...]]
+# (body, gzipped body, ETag, headers), then the status when it is not 200 (a redirect).
+Entry = tuple
 
 
 def _kept_response(request: HttpRequest, kept: Entry) -> HttpResponse:
-    body, gzipped, etag, headers = kept
+    body, gzipped, etag, headers, *status = kept
+    if status:
+        # A kept redirect: no body worth an ETag or compressing.
+        response = HttpResponse(body, status=status[0])
+        for name, value in headers:
+            response[name] = value
+        response["Content-Length"] = str(len(body))
+        patch_vary_headers(response, ("Cookie",))
+        return response
     if gzipped is not None and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
         body, etag = gzipped, f'{etag[:-1]}-gzip"'
     conditional = get_conditional_response(request, etag=etag)
@@ -138,6 +150,9 @@ def _kept_response(request: HttpRequest, kept: Entry) -> HttpResponse:
 
 def _page_entry(response: HttpResponse) -> Entry:
     body = response.content
+    if response.status_code != 200:
+        headers = tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name))
+        return body, None, "", headers, response.status_code
     gzipped = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= _GZIP_FROM_BYTES else None
     etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
     headers = tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name))
@@ -176,13 +191,92 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
+_KEEPABLE = "_public_page_keepable"
+# How many addresses may keep a page of one answer (a search typed in upper or lower case…).
+QUERY_PAGE_VARIANTS = 4
+
+
+def keepable(response: HttpResponse, answer: str) -> HttpResponse:
+    """Mark a response of a ``public_query_page`` view as one the cache may keep.
+
+    ``answer`` names what the page answers, from a set the data bounds (a place's name, say,
+    never raw text): only ``QUERY_PAGE_VARIANTS`` addresses keep a page of one answer, so
+    endless ways of typing the same search cannot fill the cache.
+    """
+    setattr(response, _KEEPABLE, answer)
+    return response
+
+
+def _variant_allowed(answer: str) -> bool:
+    key = f"query-variants:{hashlib.sha256(answer.encode()).hexdigest()}"
+    try:
+        cache.add(key, 0, timeout=SECONDS)
+        return cache.incr(key) <= QUERY_PAGE_VARIANTS
+    except (*_CACHE_ERRORS, ValueError):
+        return False
+
+
+# The paths of the public_query_page views this process has served (a search page's one
+# path, say): only these are looked up with their query string before the session is read.
+_QUERY_PAGE_PATHS: set[str] = set()
+
+
+def _may_use_query_page_cache(request: HttpRequest) -> bool:
+    return request.method == "GET" and bool(request.GET) and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _query_page_key(request: HttpRequest) -> str:
+    # Apart from the pages kept by path: a path may hold an encoded "?" too.
+    return f"query-{_page_key(request.get_full_path())}"
+
+
+def public_query_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a public GET page whose address has a query string (a search) from the cache to
+    visitors without a session, keyed by the whole address as sent.
+
+    What a visitor types is endless, and each answer kept costs memory: only responses the
+    view marks ``keepable`` (answers the data bounds, such as places or wards found) are kept,
+    and only a few addresses for each.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _may_use_query_page_cache(request):
+            return view(request, *args, **kwargs)
+        # From now on PublicPageMiddleware looks for this path's kept pages itself.
+        _QUERY_PAGE_PATHS.add(request.path)
+        cache_key = _query_page_key(request)
+        # PublicPageMiddleware has looked already: do not ask the cache twice.
+        version, kept = getattr(request, _MISSED, None) or _lookup(cache_key)
+        if kept is not None:
+            return _kept_response(request, kept)
+        response = view(request, *args, **kwargs)
+        answer = getattr(response, _KEEPABLE, None)
+        if (
+            answer is not None
+            and response.status_code in (200, 302)
+            and not getattr(response, "streaming", False)
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not response.cookies
+            and version is not _UNREACHABLE
+            and _variant_allowed(answer)
+        ):
+            entry = _page_entry(response)
+            _keep(cache_key, version, entry)
+            return _kept_response(request, entry)
+        return response
+
+    return wrapper
+
+
 class PublicPageMiddleware:
     """Answer a kept public page before the middleware that needs a session.
 
     Sits after the security headers (which every response needs) and before the session,
     CSRF, authentication and message middleware, which a visitor with no session and a page
-    that used no CSRF token have no use for. Only pages a ``public_page`` view kept are ever
-    found, so everything else falls through to the view as before (one cache round trip).
+    that used no CSRF token have no use for. Only pages a ``public_page`` or
+    ``public_query_page`` view kept are ever found, so everything else falls through to the
+    view as before (one cache round trip).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -190,8 +284,13 @@ class PublicPageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _may_use_page_cache(request):
-            version, kept = _lookup(_page_key(request.path))
-            if kept is not None:
-                return _kept_response(request, kept)
-            setattr(request, _MISSED, (version, None))
+            key = _page_key(request.path)
+        elif request.path in _QUERY_PAGE_PATHS and _may_use_query_page_cache(request):
+            key = _query_page_key(request)
+        else:
+            return self.get_response(request)
+        version, kept = _lookup(key)
+        if kept is not None:
+            return _kept_response(request, kept)
+        setattr(request, _MISSED, (version, None))
         return self.get_response(request)

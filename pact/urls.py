@@ -39,15 +39,16 @@ urlpatterns = [
     path("api/", api.api_docs, name="api_docs"),
     path("api/openapi.json", api.openapi_json, name="api_schema"),
     path("api/v1/", include(api_patterns)),
-    path("", include("priorities.urls")),
-    path("", include("wards.urls")),
-    path("", include("feedback.urls")),
     # The data.police.uk-compatible API: the force, neighbourhoods, boundaries, people and
-    # locate from wards; events and priorities from priorities.
+    # locate from wards; events and priorities from priorities. Before the apps' pages, which
+    # have no path under api/: each of their patterns is tried in turn before these match.
     path("api/", include("wards.policeuk.urls")),
     path("api/", include("priorities.policeuk")),
     # After every method: any other path of our force (a malformed ward code, say) is a plain 404.
     re_path(r"^api/kent/", police_uk_unknown, name="policeuk_unknown"),
+    path("", include("priorities.urls")),
+    path("", include("wards.urls")),
+    path("", include("feedback.urls")),
 ]
 
 # A database outage is answered 503 with Retry-After, any other failure 500; the same page.

@@ -308,6 +308,14 @@ def name_search(text: str) -> SearchResult:
     return SearchResult(SearchOutcome.NO_MATCH)
 
 
+def postcode_not_held(postcode: str) -> SearchResult:
+    """A postcode we do not hold: unknown to us if we hold others of its outward code, else outside our area."""
+    from wards.postcodes import outward_of
+
+    held = outward_is_held(outward_of(postcode))
+    return SearchResult(SearchOutcome.UNKNOWN_POSTCODE if held else SearchOutcome.OUTSIDE_AREA)
+
+
 def search_resolve(*, kind: str, value: str) -> SearchResult:
     """Decide what a valid search leads to.
 
@@ -316,14 +324,11 @@ def search_resolve(*, kind: str, value: str) -> SearchResult:
     outward code we do not hold is outside Kent and Medway unless we hold other postcodes in its
     district, in which case the postcode itself is unknown to us.
     """
-    from wards.postcodes import outward_of
-
     if kind == "postcode":
         code = ward_code_for_postcode(value)
         if code:
             return SearchResult(SearchOutcome.WARD, ward_code=code)
-        held = outward_is_held(outward_of(value))
-        return SearchResult(SearchOutcome.UNKNOWN_POSTCODE if held else SearchOutcome.OUTSIDE_AREA)
+        return postcode_not_held(value)
     if kind == "outward":
         if not outward_is_held(value):
             return SearchResult(SearchOutcome.OUTSIDE_AREA)

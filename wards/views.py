@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.cache import public_fragment, public_page
+from core.cache import keepable, public_fragment, public_page, public_query_page
 from wards import selectors
 from wards.forms import SearchForm
 from wards.geometry import SvgProjection, bbox
+from wards.postcodes import normalise_postcode
 from wards.sections import render_sections
 
 WARDS_PER_PAGE = 30
@@ -58,15 +59,36 @@ def _map_context(wards: list, highlight: str | None = None, with_geojson: bool =
     }
 
 
+def _ward_code_for_postcode(postcode: str) -> str | None:
+    # Nearly every search is a postcode, and its answer a redirect: the ward is kept in the
+    # cache (a postcode we do not hold is not, or any text shaped like one would fill it).
+    key = f"{postcode.replace(' ', '')}@{settings.PACT_WARD_GENERATION}"
+    return public_fragment("postcode-ward", key, lambda: selectors.ward_code_for_postcode(postcode))
+
+
+# The outcomes the data bounds, so their pages may be kept (core.cache.public_query_page);
+# not near spellings, of which there are endless.
+_KEEPABLE_OUTCOMES = (selectors.SearchOutcome.AREA, selectors.SearchOutcome.PLACES, selectors.SearchOutcome.WARDS)
+
+
 @require_GET
+@public_query_page
 def search(request: HttpRequest) -> HttpResponse:
     if "q" not in request.GET:
         return render(request, "wards/search.html", {"form": SearchForm()})
+    # A held postcode goes to its ward before the form is even built (the form finds the same).
+    postcode = normalise_postcode(request.GET["q"])
+    code = _ward_code_for_postcode(postcode) if postcode else None
+    if code:
+        return keepable(redirect("wards:detail", code=code), f"postcode:{postcode}")
     form = SearchForm(request.GET)
     if not form.is_valid():
         return render(request, "wards/search.html", {"form": form})
     query = form.cleaned_data["q"]
-    result = selectors.search_resolve(kind=query["kind"], value=query["value"])
+    if postcode:
+        result = selectors.postcode_not_held(postcode)
+    else:
+        result = selectors.search_resolve(kind=query["kind"], value=query["value"])
     if result.outcome == selectors.SearchOutcome.WARD:
         return redirect("wards:detail", code=result.ward_code)
     # One list per page is paginated: the wards found, or those matching by name after places.
@@ -75,7 +97,11 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "query": query, "outcome": result.outcome, "result": result, "page": page}
     if result.outcome == selectors.SearchOutcome.AREA:
         context.update(_map_context(result.wards or []))
-    return render(request, "wards/search.html", context)
+    response = render(request, "wards/search.html", context)
+    if result.outcome in _KEEPABLE_OUTCOMES and not result.corrected and list(request.GET) == ["q"]:
+        # The answer: what was found, for the text as the form normalised it, case aside.
+        return keepable(response, f"{query['kind']}:{query['value'].casefold()}")
+    return response
 
 
 @require_GET

@@ -235,6 +235,25 @@ def test_import_wards_detects_an_update(data_dir):
     assert Ward.objects.get(code="E05005038").name == "Foord"
 
 
+def test_locate_answers_from_newly_imported_boundaries_without_a_restart(data_dir, client):
+    _run("import_districts", "--commit")
+    _run("import_wards", "--commit")
+    foord, harbour = (Ward.objects.get(code=code) for code in SLICE_WARDS)
+    point = shape(foord.boundary).representative_point()
+    q = f"/api/locate-neighbourhood?q={point.y:.6f},{point.x:.6f}"
+    assert json.loads(client.get(q).content)["neighbourhood"] == foord.code
+    # The two wards' boundaries swapped in the file: the point is now in Folkestone Harbour.
+    path = data_dir / "kent_medway_wards_2013.geojson"
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    first, second = (f for f in collection["features"] if f["properties"]["ward_code"] in SLICE_WARDS)
+    first["geometry"], second["geometry"] = second["geometry"], first["geometry"]
+    path.write_text(json.dumps(collection), encoding="utf-8")
+
+    _run("import_wards", "--commit")
+
+    assert json.loads(client.get(q).content)["neighbourhood"] == harbour.code
+
+
 def test_import_postcodes_detects_moved_coordinates(data_dir, slice_files):
     _import_all()
     row = next(r for r in _rows(slice_files["kent_medway_postcodes.csv"]) if r["ward_code_2014"])

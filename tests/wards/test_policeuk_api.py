@@ -15,9 +15,10 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.test import override_settings
+from shapely.geometry import shape
 
 from tests.wards.factories import OfficerFactory, TeamFactory, WardFactory, square
-from wards.models import Officer, OfficerWard
+from wards.models import Officer, OfficerWard, Ward
 
 pytestmark = pytest.mark.django_db
 
@@ -467,6 +468,85 @@ def test_locate_without_q_is_not_found(client):
     assert_not_found(client.get("/api/locate-neighbourhood"))
 
 
+# The polygons are kept in the worker's memory (wards.boundary_index): whatever changes the
+# wards must show at once, and the cost must not grow with the number of wards.
+
+
+def locate(client, q: str) -> str | None:
+    response = client.get(f"/api/locate-neighbourhood?q={q}")
+    return json.loads(response.content)["neighbourhood"] if response.status_code == 200 else None
+
+
+@pytest.mark.parametrize("wards", [1, 12])
+def test_locate_costs_one_query_then_none_whatever_the_number_of_wards(client, django_assert_num_queries, wards):
+    held = [
+        WardFactory(boundary=square(0.5 + i * 0.01, 51.2), min_lng=0.5 + i * 0.01, min_lat=51.2) for i in range(wards)
+    ]
+
+    with django_assert_num_queries(1):
+        assert locate(client, "51.205,0.505") == held[0].code
+    with django_assert_num_queries(0):
+        assert locate(client, "51.205,0.505") == held[0].code
+        assert locate(client, "51.205,0.4") is None
+
+
+def test_locate_finds_a_ward_added_after_it_answered(client):
+    assert locate(client, "51.205,0.505") is None
+
+    ward = WardFactory(boundary=square(0.5, 51.2), min_lng=0.5, min_lat=51.2)
+
+    assert locate(client, "51.205,0.505") == ward.code
+
+
+def test_locate_follows_a_boundary_changed_after_it_answered(client):
+    ward = WardFactory(boundary=square(0.5, 51.2), min_lng=0.5, min_lat=51.2)
+    assert locate(client, "51.205,0.505") == ward.code
+
+    ward.boundary = square(0.6, 51.2)
+    ward.save()
+
+    assert locate(client, "51.205,0.505") is None
+    assert locate(client, "51.205,0.605") == ward.code
+
+
+def test_locate_forgets_a_deleted_ward(client):
+    ward = WardFactory(boundary=square(0.5, 51.2), min_lng=0.5, min_lat=51.2)
+    assert locate(client, "51.205,0.505") == ward.code
+
+    ward.delete()
+
+    assert locate(client, "51.205,0.505") is None
+
+
+def test_locate_builds_again_when_the_cache_lost_the_version(client):
+    ward = WardFactory(boundary=square(0.5, 51.2), min_lng=0.5, min_lat=51.2)
+    assert locate(client, "51.205,0.505") == ward.code
+    # A change no signal saw, then a cache that was flushed: a new version, so the new rows.
+    Ward.objects.filter(pk=ward.pk).update(boundary=square(0.6, 51.2))
+    cache.clear()
+
+    assert locate(client, "51.205,0.605") == ward.code
+
+
+def test_locate_reads_the_database_when_the_cache_is_down(client):
+    ward = WardFactory(boundary=square(0.5, 51.2), min_lng=0.5, min_lat=51.2)
+    assert locate(client, "51.205,0.505") == ward.code
+    Ward.objects.filter(pk=ward.pk).update(boundary=square(0.6, 51.2), min_lng=0.6, max_lng=0.61)
+    unreachable = {"default": {"BACKEND": "core.cache_backend.PactRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+
+    with override_settings(CACHES=unreachable):
+        assert locate(client, "51.205,0.605") == ward.code
+
+
+@pytest.mark.usefixtures("local_cache")
+def test_locate_keeps_its_polygons_with_the_local_cache_too(client, django_assert_num_queries):
+    ward = WardFactory(boundary=square(0.5, 51.2), min_lng=0.5, min_lat=51.2)
+    assert locate(client, "51.205,0.505") == ward.code
+
+    with django_assert_num_queries(0):
+        assert locate(client, "51.205,0.505") == ward.code
+
+
 # --- the HTTP surface ---------------------------------------------------------------
 
 
@@ -577,7 +657,13 @@ def test_rate_limit_in_redis_allows_the_burst_then_answers_429(client, settings)
 @pytest.mark.redis
 def test_rate_limit_in_redis_is_shared_by_every_api_method(client, settings, ward):
     settings.PACT_API_RATE = 0.01
-    paths = ["/api/forces", "/api/kent/neighbourhoods", f"/api/kent/{ward.code}", f"/api/kent/{ward.code}/priorities"]
+    paths = [
+        "/api/forces",
+        "/api/kent/neighbourhoods",
+        f"/api/kent/{ward.code}",
+        f"/api/kent/{ward.code}/priorities",
+        "/api/locate-neighbourhood?q={1},{0}".format(*shape(ward.boundary).representative_point().coords[0]),
+    ]
 
     statuses = [client.get(paths[i % len(paths)]).status_code for i in range(31)]
 

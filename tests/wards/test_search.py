@@ -1,15 +1,19 @@
 import re
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from core.cache import public_cache_bump
 from tests.wards.factories import DistrictFactory, PlaceFactory, PostcodeFactory, WardFactory
 from wards import forms
-from wards.models import Place
+from wards.models import Place, PostcodeWard
 
 pytestmark = pytest.mark.django_db
 
@@ -430,3 +434,88 @@ def test_search_place_with_no_ward_in_the_active_generation_is_passed_over(clien
     response = client.get(SEARCH, {"q": "Nowhere Green"})
 
     assert "No wards match Nowhere Green" in response.content.decode()
+
+
+# --- the cache: answers kept for everyone, changed by every public change ----------------
+
+
+def test_search_postcode_second_time_costs_no_query(client, chatham, django_assert_num_queries):
+    client.get(SEARCH, {"q": "ME4 4TR"})
+
+    with django_assert_num_queries(0):
+        response = client.get(SEARCH, {"q": "me44tr"})
+
+    assert response["Location"] == f"/wards/{chatham.code}/"
+
+
+def test_search_postcode_follows_a_postcode_moved_to_another_ward(client, chatham):
+    assert client.get(SEARCH, {"q": "ME4 4TR"})["Location"] == f"/wards/{chatham.code}/"
+    other = WardFactory(name="Luton and Wayfield")
+    PostcodeWard.objects.filter(postcode__postcode="ME4 4TR").update(ward=other)
+    public_cache_bump()  # as every import command does once it has committed
+
+    assert client.get(SEARCH, {"q": "ME4 4TR"})["Location"] == f"/wards/{other.code}/"
+
+
+def test_search_postcode_not_held_is_not_kept_and_is_found_once_imported(client, chatham):
+    client.get(SEARCH, {"q": "ME4 4TT"})
+    PostcodeFactory(postcode="ME4 4TT", outward="ME4", ward=chatham)
+
+    assert client.get(SEARCH, {"q": "ME4 4TT"})["Location"] == f"/wards/{chatham.code}/"
+
+
+def test_search_town_page_second_time_costs_no_query(client, django_assert_num_queries):
+    PlaceFactory(name="Faversham", kind=Place.Kind.TOWN, wards=[WardFactory(), WardFactory()])
+    first = client.get(SEARCH, {"q": "Faversham"})
+
+    with django_assert_num_queries(0):
+        second = client.get(SEARCH, {"q": "Faversham"})
+
+    assert second.content == first.content
+
+
+def test_search_town_page_shows_a_ward_renamed_since(client):
+    ward = WardFactory(name="Abbey")
+    PlaceFactory(name="Faversham", kind=Place.Kind.TOWN, wards=[ward, WardFactory()])
+    assert "Abbey" in client.get(SEARCH, {"q": "Faversham"}).content.decode()
+
+    ward.name = "Priory"
+    ward.save()
+
+    content = client.get(SEARCH, {"q": "Faversham"}).content.decode()
+    assert "Priory" in content
+    assert "Abbey" not in content
+
+
+def test_search_page_is_not_kept_for_text_that_matches_nothing(client):
+    client.get(SEARCH, {"q": "Bromley"})
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(SEARCH, {"q": "Bromley"})
+
+    assert len(queries) > 0
+
+
+def test_search_kept_page_is_not_served_to_a_visitor_with_a_session(client):
+    PlaceFactory(name="Faversham", kind=Place.Kind.TOWN, wards=[WardFactory(), WardFactory()])
+    client.get(SEARCH, {"q": "Faversham"})
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(SEARCH, {"q": "Faversham"})
+
+    assert len(queries) > 0
+
+
+def test_search_keeps_only_a_few_ways_of_typing_one_answer(client, django_assert_num_queries):
+    PlaceFactory(name="Faversham", kind=Place.Kind.TOWN, wards=[WardFactory(), WardFactory()])
+    typed = ["Faversham", "faversham", "FAVERSHAM", "FaVersham", "fAversham"]
+    for text in typed:
+        client.get(SEARCH, {"q": text})
+
+    with django_assert_num_queries(0):
+        client.get(SEARCH, {"q": typed[0]})
+    with CaptureQueriesContext(connection) as queries:
+        client.get(SEARCH, {"q": typed[-1]})
+
+    assert len(queries) > 0

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.cache import public_cache_bump
+from wards.boundary_index import boundary_version_bump
 from wards.importers.base import ImporterError, ImportResult, data_dir
 from wards.importers.records import fingerprint, import_record
 
@@ -18,6 +19,8 @@ class ImportCommand(BaseCommand):
 
     input_files: tuple[str, ...] = ()
     version: str = "1"
+    # Whether a committed run may change ward boundaries, which web workers keep in memory.
+    changes_boundaries = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--commit", action="store_true", help="Write the changes (default: a dry run).")
@@ -38,6 +41,8 @@ class ImportCommand(BaseCommand):
         if result.committed:
             # Bulk writes send no model signals, so the public pages are told here.
             public_cache_bump()
+            if self.changes_boundaries:
+                boundary_version_bump()
             import_record(step=result.step, digest=digest, files=files, summary="\n".join(result.lines()))
         else:
             self.stdout.write("Dry run: nothing was changed. Pass --commit to write the changes.")

@@ -17,8 +17,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
-from core.abuse import api_rate_limit_wait
+from core.abuse import UNREAD, api_rate_limit_wait, api_rate_limit_wait_and_read
 from core.cache import public_fragment
+from wards import boundary_index
 from wards.policeuk import selectors
 
 METHODS = ("GET", "HEAD")
@@ -57,21 +58,31 @@ def cached_json(name: str, key: str, build: Callable[[], Any]) -> HttpResponse:
     return not_found() if body is None else json_response(body)
 
 
-def police_uk_method(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wrap a police.uk-compatible method: rate limit, GET/HEAD only, CORS, HEAD without a body."""
+def police_uk_method(view: Callable[..., HttpResponse] | None = None, *, read: str | None = None) -> Any:
+    """Wrap a police.uk-compatible method: rate limit, GET/HEAD only, CORS, HEAD without a body.
+
+    With ``read``, the cache's value under that key is read in the rate limit's round trip
+    and given to the view after the request (``UNREAD`` when the cache is unreachable).
+    """
+    if view is None:
+        return lambda view: police_uk_method(view, read=read)
 
     # Nothing here changes state and only GET and HEAD get through, so there is nothing for
     # a CSRF token to protect; without the exemption a POST would get 403 rather than 405.
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        wait = api_rate_limit_wait(request)
+        if read is None:
+            wait, extra = api_rate_limit_wait(request), ()
+        else:
+            wait, value = api_rate_limit_wait_and_read(request, read)
+            extra = (value,)
         if wait:
             response = too_many_requests(wait)
         elif request.method not in METHODS:
             response = HttpResponseNotAllowed(METHODS)
         else:
-            response = view(request, *args, **kwargs)
+            response = view(request, *extra, *args, **kwargs)
         response["Access-Control-Allow-Origin"] = "*"
         if request.method == "HEAD":
             response["Content-Length"] = str(len(response.content))
@@ -132,14 +143,21 @@ def parse_point(text: str) -> tuple[float, float] | None:
     return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None
 
 
-@police_uk_method
-def locate_neighbourhood(request: HttpRequest) -> HttpResponse:
+@police_uk_method(read=boundary_index.VERSION_KEY)
+def locate_neighbourhood(request: HttpRequest, boundary_version: Any) -> HttpResponse:
     """The force and neighbourhood for ``q=<lat>,<lng>``; 404 outside our wards or for a malformed q.
 
-    Not cached: every point is a different key, and the lookup is one indexed query.
+    Every point is a different key, so answers are not cached: the polygons are, in this
+    worker's memory, under the boundary version read with the rate limit (wards.boundary_index).
     """
     point = parse_point(request.GET.get("q", ""))
-    code = selectors.neighbourhood_at_point(*point) if point else None
+    code = None
+    if point:
+        version = None if boundary_version is UNREAD else boundary_index.boundary_version(boundary_version)
+        if version is None:
+            code = selectors.neighbourhood_at_point(*point)
+        else:
+            code = boundary_index.ward_at_point(*point, version=version)
     if code is None:
         return not_found()
     return json_response(encode({"force": selectors.FORCE_ID, "neighbourhood": code}))

@@ -9,6 +9,7 @@ class Command(ImportCommand):
     )
     input_files = wards.INPUT_FILES
     version = wards.VERSION
+    changes_boundaries = True
 
     def run_import(self, directory, options):
         return wards.import_wards(directory=directory, commit=options["commit"])
