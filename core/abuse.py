@@ -210,23 +210,24 @@ def _bucket_wait_in_redis(backend: RedisCache, key: str, interval: float, burst:
     return float(answer)
 
 
-# The bucket and one read in one script: a single command, one round trip to Redis for both.
+# The bucket and the reads in one script: a single command, one round trip to Redis for all.
 _BUCKET_AND_READ_SCRIPT = (
-    b"local function bucket()\n" + _BUCKET_SCRIPT + b"end\nreturn {bucket(), redis.call('GET', KEYS[2])}\n"
+    b"local function bucket()\n" + _BUCKET_SCRIPT + b"end\nreturn {bucket(), redis.call('MGET', unpack(KEYS, 2))}\n"
 )
 _BUCKET_AND_READ_SCRIPT_SHA = hashlib.sha1(_BUCKET_AND_READ_SCRIPT).hexdigest()  # noqa: S324
 
 
 def _bucket_wait_and_read_in_redis(
-    backend: RedisCache, key: str, interval: float, burst: int, read: str
-) -> tuple[float, Any]:
+    backend: RedisCache, key: str, interval: float, burst: int, reads: tuple[str, ...]
+) -> tuple[float, tuple[Any, ...]]:
     client = backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
-    args = (2, key, backend.make_key(read), repr(interval), burst)
+    args = (1 + len(reads), key, *(backend.make_key(read) for read in reads), repr(interval), burst)
     try:
-        answer, raw = client.evalsha(_BUCKET_AND_READ_SCRIPT_SHA, *args)
+        answer, raws = client.evalsha(_BUCKET_AND_READ_SCRIPT_SHA, *args)
     except NoScriptError:
-        answer, raw = client.eval(_BUCKET_AND_READ_SCRIPT, *args)
-    return float(answer), (None if raw is None else backend._cache._serializer.loads(raw))  # type: ignore[attr-defined]
+        answer, raws = client.eval(_BUCKET_AND_READ_SCRIPT, *args)
+    loads = backend._cache._serializer.loads  # type: ignore[attr-defined]
+    return float(answer), tuple(None if raw is None else loads(raw) for raw in raws)
 
 
 def _bucket_wait_in_cache(key: str, interval: float, burst: int) -> float:
@@ -263,24 +264,26 @@ def token_bucket_wait(name: str, *, rate: float, burst: int) -> float:
 UNREAD = object()
 
 
-def api_rate_limit_wait_and_read(request: HttpRequest, read: str) -> tuple[int, Any]:
-    """``api_rate_limit_wait`` and the cache's value under ``read`` (None when missing), together.
+def api_rate_limit_wait_and_read(request: HttpRequest, *reads: str) -> tuple[int, tuple[Any, ...]]:
+    """``api_rate_limit_wait`` and the cache's values under ``reads`` (None when missing), together.
 
-    On Redis both are one pipeline, one round trip. With the cache unreachable the request
-    may go ahead (0) and the value is ``UNREAD``.
+    On Redis all are one script, one round trip. With the cache unreachable the request may go
+    ahead (0) and every value is ``UNREAD``.
     """
     backend = caches["default"]
     key = backend.make_key(f"bucket:api:{_client_key(request)}")
     interval = 1 / settings.PACT_API_RATE
     try:
         if isinstance(backend, RedisCache):
-            wait, value = _bucket_wait_and_read_in_redis(backend, key, interval, settings.PACT_API_BURST, read)
+            wait, values = _bucket_wait_and_read_in_redis(backend, key, interval, settings.PACT_API_BURST, reads)
         else:
-            wait, value = _bucket_wait_in_cache(key, interval, settings.PACT_API_BURST), backend.get(read)
+            wait = _bucket_wait_in_cache(key, interval, settings.PACT_API_BURST)
+            found = backend.get_many(list(reads))
+            values = tuple(found.get(read) for read in reads)
     except (RedisError, ConnectionError, OSError, ValueError):
         logger.warning("API rate limit for api not counted: cache unreachable")
-        return 0, UNREAD
-    return (math.ceil(wait) if wait > 0 else 0), value
+        return 0, tuple(UNREAD for _ in reads)
+    return (math.ceil(wait) if wait > 0 else 0), values
 
 
 def api_rate_limit_wait(request: HttpRequest) -> int:

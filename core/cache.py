@@ -84,12 +84,25 @@ def static_build() -> str:
     return getattr(staticfiles_storage, "manifest_hash", "") or ""
 
 
+def fragment_key(name: str, key: str) -> str:
+    """The cache key of the fragment ``name``/``key`` (to read it with other things at once)."""
+    return f"fragment:{static_build()}:{name}:{key}"
+
+
+def fragment_if_current(version: Any, entry: Any) -> Any:
+    """The fragment in ``entry`` (read under ``fragment_key``) if kept under ``version`` (read
+    under ``VERSION_KEY`` in the same round trip), else None."""
+    if version is None or not isinstance(entry, tuple) or len(entry) != 2:
+        return None
+    return entry[1] if entry[0] == version else None
+
+
 def public_fragment(name: str, key: str, build: Callable[[], Any]) -> Any:
     """The cached fragment ``name``/``key``, built (and kept) when missing or stale.
 
     ``build`` returning None (nothing to show, e.g. an unknown ward) is not kept.
     """
-    cache_key = f"fragment:{static_build()}:{name}:{key}"
+    cache_key = fragment_key(name, key)
     version, value = _lookup(cache_key)
     if value is None:
         value = build()
@@ -173,6 +186,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         # PublicPageMiddleware has looked already: do not ask the cache twice.
         version, kept = getattr(request, _MISSED, None) or _lookup(cache_key)
         if kept is not None:
+            _PAGE_PATHS.add(request.path)
             return _kept_response(request, kept)
         response = view(request, *args, **kwargs)
         used_csrf = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -185,12 +199,18 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         ):
             entry = _page_entry(response)
             _keep(cache_key, version, entry)
+            # From now on PublicPageMiddleware looks for this path's kept page itself.
+            _PAGE_PATHS.add(request.path)
             return _kept_response(request, entry)
         return response
 
     return wrapper
 
 
+# The paths this process has kept or found a page for: the only ones PublicPageMiddleware
+# asks the cache about, so an API call, a staff page or a 404 costs no extra round trip. As
+# many as the public pages that exist (only a kept 200 adds one).
+_PAGE_PATHS: set[str] = set()
 _KEEPABLE = "_public_page_keepable"
 # How many addresses may keep a page of one answer (a search typed in upper or lower case…).
 QUERY_PAGE_VARIANTS = 4
@@ -274,16 +294,16 @@ class PublicPageMiddleware:
 
     Sits after the security headers (which every response needs) and before the session,
     CSRF, authentication and message middleware, which a visitor with no session and a page
-    that used no CSRF token have no use for. Only pages a ``public_page`` or
-    ``public_query_page`` view kept are ever found, so everything else falls through to the
-    view as before (one cache round trip).
+    that used no CSRF token have no use for. It asks only about paths a ``public_page`` or
+    ``public_query_page`` view of this process has kept or found, so everything else falls
+    through to the view without a round trip.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _may_use_page_cache(request):
+        if request.path in _PAGE_PATHS and _may_use_page_cache(request):
             key = _page_key(request.path)
         elif request.path in _QUERY_PAGE_PATHS and _may_use_query_page_cache(request):
             key = _query_page_key(request)

@@ -307,6 +307,33 @@ def test_neighbourhood_id_is_case_sensitive_as_on_police_uk(client, ward):
     assert_not_found(client.get(f"/api/kent/{ward.code.lower()}"))
 
 
+@pytest.mark.parametrize("suffix", ["", "/boundary", "/people", "/events", "/priorities"])
+def test_a_kept_ward_method_is_answered_with_the_rate_limit_alone(client, ward, suffix, monkeypatch):
+    from core import cache as public_cache
+
+    first = client.get(f"/api/kent/{ward.code}{suffix}")
+    built = []
+    monkeypatch.setattr(public_cache, "_lookup", lambda key: built.append(key) or (None, None))
+
+    again = client.get(f"/api/kent/{ward.code}{suffix}")
+
+    # The kept JSON came with the rate limit's read: the cache was not asked again.
+    assert again.content == first.content
+    assert built == []
+    # Even kept, a code typed in lower case is not police.uk's id.
+    assert_not_found(client.get(f"/api/kent/{ward.code.lower()}{suffix}"))
+
+
+def test_a_kept_ward_method_changes_the_moment_the_ward_does(client, ward):
+    client.get(f"/api/kent/{ward.code}")
+    Ward.objects.filter(pk=ward.pk).update(name="Renamed")
+    from core.cache import public_cache_bump
+
+    public_cache_bump()
+
+    assert json.loads(client.get(f"/api/kent/{ward.code}").content)["name"] == "Renamed"
+
+
 def test_neighbourhood_of_another_force_is_not_served(client, ward):
     assert client.get(f"/api/leicestershire/{ward.code}").status_code == 404
 

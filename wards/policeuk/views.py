@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
 from core.abuse import UNREAD, api_rate_limit_wait, api_rate_limit_wait_and_read
-from core.cache import public_fragment
+from core.cache import VERSION_KEY, fragment_if_current, fragment_key, public_fragment
 from wards import boundary_index
 from wards.policeuk import selectors
 
@@ -53,34 +53,51 @@ def cached_json(name: str, key: str, build: Callable[[], Any]) -> HttpResponse:
         data = build()
         return None if data is None else encode(data)
 
-    # Neighbourhoods are the active generation's wards: a change of generation is a new key.
-    body = public_fragment(f"policeuk-{name}", f"{key}@{settings.PACT_WARD_GENERATION}", encoded)
+    body = public_fragment(*_kept_json(name, key), encoded)
     return not_found() if body is None else json_response(body)
 
 
-def police_uk_method(view: Callable[..., HttpResponse] | None = None, *, read: str | None = None) -> Any:
+def _kept_json(name: str, key: str) -> tuple[str, str]:
+    # Neighbourhoods are the active generation's wards: a change of generation is a new key.
+    return f"policeuk-{name}", f"{key}@{settings.PACT_WARD_GENERATION}"
+
+
+def police_uk_method(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    read: str | None = None,
+    kept: Callable[..., tuple[str, str] | None] | None = None,
+) -> Any:
     """Wrap a police.uk-compatible method: rate limit, GET/HEAD only, CORS, HEAD without a body.
 
     With ``read``, the cache's value under that key is read in the rate limit's round trip
-    and given to the view after the request (``UNREAD`` when the cache is unreachable).
+    and given to the view after the request (``UNREAD`` when the cache is unreachable). With
+    ``kept(request, **kwargs)`` naming the method's kept JSON (see ``cached_json``), that JSON
+    and the public version are read in the same round trip, and a current answer is sent
+    without calling the view: one round trip to Redis for the whole request.
     """
     if view is None:
-        return lambda view: police_uk_method(view, read=read)
+        return lambda view: police_uk_method(view, read=read, kept=kept)
 
     # Nothing here changes state and only GET and HEAD get through, so there is nothing for
     # a CSRF token to protect; without the exemption a POST would get 403 rather than 405.
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if read is None:
-            wait, extra = api_rate_limit_wait(request), ()
+        named = kept(request, **kwargs) if kept is not None and request.method in METHODS else None
+        reads = ([read] if read is not None else []) + ([VERSION_KEY, fragment_key(*named)] if named else [])
+        if reads:
+            wait, values = api_rate_limit_wait_and_read(request, *reads)
         else:
-            wait, value = api_rate_limit_wait_and_read(request, read)
-            extra = (value,)
+            wait, values = api_rate_limit_wait(request), ()
+        extra = values[:1] if read is not None else ()
+        body = fragment_if_current(*values[-2:]) if named and values[-1] is not UNREAD else None
         if wait:
             response = too_many_requests(wait)
         elif request.method not in METHODS:
             response = HttpResponseNotAllowed(METHODS)
+        elif body is not None:
+            response = json_response(body)
         else:
             response = view(request, *extra, *args, **kwargs)
         response["Access-Control-Allow-Origin"] = "*"
@@ -113,9 +130,12 @@ def ward_method(name: str, build: Callable[[str], Any]) -> Callable[..., HttpRes
     """A method for one ward: 404 for an unknown code, else the cached JSON of ``build(code)`` (a
     malformed code matches no address: ``unknown`` answers it)."""
 
-    @police_uk_method
-    def view(request: HttpRequest, code: str) -> HttpResponse:
+    def kept(request: HttpRequest, code: str) -> tuple[str, str] | None:
         # police.uk's ids are case-sensitive: the converter upper-cases, the address must not need it.
+        return _kept_json(name, code) if code in request.path else None
+
+    @police_uk_method(kept=kept)
+    def view(request: HttpRequest, code: str) -> HttpResponse:
         if code not in request.path:
             return not_found()
         return cached_json(name, code, lambda: build(code))
