@@ -20,7 +20,6 @@ Prints a table, writes bench/out/weight-latest.json and exits 1 when a target is
 import argparse
 import json
 import shutil
-import signal
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from urllib.parse import quote
 from bench.run import (
     HOST,
     OUT,
+    BelowTarget,
     BenchError,
     bench_env,
     commit,
@@ -36,6 +36,7 @@ from bench.run import (
     ensure_database,
     free_port,
     prepare,
+    run_cli,
     start_gunicorn,
     stop,
     wait_until_ready,
@@ -51,10 +52,6 @@ USER_AGENT = (
 # Chromium advertises br only over HTTPS; the benchmark is plain HTTP on loopback, so the
 # header a phone sends to the deployed (HTTPS) site is set by hand.
 ACCEPT_ENCODING = "gzip, deflate, br"
-
-
-class BelowTarget(Exception):
-    """A page transferred more than its target (the run itself worked)."""
 
 
 @dataclass
@@ -270,16 +267,7 @@ def weigh(args: argparse.Namespace) -> None:
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    try:
-        weigh(parse_args())
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 2
-    except BelowTarget as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return run_cli(weigh, parse_args())
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -24,6 +25,15 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
+def _per_team(task: Any, month: datetime.date, what: str) -> int:
+    """Queue ``task(team_id, month)`` for every team; returns how many."""
+    team_ids = selectors.team_ids()
+    for team_id in team_ids:
+        task.delay(team_id, month.isoformat())
+    logger.info("%s for %s started for %s teams", what, month.isoformat(), len(team_ids))
+    return len(team_ids)
+
+
 @shared_task(name="priorities.tasks.monthly_updates_start_task", ignore_result=True)
 def monthly_updates_start_task() -> int:
     """Start the update of every team for the month just ended in UK time (beat, 06:00 on the 1st).
@@ -31,12 +41,7 @@ def monthly_updates_start_task() -> int:
     One task per team, so a failure for one team does not stop the others. Firing twice is
     harmless: each team's task finds its update already there.
     """
-    month = selectors.month_before(timezone.now()).isoformat()
-    team_ids = selectors.team_ids()
-    for team_id in team_ids:
-        monthly_update_create_task.delay(team_id, month)
-    logger.info("monthly updates for %s started for %s teams", month, len(team_ids))
-    return len(team_ids)
+    return _per_team(monthly_update_create_task, selectors.month_before(timezone.now()), "monthly updates")
 
 
 @shared_task(
@@ -60,12 +65,7 @@ def monthly_update_create_task(team_id: int, month: str) -> int:
 @shared_task(name="priorities.tasks.monthly_drafts_start_task", ignore_result=True)
 def monthly_drafts_start_task() -> int:
     """Prepare every team's draft of this month's update (beat, the 20th); firing twice is harmless."""
-    month = selectors.now_month().isoformat()
-    team_ids = selectors.team_ids()
-    for team_id in team_ids:
-        monthly_draft_prepare_task.delay(team_id, month)
-    logger.info("monthly drafts for %s started for %s teams", month, len(team_ids))
-    return len(team_ids)
+    return _per_team(monthly_draft_prepare_task, selectors.now_month(), "monthly drafts")
 
 
 @shared_task(
