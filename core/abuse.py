@@ -8,6 +8,7 @@ stored. The limits fail open: a Redis outage must not stop a resident from repor
 something, and the other defences still stand.
 """
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -23,6 +24,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from redis.exceptions import NoScriptError, RedisError
+
+from core import worker_copy
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +91,14 @@ def keyed_digest(text: str, *, length: int = 24) -> str:
 
 
 def _client_key(request: HttpRequest) -> str:
-    return keyed_digest(_counted_as(client_address(request)))
+    return _address_key(client_address(request), settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4096)
+def _address_key(address: str, secret: str) -> str:
+    # Remembered: the read APIs ask for every request, and the same clients come back. The
+    # secret is part of the key only so that a changed SECRET_KEY is never answered from here.
+    return keyed_digest(_counted_as(address))
 
 
 def client_key(request: HttpRequest) -> str:
@@ -181,53 +191,46 @@ SIGN_IN_RATE = RateLimit(scope="sign-in", limit=20, window_seconds=60)
 # generic cell rate algorithm: one number per client, the time at which its bucket will be
 # empty ("theoretical arrival time"). In Redis the check and the update are one script, so
 # concurrent requests on several web servers cannot both take the last place, and the clock
-# is Redis's own, so the servers' clocks need not agree.
-_BUCKET_SCRIPT = b"""
+# is Redis's own, so the servers' clocks need not agree. The reads a request needs are in the
+# same script: one round trip to Redis for all. It takes up to ARGV[3] places at once when there
+# are that many (a lease: see core.worker_copy), none when the worker holds one already, and
+# answers {wait, places taken, values read}.
+_LEASE_AND_READ_SCRIPT = b"""
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
+local values = {}
+if #KEYS > 1 then values = redis.call('MGET', unpack(KEYS, 2)) end
+if ARGV[3] == '0' then return {'0', 0, values} end
 local allowed_at = tat + interval - burst * interval
-if now < allowed_at then return tostring(allowed_at - now) end
-local emptied_at = tat + interval
+if now < allowed_at then return {tostring(allowed_at - now), 0, values} end
+local places = math.max(1, math.min(tonumber(ARGV[3]), math.floor((now - allowed_at) / interval) + 1))
+local emptied_at = tat + places * interval
 redis.call('SET', KEYS[1], tostring(emptied_at), 'PX', math.ceil((emptied_at - now) * 1000) + 1000)
-return '0'
+return {'0', places, values}
 """
-_BUCKET_SCRIPT_SHA = hashlib.sha1(_BUCKET_SCRIPT).hexdigest()  # noqa: S324 (Redis names scripts by SHA-1)
+_LEASE_AND_READ_SCRIPT_SHA = hashlib.sha1(_LEASE_AND_READ_SCRIPT).hexdigest()  # noqa: S324
 
 
-def _bucket_wait_in_redis(backend: RedisCache, key: str, interval: float, burst: int) -> float:
-    # Django's cache API has no atomic read-modify-write, so this one call uses the backend's
-    # Redis client directly.
+def _lease_and_read_in_redis(
+    backend: RedisCache, key: str, interval: float, burst: int, wanted: int, reads: tuple[str, ...]
+) -> tuple[float, int, tuple[Any, ...]]:
     client = backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
-    args = (1, key, repr(interval), burst)
+    args = (1 + len(reads), key, *(backend.make_key(read) for read in reads), repr(interval), burst, wanted)
     try:
-        answer = client.evalsha(_BUCKET_SCRIPT_SHA, *args)
+        answer, places, raws = client.evalsha(_LEASE_AND_READ_SCRIPT_SHA, *args)
     except NoScriptError:
-        answer = client.eval(_BUCKET_SCRIPT, *args)
-    return float(answer)
-
-
-# The bucket and the reads in one script: a single command, one round trip to Redis for all.
-_BUCKET_AND_READ_SCRIPT = (
-    b"local function bucket()\n" + _BUCKET_SCRIPT + b"end\nreturn {bucket(), redis.call('MGET', unpack(KEYS, 2))}\n"
-)
-_BUCKET_AND_READ_SCRIPT_SHA = hashlib.sha1(_BUCKET_AND_READ_SCRIPT).hexdigest()  # noqa: S324
-
-
-def _bucket_wait_and_read_in_redis(
-    backend: RedisCache, key: str, interval: float, burst: int, reads: tuple[str, ...]
-) -> tuple[float, tuple[Any, ...]]:
-    client = backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
-    args = (1 + len(reads), key, *(backend.make_key(read) for read in reads), repr(interval), burst)
-    try:
-        answer, raws = client.evalsha(_BUCKET_AND_READ_SCRIPT_SHA, *args)
-    except NoScriptError:
-        answer, raws = client.eval(_BUCKET_AND_READ_SCRIPT, *args)
+        answer, places, raws = client.eval(_LEASE_AND_READ_SCRIPT, *args)
     loads = backend._cache._serializer.loads  # type: ignore[attr-defined]
-    return float(answer), tuple(None if raw is None else loads(raw) for raw in raws)
+    return float(answer), int(places), tuple(None if raw is None else loads(raw) for raw in raws)
+
+
+def _lease(burst: int) -> int:
+    # A tenth of the burst: a client spread over several workers loses at most a few places.
+    return max(1, burst // 10)
 
 
 def _bucket_wait_in_cache(key: str, interval: float, burst: int) -> float:
@@ -242,24 +245,6 @@ def _bucket_wait_in_cache(key: str, interval: float, burst: int) -> float:
     return 0.0
 
 
-def token_bucket_wait(name: str, *, rate: float, burst: int) -> float:
-    """Take a place in the bucket ``name`` (``rate`` a second, ``burst`` at once).
-
-    Returns 0 when the request may go ahead, else the seconds until it may (nothing is taken
-    then). Fails open: with the cache unreachable every request goes ahead.
-    """
-    backend = caches["default"]
-    key = backend.make_key(f"bucket:{name}")
-    interval = 1 / rate
-    try:
-        if isinstance(backend, RedisCache):
-            return _bucket_wait_in_redis(backend, key, interval, burst)
-        return _bucket_wait_in_cache(key, interval, burst)
-    except (RedisError, ConnectionError, OSError, ValueError):
-        logger.warning("API rate limit for %s not counted: cache unreachable", name.split(":", 1)[0])
-        return 0.0
-
-
 # What ``api_rate_limit_wait_and_read`` reads when the cache cannot be reached.
 UNREAD = object()
 
@@ -267,15 +252,26 @@ UNREAD = object()
 def api_rate_limit_wait_and_read(request: HttpRequest, *reads: str) -> tuple[int, tuple[Any, ...]]:
     """``api_rate_limit_wait`` and the cache's values under ``reads`` (None when missing), together.
 
-    On Redis all are one script, one round trip. With the cache unreachable the request may go
-    ahead (0) and every value is ``UNREAD``.
+    On Redis all are one script, one round trip, or none: when this worker holds a place this
+    client leased and a current copy of every value (core.worker_copy). With the cache
+    unreachable the request may go ahead (0) and every value is ``UNREAD``.
     """
     backend = caches["default"]
-    key = backend.make_key(f"bucket:api:{_client_key(request)}")
+    client = _client_key(request)
+    key = backend.make_key(f"bucket:api:{client}")
     interval = 1 / settings.PACT_API_RATE
     try:
         if isinstance(backend, RedisCache):
-            wait, values = _bucket_wait_and_read_in_redis(backend, key, interval, settings.PACT_API_BURST, reads)
+            leased = worker_copy.LEASES.take(client)
+            copied = worker_copy.copies_of(reads) if leased else None
+            if copied is not None:
+                return 0, copied
+            burst = settings.PACT_API_BURST
+            wanted = 0 if leased else _lease(burst)
+            wait, places, values = _lease_and_read_in_redis(backend, key, interval, burst, wanted, reads)
+            if places > 1:
+                worker_copy.LEASES.add(client, places - 1)
+            worker_copy.offer(reads, values)
         else:
             wait = _bucket_wait_in_cache(key, interval, settings.PACT_API_BURST)
             found = backend.get_many(list(reads))
@@ -293,5 +289,4 @@ def api_rate_limit_wait(request: HttpRequest) -> int:
     with bursts of PACT_API_BURST, as data.police.uk. A positive answer is the Retry-After of
     the HTTP 429 to send.
     """
-    wait = token_bucket_wait(f"api:{_client_key(request)}", rate=settings.PACT_API_RATE, burst=settings.PACT_API_BURST)
-    return math.ceil(wait) if wait > 0 else 0
+    return api_rate_limit_wait_and_read(request)[0]

@@ -36,9 +36,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from redis.exceptions import RedisError
 
+from core import worker_copy
+
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "public-version"
+VERSION_KEY = worker_copy.PUBLIC_VERSION
 # Pages list what is "coming up", which changes with the clock and not only with the data:
 # ten minutes bounds how long a finished meeting can stay listed.
 SECONDS = 600
@@ -49,27 +51,40 @@ _UNREACHABLE = object()
 def public_cache_bump() -> None:
     """Make every cached public page and fragment stale (call after any public change)."""
     try:
-        cache.incr(VERSION_KEY)
+        if worker_copy.tell_increment(VERSION_KEY) is None:
+            cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.set(VERSION_KEY, worker_copy.start_value(), timeout=None)
     except _CACHE_ERRORS:
         logger.warning("cache unreachable: public version not bumped")
 
 
 def _lookup(key: str) -> tuple[Any, Any]:
-    """(current version, the entry kept under ``key`` if still of that version)."""
+    """(current version, the entry kept under ``key`` if still of that version): from this
+    worker's copy when it has it (core.worker_copy), else in one round trip to the cache."""
+    copied = worker_copy.copy_get(key)
+    if copied is not None:
+        return copied
     try:
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY)
         if version is None:
-            version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+            version = _start_version()
     except _CACHE_ERRORS:
         logger.warning("cache unreachable: building public pages uncached")
         return _UNREACHABLE, None
+    worker_copy.listen()
     entry = found.get(key)
     if entry is not None and entry[0] == version:
+        worker_copy.copy_put(key, entry)
         return version, entry[1]
     return version, None
+
+
+def _start_version() -> Any:
+    start = worker_copy.start_value()
+    held = worker_copy.tell_set(VERSION_KEY, start, only_if_missing=True)
+    return cache.get_or_set(VERSION_KEY, start, timeout=None) if held is None else held
 
 
 def _keep(key: str, version: Any, value: Any) -> None:
@@ -77,6 +92,8 @@ def _keep(key: str, version: Any, value: Any) -> None:
         cache.set(key, (version, value), timeout=SECONDS)
     except _CACHE_ERRORS:
         logger.warning("cache unreachable: %s not kept", key)
+        return
+    worker_copy.copy_put(key, (version, value))
 
 
 def static_build() -> str:

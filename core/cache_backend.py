@@ -22,6 +22,8 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from core import worker_copy
+
 # Per process, shared by every thread's cache connection: when each Redis may be asked again.
 _resting_until: dict[tuple, float] = {}
 _lock = threading.Lock()
@@ -79,3 +81,8 @@ class PactRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def clear(self):
+        # What this worker copied from the cache goes with it (core.worker_copy).
+        worker_copy.forget()
+        return super().clear()

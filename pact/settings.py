@@ -130,6 +130,9 @@ REDIS_URL = env_str("REDIS_URL")
 # PACT_CACHE_RETRY_SECONDS, so the pages after it do not wait at all.
 PACT_CACHE_TIMEOUT_SECONDS = float(env_str("PACT_CACHE_TIMEOUT_SECONDS", "0.25"))
 PACT_CACHE_RETRY_SECONDS = float(env_str("PACT_CACHE_RETRY_SECONDS", "5"))
+# Bytes of kept public answers each web worker also holds in its own memory (core.worker_copy;
+# 0: none, every kept answer is a round trip to Redis).
+PACT_WORKER_COPY_BYTES = env_int("PACT_WORKER_COPY_BYTES", 16 * 1024 * 1024)
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -29,11 +29,14 @@ from django.db import transaction
 from redis.exceptions import RedisError
 from shapely.geometry import Point, shape
 
+from core import worker_copy
 from wards.models import Ward
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "boundary-version"
+# Every worker hears a new version the moment it is set, and locate reads it without a round trip.
+worker_copy.watch(VERSION_KEY)
 MAX_AGE_SECONDS = 600
 _CACHE_ERRORS = (RedisError, ConnectionError, OSError)
 
@@ -45,7 +48,9 @@ def _new_version() -> int:
 
 def _set_new_version() -> None:
     try:
-        cache.set(VERSION_KEY, _new_version(), timeout=None)
+        new = _new_version()
+        if worker_copy.tell_set(VERSION_KEY, new) is None:
+            cache.set(VERSION_KEY, new, timeout=None)
     except _CACHE_ERRORS:
         logger.warning("cache unreachable: boundary version not changed")
 
@@ -68,8 +73,12 @@ def boundary_version(read: Any) -> Any:
     if read is not None:
         return read
     try:
-        cache.add(VERSION_KEY, _new_version(), timeout=None)
-        return cache.get(VERSION_KEY)
+        new = _new_version()
+        held = worker_copy.tell_set(VERSION_KEY, new, only_if_missing=True)
+        if held is None:
+            cache.add(VERSION_KEY, new, timeout=None)
+            held = cache.get(VERSION_KEY)
+        return held
     except _CACHE_ERRORS:
         logger.warning("cache unreachable: ward boundaries read from the database")
         return None
