@@ -13,7 +13,7 @@ SCSS := $(wildcard static/scss/*.scss)
 -include .env
 export
 
-.PHONY: run test setup install assets database data lint clean worker beat bench bench-mixed bench-weight
+.PHONY: run test setup install assets database data lint clean worker beat bench bench-mixed bench-national bench-weight
 
 run: setup ## Set up everything and serve the site on http://127.0.0.1:8000
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
@@ -67,6 +67,10 @@ beat: setup
 # Floor ratios (bench/run.py), then page weight on a phone (bench/weight.py); fails if either misses.
 bench: install assets
 	$(PY) bench/run.py; status=$$?; $(PY) -m bench.weight --skip-setup && exit $$status
+
+# The same on the national data set (make it first: .venv/bin/python bench/national.py).
+bench-national: install assets
+	$(PY) bench/run.py --national
 
 bench-weight: install assets
 	$(PY) -m bench.weight

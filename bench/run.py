@@ -84,6 +84,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default 3)")
     parser.add_argument("--skip-setup", action="store_true", help="skip migrate and setup_pact (data already there)")
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="then the same on the national data set of bench/national.py, compared with Kent, and the workers' memory",
+    )
     return parser.parse_args()
 
 
@@ -308,17 +313,60 @@ def warnings_for(rows: list[dict]) -> list[str]:
     return notes
 
 
-def report(rows: list[dict], meta: dict) -> None:
-    summarise(rows)
+def report(rows: list[dict], meta: dict, name: str = "") -> list[str]:
+    """Print and write the figures; the targets below their floor."""
     notes = warnings_for(rows)
     text = "\n".join([table(rows), "", *notes])
     print("\n" + text)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     data = {**meta, "results": rows, "notes": notes}
-    for name in (f"results-{stamp}", "latest"):
-        (OUT / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        (OUT / f"{name}.md").write_text(f"{json.dumps(meta)}\n\n{text}\n", encoding="utf-8")
-    print(f"\nwritten to bench/out/results-{stamp}.json and bench/out/latest.json")
+    for file in (f"results{name}-{stamp}", f"latest{name}"):
+        (OUT / f"{file}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        (OUT / f"{file}.md").write_text(f"{json.dumps(meta)}\n\n{text}\n", encoding="utf-8")
+    print(f"\nwritten to bench/out/results{name}-{stamp}.json and bench/out/latest{name}.json")
+    return [r["target"] for r in rows if r.get("floor") and not r["floor_met"]]
+
+
+def targets_for(picked: dict[str, str]) -> list[tuple[str, str]]:
+    """Each target's name and address (none for what the data lacks, a place to search say)."""
+    targets = [
+        ("bare view", "/bench/bare/"),
+        ("ward page", f"/wards/{picked['ward']}/"),
+        ("team page", f"/teams/{picked['team']}/"),
+        ("postcode search", f"/search/?q={quote(picked['postcode'])}"),
+        ("place search", f"/search/?q={quote(str(picked['place']))}"),
+        ("police.uk neighbourhood", f"/api/kent/{picked['ward']}"),
+        ("police.uk boundary", f"/api/kent/{picked['ward']}/boundary"),
+        ("police.uk people", f"/api/kent/{picked['ward']}/people"),
+        ("police.uk events", f"/api/kent/{picked['ward']}/events"),
+        ("police.uk priorities", f"/api/kent/{picked['ward']}/priorities"),
+        ("police.uk locate", f"/api/locate-neighbourhood?q={picked['point']}"),
+        ("ward events.ics", f"/wards/{picked['ward']}/events.ics"),
+        ("team events.ics", f"/teams/{picked['team']}/events.ics"),
+        ("team Atom feed", f"/teams/{picked['team']}/updates/feed/"),
+    ]
+    return [(name, path) for name, path in targets if "/None" not in path and "=None" not in path]
+
+
+def load_all(
+    args: argparse.Namespace, wrk: str, url: str, skip_setup: bool, after: Callable[[subprocess.Popen, int, dict], None]
+) -> list[dict]:
+    """Every target against one server on the database at ``url``; then ``after(server, port, env)``."""
+    ensure_database(url)
+    env = bench_env(url)
+    picked = prepare(env, skip_setup)
+    port = free_port()
+    server = start_gunicorn(env, port, args.workers)
+    try:
+        wait_until_ready(server, port)
+        print(f"gunicorn on {HOST}:{port}, {args.workers} sync workers; wrk {args.connections} connections, ", end="")
+        print(f"{args.warmup}s warm-up + {args.duration}s per target")
+        rows = [measure(wrk, port, name, path, args) for name, path in targets_for(picked)]
+        after(server, port, env)
+    finally:
+        stop(server)
+    summarise(rows)
+    return rows
 
 
 def benchmark(args: argparse.Namespace) -> None:
@@ -326,48 +374,25 @@ def benchmark(args: argparse.Namespace) -> None:
     url = database_url()
     OUT.mkdir(exist_ok=True)
     (OUT / "setup.log").write_text("", encoding="utf-8")
-    ensure_database(url)
-    env = bench_env(url)
-    picked = prepare(env, args.skip_setup)
-    port = free_port()
-    server = start_gunicorn(env, port, args.workers)
-    try:
-        wait_until_ready(server, port)
-        targets = [
-            ("bare view", "/bench/bare/"),
-            ("ward page", f"/wards/{picked['ward']}/"),
-            ("team page", f"/teams/{picked['team']}/"),
-            ("postcode search", f"/search/?q={quote(picked['postcode'])}"),
-            ("place search", f"/search/?q={quote(picked['place'])}"),
-            ("police.uk neighbourhood", f"/api/kent/{picked['ward']}"),
-            ("police.uk boundary", f"/api/kent/{picked['ward']}/boundary"),
-            ("police.uk people", f"/api/kent/{picked['ward']}/people"),
-            ("police.uk events", f"/api/kent/{picked['ward']}/events"),
-            ("police.uk priorities", f"/api/kent/{picked['ward']}/priorities"),
-            ("police.uk locate", f"/api/locate-neighbourhood?q={picked['point']}"),
-            ("ward events.ics", f"/wards/{picked['ward']}/events.ics"),
-            ("team events.ics", f"/teams/{picked['team']}/events.ics"),
-            ("team Atom feed", f"/teams/{picked['team']}/updates/feed/"),
-        ]
-        print(f"gunicorn on {HOST}:{port}, {args.workers} sync workers; wrk {args.connections} connections, ", end="")
-        print(f"{args.warmup}s warm-up + {args.duration}s per target")
-        rows = [measure(wrk, port, name, path, args) for name, path in targets]
-    finally:
-        stop(server)
+    rows = load_all(args, wrk, url, args.skip_setup, lambda server, port, env: None)
     meta = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit(),
         "cpus": os.cpu_count(),
+        "load_average": os.getloadavg()[0],
         "gunicorn_workers": args.workers,
         "connections": args.connections,
         "duration_s": args.duration,
         "warmup_s": args.warmup,
-        "cache": env["REDIS_URL"],
+        "cache": bench_env(url)["REDIS_URL"],
     }
-    report(rows, meta)
-    below = [r["target"] for r in rows if r.get("floor") and not r["floor_met"]]
+    below = report(rows, meta)
+    if args.national:
+        from bench.national_load import national
+
+        below += national(args, wrk, url, rows, meta)
     if below:
-        raise BelowTarget(f"below its floor: {', '.join(below)}")
+        raise BelowTarget(f"below target: {', '.join(below)}")
 
 
 def run_cli(work: Callable[[argparse.Namespace], None], args: argparse.Namespace) -> int:
@@ -391,4 +416,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # As the module bench.run, so that bench/national_load.py shares its classes and functions.
+    sys.path.insert(0, str(ROOT))
+    from bench import run
+
+    sys.exit(run.main())
