@@ -457,6 +457,26 @@ def test_search_postcode_follows_a_postcode_moved_to_another_ward(client, chatha
     assert client.get(SEARCH, {"q": "ME4 4TR"})["Location"] == f"/wards/{other.code}/"
 
 
+def test_search_postcode_follows_a_postcode_moved_by_hand(client, chatham):
+    other = WardFactory(name="Luton and Wayfield")
+    assert client.get(SEARCH, {"q": "ME4 4TR"})["Location"] == f"/wards/{chatham.code}/"
+    link = PostcodeWard.objects.get(postcode__postcode="ME4 4TR")
+    link.ward = other
+    link.save()  # as the admin saves it: no import to bump the cache
+
+    assert client.get(SEARCH, {"q": "ME4 4TR"})["Location"] == f"/wards/{other.code}/"
+
+
+def test_search_town_page_follows_a_place_renamed_by_hand(client):
+    place = PlaceFactory(name="Faversham", kind=Place.Kind.TOWN, wards=[WardFactory(), WardFactory()])
+    assert "Faversham" in client.get(SEARCH, {"q": "Faversham"}).content.decode()
+
+    place.name = "Favershame"
+    place.save()
+
+    assert "Favershame" in client.get(SEARCH, {"q": "Faversham"}).content.decode()
+
+
 def test_search_postcode_not_held_is_not_kept_and_is_found_once_imported(client, chatham):
     client.get(SEARCH, {"q": "ME4 4TT"})
     PostcodeFactory(postcode="ME4 4TT", outward="ME4", ward=chatham)
