@@ -34,6 +34,8 @@ import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from redis.exceptions import NoScriptError
 
 logger = logging.getLogger(__name__)
@@ -129,10 +131,16 @@ class _Watch:
 
     def known(self, name: str) -> int | None:
         """The version ``name`` as last heard, or None (not heard, or not listening now)."""
-        backend = _backend()
-        if backend is None or not self._live or self._identity != _identity(backend) or self._pid != os.getpid():
+        # Asked on every request: no look-up of the cache in use (a changed one resets this).
+        if not self._live or self._pid != os.getpid():
             return None
         return self._values.get(name)
+
+    def reset(self) -> None:
+        """Stop listening and forget (the cache in use changed): the next round trip listens anew."""
+        with self._lock:
+            self._generation += 1
+            self._identity, self._live, self._values = None, False, {}
 
     def heard(self, backend: RedisCache, name: str, value: int) -> None:
         with self._lock:
@@ -173,6 +181,8 @@ class _Watch:
             except _ERRORS as error:
                 logger.info("public versions not heard (%s): kept answers come from Redis", error)
             with self._lock:
+                if not self._current(generation):
+                    return
                 self._live = False
             COPY.forget()
             time.sleep(pause)
@@ -188,32 +198,35 @@ class _Watch:
             pubsub.subscribe(_channel(backend))
             if pubsub.get_message(timeout=CHECK_SECONDS) is None:
                 raise ConnectionError("no answer to SUBSCRIBE")
-            self._check(backend, client)
+            self._check(backend, generation)
             with self._lock:
-                self._live = True
+                self._live = self._current(generation)
             checked = time.monotonic()
             while self._current(generation):
                 message = pubsub.get_message(ignore_subscribe_messages=True, timeout=CHECK_SECONDS / 2)
                 if message is not None and message["type"] == "message":
-                    self._apply(message["data"])
+                    self._apply(message["data"], generation)
                 if time.monotonic() - checked >= CHECK_SECONDS:
-                    self._check(backend, client)
+                    self._check(backend, generation)
                     checked = time.monotonic()
         finally:
             pubsub.close()
             client.close()
 
-    def _apply(self, data: bytes) -> None:
+    def _apply(self, data: bytes, generation: int) -> None:
         name, _, value = data.decode().partition(" ")
         with self._lock:
-            self._values[name] = int(value)
+            if self._current(generation):
+                self._values[name] = int(value)
 
-    def _check(self, backend: RedisCache, client: redis.Redis) -> None:
+    def _check(self, backend: RedisCache, generation: int) -> None:
         # After the subscription, so no change between the read and the first message is lost.
+        # With the cache's own timeout: a frozen Redis stops this listener hearing, at once.
         names = sorted({*self._values, *WATCHED})
-        raws = client.mget([backend.make_key(name) for name in names])
+        raws = backend._cache.get_client(write=False).mget([backend.make_key(name) for name in names])
         with self._lock:
-            self._values = {name: int(raw) for name, raw in zip(names, raws, strict=True) if raw is not None}
+            if self._current(generation):
+                self._values = {name: int(raw) for name, raw in zip(names, raws, strict=True) if raw is not None}
 
 
 # The versions every worker listens for (names of cache keys holding an int): the public
@@ -232,6 +245,14 @@ def known(name: str) -> int | None:
     """The current value of the watched version ``name``, without a round trip, or None: then
     ask Redis."""
     return _WATCH.known(name)
+
+
+@receiver(setting_changed)
+def _cache_changed(setting: str, **kwargs: Any) -> None:
+    # Tests (override_settings) and nothing else change the cache of a running process.
+    if setting in {"CACHES", "PACT_WORKER_COPY_BYTES"}:
+        _WATCH.reset()
+        forget()
 
 
 def listen() -> None:
