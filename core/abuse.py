@@ -256,16 +256,18 @@ def api_rate_limit_wait_and_read(request: HttpRequest, *reads: str) -> tuple[int
     client leased and a current copy of every value (core.worker_copy). With the cache
     unreachable the request may go ahead (0) and every value is ``UNREAD``.
     """
-    backend = caches["default"]
     client = _client_key(request)
+    # A place this worker leased and a current copy of every value: nothing to ask (only the
+    # Redis cache leases places, and a change of cache forgets them).
+    leased = worker_copy.LEASES.take(client)
+    copied = worker_copy.copies_of(reads) if leased else None
+    if copied is not None:
+        return 0, copied
+    backend = caches["default"]
     key = backend.make_key(f"bucket:api:{client}")
     interval = 1 / settings.PACT_API_RATE
     try:
         if isinstance(backend, RedisCache):
-            leased = worker_copy.LEASES.take(client)
-            copied = worker_copy.copies_of(reads) if leased else None
-            if copied is not None:
-                return 0, copied
             burst = settings.PACT_API_BURST
             wanted = 0 if leased else _lease(burst)
             wait, places, values = _lease_and_read_in_redis(backend, key, interval, burst, wanted, reads)
