@@ -2,7 +2,8 @@
 
 For each database (``pact_national_bench`` of bench/national.py, and the Kent one of
 ``DATABASE_URL``, default ``pact_bench`` of bench/run.py, when it holds wards) it picks the
-first ward with postcodes, its team, a postcode and a point inside the ward, moves the
+first ward with postcodes, its team, a postcode, a point inside the ward and the town
+bench/run.py searches for (``PICK_PLACE``), moves the
 public cache to a new version (so every page is made afresh) and counts the queries each
 target runs through Django's test client. Prints both columns and exits 1 when a count or
 status differs or a page fails (issue 17: counts flat in the number of wards and
@@ -20,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.national import national_url  # noqa: E402
-from bench.run import BenchError, database_url  # noqa: E402
+from bench.run import PICK_PLACE, BenchError, database_url  # noqa: E402
 
-COUNT = """
+_COUNT_TARGETS = """
 import json
 from urllib.parse import quote
 from core.cache import public_cache_bump
@@ -53,6 +54,8 @@ if ward is not None:
         "team events.ics": f"/teams/{team}/events.ics",
         "team Atom feed": f"/teams/{team}/updates/feed/",
     }
+    if place:
+        targets["place search"] = f"/search/?q={quote(place)}"
     client = Client()
     # Plain static file names: the counts need no collectstatic manifest.
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
@@ -65,6 +68,7 @@ if ward is not None:
             counts[name] = [response.status_code, len(queries)]
 print(json.dumps(counts))
 """
+COUNT = PICK_PLACE + _COUNT_TARGETS
 
 
 def database_exists(url: str) -> bool:

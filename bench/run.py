@@ -50,11 +50,23 @@ FLOORS = {
 }
 READY_SECONDS = 60
 
+# The place searched for: a town that names its district and no other place, as Ashford does
+# in Kent (the national set's districts are named so too), so the page is the same on both:
+# the town's wards, then the district's others. Any town will do when none does.
+PICK_PLACE = """
+from django.db.models import Count, F
+from wards.models import Place
+once = Place.objects.values("search_name").annotate(places=Count("id")).filter(places=1).values("search_name")
+towns = Place.objects.filter(kind="town").order_by("name").values_list("name", flat=True)
+place = towns.filter(search_name__in=once, name=F("district__name")).first() or towns.first()
+"""
+
 PICK_TARGETS = f"""
 import json
 from shapely.geometry import shape
 from django.conf import settings
-from wards.models import Place, Postcode, Ward
+from wards.models import Postcode, Ward
+{PICK_PLACE}
 wards = Ward.objects.active()
 ward = wards.filter(code={PREFERRED_WARD!r}).first() or wards.filter(postcode_links__isnull=False).first()
 postcodes = Postcode.objects.filter(ward_links__ward=ward, ward_links__generation_id=settings.PACT_WARD_GENERATION)
@@ -62,7 +74,6 @@ postcode = ward and postcodes.order_by("postcode").values_list("postcode", flat=
 inside = ward and shape(ward.boundary).representative_point()
 point = inside and f"{{inside.y:.6f}},{{inside.x:.6f}}"
 team = ward and ward.team.slug
-place = Place.objects.filter(kind="town").order_by("name").values_list("name", flat=True).first()
 print(json.dumps({{"ward": ward and ward.code, "team": team, "postcode": postcode, "point": point, "place": place}}))
 """
 

@@ -7,7 +7,10 @@ each corner and each edge's midpoint moved at random (so neighbours share their 
 cells tile the area without gaps or overlaps, as real wards do); districts are blocks of
 neighbouring wards; each team covers about two neighbouring wards of one district; postcodes
 are points inside their ward, named like real ones (``ME14 1XX``) and numbered so that a
-ward's postcodes share outward codes. The same seed makes the same area.
+ward's postcodes share outward codes. Places are spread as Kent and Medway's are in OS Open
+Names: towns spanning several wards (a district's first town bearing its name), suburbs
+within them, and villages and hamlets in the wards no town covers, linked to their wards by
+the importer's rule (``wards.importers.places.place_wards``). The same seed makes the same area.
 
 Rows are written with ``copy_rows``: ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere.
 """
@@ -25,17 +28,22 @@ from django.db.models import Max
 from django.utils import timezone
 
 from wards.importers.base import bulk_load, copy_rows
+from wards.importers.places import place_wards
+from wards.importers.postcodes import WardLocator
 from wards.models import (
     CrimeCategory,
     CrimeMonth,
     District,
     Generation,
     NeighbourhoodTeam,
+    Place,
+    PlaceWard,
     Postcode,
     PostcodeWard,
     Ward,
     WardCrimeCount,
 )
+from wards.places import place_key
 
 # fmt: off
 # (west, south, east, north) in degrees: roughly England's extent.
@@ -74,7 +82,26 @@ CRIME_CATEGORIES = (
     ("violent-crime", "Violence and sexual offences"),
 )
 CRIME_MONTHS = 2
+# What longer place names add to one of the generator's: a middle ("Ashingford") and a word
+# before or after ("Great Chart", "Hook Green"), each with its share of the names.
+NAME_MIDDLES = ("ing", "er", "en", "ling", "ey")
+NAME_BEFORE = ("Great", "Little", "Upper", "Lower", "East", "West", "North", "South", "Old", "New")
+NAME_AFTER = ("Green", "Street", "Common", "Heath", "Cross", "End", "Hill", "Forstal", "Bottom", "Lees")
+MIDDLE_SHARE, BEFORE_SHARE, AFTER_SHARE = 0.5, 0.25, 0.4
 # fmt: on
+# Kent and Medway's places in OS Open Names (1,236 over 279 wards in 13 districts), linked as
+# import_places links them: 38 towns and cities spanning 7.8 wards each, 245 suburbs spanning
+# 2.4, and 953 villages, hamlets and other settlements in 127 of the wards, 7.5 to each. With
+# these figures a synthetic force of 900 or 9,000 wards has about 4 places a ward, towns
+# spanning about 8 wards and suburbs 2.6, and villages in 43–45 % of the wards.
+WARDS_PER_EXTRA_TOWN = 15
+SUBURBS_PER_TOWN = 6
+TOWN_HALF_SIZE = (0.7, 1.0)  # of a ward cell, across and up
+SUBURB_HALF_SIZE = (0.2, 0.4)
+VILLAGES_PER_RURAL_WARD = 7.5
+VILLAGE_KINDS = (Place.Kind.VILLAGE, Place.Kind.HAMLET, Place.Kind.OTHER)
+VILLAGE_KIND_SHARES = (0.5, 0.48, 0.02)
+VILLAGE_HALF_SIZE = (0.001, 0.006)  # half its height in degrees; twice as wide, about as Kent's
 
 
 @dataclass
@@ -85,6 +112,7 @@ class SyntheticForce:
     wards: int = 0
     teams: int = 0
     postcodes: int = 0
+    places: int = 0
     crime_counts: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -112,7 +140,7 @@ class Grid:
         self.cols = max(1, round(math.sqrt(count * (east - west) * squash / (north - south))))
         self.rows = math.ceil(count / self.cols)
         self.count = count
-        dx, dy = (east - west) / self.cols, (north - south) / self.rows
+        self.dx, self.dy = dx, dy = (east - west) / self.cols, (north - south) / self.rows
         xs = west + dx * np.arange(self.cols + 1)
         ys = south + dy * np.arange(self.rows + 1)
         grid_x, grid_y = np.meshgrid(xs, ys, indexing="ij")  # [col, row]
@@ -154,6 +182,14 @@ class Grid:
             self.x[cols + 1, rows + 1], self.y[cols + 1, rows + 1], self.x[cols, rows + 1], self.y[cols, rows + 1],
         )  # fmt: skip
 
+    def points(self, cells: np.ndarray, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """x and y of a bilinear mix of each cell's corners: (0.5, 0.5) is its centre; from 0.15
+        to 0.85 keeps away from the edges (whose midpoints move a little)."""
+        x0, y0, x1, y1, x2, y2, x3, y3 = self.corners(cells % self.cols, cells // self.cols)
+        xs = (1 - u) * (1 - v) * x0 + u * (1 - v) * x1 + u * v * x2 + (1 - u) * v * x3
+        ys = (1 - u) * (1 - v) * y0 + u * (1 - v) * y1 + u * v * y2 + (1 - u) * v * y3
+        return xs, ys
+
 
 def _edge_jitter(rng: np.random.Generator, shape: tuple[int, int], axis: int) -> np.ndarray:
     """Up to a twentieth of a cell across each edge, none on the outer edge."""
@@ -167,6 +203,23 @@ def _edge_jitter(rng: np.random.Generator, shape: tuple[int, int], axis: int) ->
 
 def _place_name(rng: np.random.Generator) -> str:
     return f"{rng.choice(NAME_STARTS)}{rng.choice(NAME_ENDS)}"
+
+
+def _place_names(rng: np.random.Generator, count: int, *, words: bool) -> list[str]:
+    """``count`` longer names: a generator's name with a middle, or a word before or after, or both
+    (only the middle unless ``words``). Never the bare name: that is a district's and its first town's."""
+    starts, middles, ends = (rng.integers(len(part), size=count) for part in (NAME_STARTS, NAME_MIDDLES, NAME_ENDS))
+    befores, afters = rng.integers(len(NAME_BEFORE), size=count), rng.integers(len(NAME_AFTER), size=count)
+    rolls = rng.random((3, count))
+    names = []
+    for index in range(count):
+        before = words and rolls[1, index] < BEFORE_SHARE
+        after = words and rolls[2, index] < AFTER_SHARE
+        middle = NAME_MIDDLES[middles[index]] if not (before or after) or rolls[0, index] < MIDDLE_SHARE else ""
+        name = NAME_STARTS[starts[index]] + middle + NAME_ENDS[ends[index]]
+        name = f"{NAME_BEFORE[befores[index]]} {name}" if before else name
+        names.append(f"{name} {NAME_AFTER[afters[index]]}" if after else name)
+    return names
 
 
 def _shares(total: int, weights: np.ndarray, minimum: int) -> np.ndarray:
@@ -220,8 +273,15 @@ def make_force(
         ward_ids = _write_wards(grid, order, district_of, district_ids, team_of_ward, generation_id, rng)
         result.districts, result.wards, result.teams = len(district_ids), len(ward_ids), len(team_ids)
         result.timings["wards"] = time.monotonic() - started
-        result.postcodes = _write_postcodes(grid, order, ward_ids, postcodes, generation_id, rng, result.timings)
-        _reset_sequences(District, NeighbourhoodTeam, Ward, Postcode)
+        per_ward = _write_postcodes(grid, order, ward_ids, postcodes, generation_id, rng, result.timings)
+        result.postcodes = int(per_ward.sum())
+        started = time.monotonic()
+        # Places draw from a stream of their own, so the rest of an area is as it was without them.
+        outwards = _outwards(order, per_ward)
+        places = _Places(grid, order, district_of, district_ids, ward_ids, outwards, np.random.default_rng((seed, 1)))
+        result.places = places.write(generation_id)
+        result.timings["places"] = time.monotonic() - started
+        _reset_sequences(District, NeighbourhoodTeam, Ward, Postcode, Place)
         started = time.monotonic()
         result.crime_counts = _write_crime(list(ward_ids.values()), rng)
         result.timings["crime figures"] = time.monotonic() - started
@@ -294,17 +354,12 @@ def _write_wards(grid, order, district_of, district_ids, team_of_ward, generatio
     return ids
 
 
-def _write_postcodes(grid, order, ward_ids, total: int, generation_id: int, rng, timings: dict) -> int:
-    """``total`` postcodes, each a point well inside its ward, numbered ward by ward."""
+def _write_postcodes(grid, order, ward_ids, total: int, generation_id: int, rng, timings: dict) -> np.ndarray:
+    """``total`` postcodes, each a point well inside its ward, numbered ward by ward; how many each ward got."""
     started = time.monotonic()
     counts = _shares(total, rng.uniform(0.6, 1.4, len(order)), 1)
     cells = np.repeat(np.array(order), counts)
-    cols, rows = cells % grid.cols, cells // grid.cols
-    x0, y0, x1, y1, x2, y2, x3, y3 = grid.corners(cols, rows)
-    # A bilinear mix of the corners keeps away from the edges (whose midpoints move a little).
-    u, v = rng.uniform(0.15, 0.85, len(cells)), rng.uniform(0.15, 0.85, len(cells))
-    xs = (1 - u) * (1 - v) * x0 + u * (1 - v) * x1 + u * v * x2 + (1 - u) * v * x3
-    ys = (1 - u) * (1 - v) * y0 + u * (1 - v) * y1 + u * v * y2 + (1 - u) * v * y3
+    xs, ys = grid.points(cells, rng.uniform(0.15, 0.85, len(cells)), rng.uniform(0.15, 0.85, len(cells)))
     first = _next_ids(Postcode, total).start
     names = [postcode_name(index) for index in range(total)]
     ward_of = [ward_ids[cell] for cell in cells.tolist()]
@@ -315,7 +370,7 @@ def _write_postcodes(grid, order, ward_ids, total: int, generation_id: int, rng,
         timings["postcodes and their wards copied"] = time.monotonic() - started
         started = time.monotonic()
     timings["indexes and constraints made again"] = time.monotonic() - started
-    return total
+    return counts
 
 
 def _copy_postcodes(first: int, names: list[str], xs, ys, ward_of: list[int], generation_id: int) -> None:
@@ -335,6 +390,114 @@ def _copy_postcodes(first: int, names: list[str], xs, ys, ward_of: list[int], ge
         ("postcode_id", "generation_id", "ward_id", "placement"),
         ([first + index, generation_id, ward_id, polygon] for index, ward_id in enumerate(ward_of)),
     )
+
+
+def _outwards(order: list[int], per_ward: np.ndarray) -> dict[int, str]:
+    """Cell → the outward code of its ward's first postcode (a ward's postcodes share one or two)."""
+    firsts = (np.cumsum(per_ward) - per_ward).tolist()
+    return {cell: postcode_name(first).split(" ")[0] for cell, first in zip(order, firsts, strict=True)}
+
+
+PLACE_COLUMNS = (
+    "name", "search_name", "kind", "district_id", "postcode_district", "latitude", "longitude",
+    "min_lat", "min_lng", "max_lat", "max_lng",
+)  # fmt: skip
+
+
+class _Places:
+    """Towns with their suburbs, then villages and hamlets in the wards no town covers, each
+    with the wards it lies in (as ``Place`` fields and ``(ward id, share)`` lists)."""
+
+    def __init__(self, grid, order, district_of, district_ids, ward_ids, outwards, rng: np.random.Generator):
+        self.grid, self.order, self.district_of, self.district_ids = grid, order, district_of, district_ids
+        self.ward_ids, self.outwards, self.rng = ward_ids, outwards, rng
+        self.cell_of_ward = {ward_id: cell for cell, ward_id in ward_ids.items()}
+        self.places: list[dict] = []
+        self.links: list[list[tuple[int, float]]] = []
+
+    def write(self, generation_id: int) -> int:
+        self._towns(self._locator())
+        covered = {ward_id for links in self.links for ward_id, _ in links}
+        self._villages([cell for cell in self.order if self.ward_ids[cell] not in covered])
+        ids = _next_ids(Place, len(self.places))
+        copy_rows(
+            Place,
+            ("id", "os_id", *PLACE_COLUMNS),
+            ([place_id, f"synthetic-{place_id}", *(place[column] for column in PLACE_COLUMNS)]
+             for place_id, place in zip(ids, self.places, strict=True)),
+        )  # fmt: skip
+        copy_rows(
+            PlaceWard,
+            ("place_id", "generation_id", "ward_id", "share"),
+            ([place_id, generation_id, ward_id, share]
+             for place_id, links in zip(ids, self.links, strict=True) for ward_id, share in links),
+        )  # fmt: skip
+        return len(self.places)
+
+    def _locator(self) -> WardLocator:
+        wards = []
+        for cell, ward_id in self.ward_ids.items():
+            ring = self.grid.ring(*self.grid.cell(cell))
+            wards.append((ward_id, f"E05{ward_id:06d}", {"type": "Polygon", "coordinates": [ring]}))
+        return WardLocator(wards)
+
+    def _towns(self, locator: WardLocator) -> None:
+        """One town a district, bearing its name, and one more for each ``WARDS_PER_EXTRA_TOWN`` wards."""
+        names = dict(District.objects.filter(pk__in=self.district_ids).values_list("pk", "name"))
+        wards_in = np.bincount(self.district_of, minlength=len(self.district_ids))
+        position = 0
+        for index, district_id in enumerate(self.district_ids):
+            cells = np.array(self.order[position : position + wards_in[index]])
+            position += wards_in[index]
+            count = min(len(cells), 1 + wards_in[index] // WARDS_PER_EXTRA_TOWN)
+            chosen = self.rng.choice(cells, size=count, replace=False)
+            town_names = [names[district_id], *_place_names(self.rng, count - 1, words=False)]
+            for cell, name in zip(chosen.tolist(), town_names, strict=True):
+                xs, ys = self.grid.points(np.array([cell]), *self.rng.uniform(0.3, 0.7, (2, 1)))
+                town = self._area(name, Place.Kind.TOWN, district_id, (xs[0], ys[0]), TOWN_HALF_SIZE, locator)
+                for suburb in _place_names(self.rng, self.rng.poisson(SUBURBS_PER_TOWN), words=True):
+                    centre = (self.rng.uniform(town["min_lng"], town["max_lng"]),
+                              self.rng.uniform(town["min_lat"], town["max_lat"]))  # fmt: skip
+                    self._area(suburb, Place.Kind.SUBURB, district_id, centre, SUBURB_HALF_SIZE, locator)
+
+    def _area(self, name: str, kind: str, district_id: int, centre, half_size, locator: WardLocator) -> dict:
+        """A town or suburb about ``centre``, ``half_size`` of a ward cell each way, linked as imported."""
+        x, y = centre
+        half_x, half_y = self.rng.uniform(*half_size, 2) * (self.grid.dx, self.grid.dy)
+        place = self._place(name, kind, district_id, x, y, half_x, half_y)
+        ward_id, _ = locator.locate(x, y)
+        place["postcode_district"] = self.outwards[self.cell_of_ward[ward_id]]
+        self.places.append(place)
+        self.links.append(place_wards(place, locator))
+        return place
+
+    def _villages(self, cells: list[int]) -> None:
+        """About ``VILLAGES_PER_RURAL_WARD`` villages, hamlets and other settlements in each of ``cells``."""
+        cells_of = np.repeat(np.array(cells, dtype=int), self.rng.poisson(VILLAGES_PER_RURAL_WARD, len(cells)))
+        count = len(cells_of)
+        xs, ys = self.grid.points(cells_of, self.rng.uniform(0.15, 0.85, count), self.rng.uniform(0.15, 0.85, count))
+        kinds = self.rng.choice(len(VILLAGE_KINDS), size=count, p=VILLAGE_KIND_SHARES)
+        halves = self.rng.uniform(*VILLAGE_HALF_SIZE, count)
+        names = _place_names(self.rng, count, words=True)
+        for index, cell in enumerate(cells_of.tolist()):
+            district_id = self.district_ids[self.district_of[cell]]
+            place = self._place(
+                names[index], VILLAGE_KINDS[kinds[index]], district_id, xs[index], ys[index], 2 * halves[index],
+                halves[index],
+            )  # fmt: skip
+            place["postcode_district"] = self.outwards[cell]
+            self.places.append(place)
+            self.links.append([(self.ward_ids[cell], 1.0)])
+
+    @staticmethod
+    def _place(name: str, kind: str, district_id: int, x: float, y: float, half_x: float, half_y: float) -> dict:
+        west, south, east, north = EXTENT
+        return {
+            "name": name, "search_name": place_key(name), "kind": str(kind), "district_id": district_id,
+            "latitude": round(float(y), 6), "longitude": round(float(x), 6),
+            "min_lat": round(float(max(south, y - half_y)), 6), "min_lng": round(float(max(west, x - half_x)), 6),
+            "max_lat": round(float(min(north, y + half_y)), 6), "max_lng": round(float(min(east, x + half_x)), 6),
+        }  # fmt: skip
 
 
 def _write_crime(ward_ids: list[int], rng) -> int:

@@ -5,16 +5,28 @@ from io import StringIO
 import numpy as np
 import pytest
 import shapely
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
 from shapely.geometry import shape
 
 from priorities.models import Event, Priority
-from tests.pact.test_national_queries import clear_force
+from tests.pact.test_national_queries import clear_force, district_town
 from tests.wards.factories import WardFactory
-from wards.models import District, NeighbourhoodTeam, Postcode, PostcodeWard, Ward, WardCrimeCount
+from wards.models import (
+    District,
+    NeighbourhoodTeam,
+    Place,
+    PlaceWard,
+    Postcode,
+    PostcodeWard,
+    Ward,
+    WardCrimeCount,
+)
+from wards.places import place_key
 from wards.postcodes import normalise_postcode, outward_of
-from wards.synthetic import EXTENT, postcode_name
+from wards.synthetic import EXTENT, make_force, postcode_name
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +43,8 @@ def force() -> str:
 
 
 def test_makes_the_asked_numbers(force):
-    assert "20 wards, 10 teams, 2000 postcodes; 10 panels, 40 meetings, 60 priorities" in force
+    places = Place.objects.count()
+    assert f"20 wards, 10 teams, 2000 postcodes, {places} places; 10 panels, 40 meetings, 60 priorities" in force
     assert Ward.objects.active().count() == 20
     assert NeighbourhoodTeam.objects.count() == 10
     assert District.objects.count() == 3
@@ -88,10 +101,12 @@ def test_postcode_names_run_through_sectors_districts_and_areas():
 def test_the_same_seed_makes_the_same_area():
     _make("--wards", "6", "--postcodes", "60", "--teams", "3", "--any-database", "--seed", "4")
     first = list(Ward.objects.order_by("code").values_list("code", "name", "boundary"))
+    first_places = list(Place.objects.order_by("os_id").values_list("name", "kind", "latitude", "longitude"))
     clear_force()
     _make("--wards", "6", "--postcodes", "60", "--teams", "3", "--any-database", "--seed", "4")
     again = list(Ward.objects.order_by("code").values_list("code", "name", "boundary"))
     assert [row[1:] for row in again] == [row[1:] for row in first]
+    assert list(Place.objects.order_by("os_id").values_list("name", "kind", "latitude", "longitude")) == first_places
 
 
 def test_refuses_a_database_not_named_for_benchmarks():
@@ -114,3 +129,76 @@ def test_every_ward_has_three_priorities_agreed_at_its_held_meeting_and_a_next_o
         meetings = Event.objects.filter(wards=ward, kind=Event.Kind.PACT_MEETING)
         assert sorted(meetings.values_list("status", flat=True)) == [Event.Status.HELD, Event.Status.SCHEDULED]
         assert meetings.filter(panel__wards=ward).count() == 2
+
+
+@pytest.fixture
+def larger_force() -> None:
+    make_force(wards=120, postcodes=120, teams=60, districts=4)
+
+
+def test_places_are_named_towns_suburbs_villages_and_hamlets_of_their_districts(force):
+    kinds = set(Place.objects.values_list("kind", flat=True))
+    assert {Place.Kind.TOWN, Place.Kind.SUBURB, Place.Kind.VILLAGE, Place.Kind.HAMLET} <= kinds
+    assert kinds <= {Place.Kind.TOWN, Place.Kind.SUBURB, Place.Kind.VILLAGE, Place.Kind.HAMLET, Place.Kind.OTHER}
+    for district in District.objects.all():
+        # A district's first town bears its name, as Ashford, Dartford and Maidstone do.
+        assert district.places.filter(kind=Place.Kind.TOWN, name=district.name).count() == 1
+    for place in Place.objects.all():
+        assert place.search_name == place_key(place.name)
+        assert place.min_lat <= place.latitude <= place.max_lat
+        assert place.min_lng <= place.longitude <= place.max_lng
+        assert Postcode.objects.filter(outward=place.postcode_district).exists()
+
+
+def test_places_are_about_as_dense_as_kents(larger_force):
+    # Kent and Medway: 4.4 places a ward, towns spanning 7.8 wards, villages in 46 % of the wards.
+    wards = Ward.objects.count()
+    assert 3 * wards <= Place.objects.count() <= 6 * wards
+    towns = Place.objects.filter(kind=Place.Kind.TOWN).annotate(wards=Count("ward_links"))
+    spans = list(towns.values_list("wards", flat=True))
+    assert 5 <= sum(spans) / len(spans) <= 11
+    villages = Place.objects.filter(kind__in=[Place.Kind.VILLAGE, Place.Kind.HAMLET, Place.Kind.OTHER])
+    with_villages = Ward.objects.filter(place_links__place__in=villages).distinct().count()
+    assert 0.3 * wards <= with_villages <= 0.6 * wards
+
+
+def test_towns_span_several_wards_and_villages_lie_in_one_of_the_active_generation(force):
+    assert set(PlaceWard.objects.values_list("generation_id", flat=True)) == {settings.PACT_WARD_GENERATION}
+    active = set(Ward.objects.active().values_list("pk", flat=True))
+    for place in Place.objects.prefetch_related("ward_links__ward"):
+        links = list(place.ward_links.all())
+        assert links, place.name
+        assert {link.ward_id for link in links} <= active
+        if place.kind == Place.Kind.TOWN:
+            assert len(links) >= 3, place.name
+        if place.is_area:
+            box = shapely.box(place.min_lng, place.min_lat, place.max_lng, place.max_lat)
+            assert all(shape(link.ward.boundary).intersects(box) for link in links)
+            assert 0.9 <= sum(link.share for link in links) <= 1.0 + 1e-9
+        else:
+            [link] = links
+            assert link.share == 1.0
+            assert shape(link.ward.boundary).contains(shapely.Point(place.longitude, place.latitude))
+
+
+def test_a_name_places_in_several_districts_share_lists_them_all(larger_force, client):
+    shared = Place.objects.values("search_name").annotate(districts=Count("district", distinct=True))
+    key = shared.filter(districts__gt=1).order_by("search_name").values_list("search_name", flat=True).first()
+    assert key  # real names are shared too: Kent alone has four New Towns and four Hook Greens
+    places = list(Place.objects.filter(search_name=key).select_related("district"))
+    response = client.get("/search/", {"q": places[0].name})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f"Places called {places[0].name}" in content
+    assert all(place.district.name in content for place in places)
+
+
+def test_a_place_search_finds_the_town_and_its_wards_then_its_districts_others(larger_force, client):
+    town = Place.objects.get(name=district_town(), kind=Place.Kind.TOWN)
+    response = client.get("/search/", {"q": town.name.upper()})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f"Wards in {town.name}" in content
+    assert f"Other wards whose name, district or team matches {town.name.upper()}" in content
+    for link in town.ward_links.select_related("ward"):
+        assert f"/wards/{link.ward.code}/" in content

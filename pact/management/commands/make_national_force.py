@@ -18,7 +18,7 @@ from wards.synthetic import make_force
 
 class Command(BaseCommand):
     help = (
-        "Make a synthetic force area (wards, districts, teams, postcodes, panels, meetings, priorities) "
+        "Make a synthetic force area (wards, districts, teams, postcodes, places, panels, meetings, priorities) "
         "in an empty benchmark database."
     )
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         public_cache_bump()
         self.stdout.write(
             f"Synthetic force: {force.districts} districts, {force.wards} wards, {force.teams} teams, "
-            f"{force.postcodes} postcodes; {cycle.panels} panels, {cycle.meetings} meetings, "
+            f"{force.postcodes} postcodes, {force.places} places; {cycle.panels} panels, {cycle.meetings} meetings, "
             f"{cycle.priorities} priorities."
         )
         for part, seconds in force.timings.items():
