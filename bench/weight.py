@@ -11,7 +11,8 @@ context (an empty cache):
   loads and once scrolled down to its map (which fetches Leaflet);
 - a resident who opens the home page, then a search result, then a ward page, then the
   force map: every page after the first must stay under 30 KB (warm cache). The force map
-  is reported without a target: its Leaflet layer fetches every ward's boundary.
+  is reported without a target: its Leaflet layer fetches every ward's boundary (the overview
+  of wards.map_boundaries), and once more zoomed in (the same page again, then its detail).
 
 Prints a table, writes bench/out/weight-latest.json and exits 1 when a target is missed
 (2 when something the run needs is missing). See bench/README.md.
@@ -72,8 +73,10 @@ class Visit:
     first: bool
     # Scroll the page's map into view after load (map.js fetches Leaflet only then).
     scroll_to_map: bool = False
-    # Reported without a target (the force map, whose Leaflet boundaries are issue 17's next step).
+    # Reported without a target (the force map, whose Leaflet layer is most of its weight).
     measured_only: bool = False
+    # Zoom the force map in past its overview after load (map.js then fetches every vertex).
+    zoom_in: bool = False
     resources: list[Resource] = field(default_factory=list)
 
     @property
@@ -155,6 +158,12 @@ def open_page(context, base: str, visit: Visit) -> None:
         page.locator("[data-module='pact-map']").first.scroll_into_view_if_needed()
         page.locator(".pact-map--enhanced .leaflet-container").first.wait_for()
         page.wait_for_load_state("networkidle")
+    if visit.zoom_in:
+        page.locator(".pact-map--enhanced .leaflet-container").first.wait_for()
+        with page.expect_response(lambda response: "/map/boundaries-detail.json" in response.url):
+            # A shift-click zooms in three levels at once.
+            page.locator(".leaflet-control-zoom-in").first.click(modifiers=["Shift"])
+        page.wait_for_load_state("networkidle")
     cdp.detach()
     if failed:
         raise BenchError(f"{visit.path}: {len(failed)} request(s) failed: {failed[0]}")
@@ -228,6 +237,7 @@ def weigh(args: argparse.Namespace) -> None:
             Visit("search result", search, first=False),
             Visit("ward page", ward, first=False),
             Visit("force map", "/map/", first=False, measured_only=True),
+            Visit("force map, zoomed in", "/map/", first=False, measured_only=True, zoom_in=True),
         ],
     ]
     port = free_port()

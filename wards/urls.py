@@ -11,5 +11,6 @@ urlpatterns = [
     path("wards/<ward:code>/", views.ward_detail, name="detail"),
     path("teams/<slug:slug>/", views.team_detail, name="team"),
     path("map/", views.force_map, name="map"),
-    path("map/wards.geojson", views.force_map_geojson, name="map_geojson"),
+    path("map/boundaries.json", views.force_map_boundaries, name="map_boundaries"),
+    path("map/boundaries-detail.json", views.force_map_boundaries_detail, name="map_boundaries_detail"),
 ]

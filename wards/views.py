@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.cache import keepable, public_fragment, public_page, public_query_page
-from wards import selectors
+from wards import map_boundaries, selectors
 from wards.forms import SearchForm
 from wards.geometry import SvgProjection, bbox
 from wards.postcodes import normalise_postcode
@@ -182,7 +182,11 @@ def ward_index(request: HttpRequest) -> HttpResponse:
 def _force_map_fragment() -> dict:
     teams = list(selectors.teams_with_wards())
     wards = [ward for team in teams for ward in team.wards.all()]
-    context = {"teams": teams, "geojson_url": reverse("wards:map_geojson"), **_map_context(wards, with_geojson=False)}
+    context = {
+        "teams": teams,
+        "boundaries_url": reverse("wards:map_boundaries"),
+        **_map_context(wards, with_geojson=False),
+    }
     return {"body": render_to_string("wards/_force_map_body.html", context)}
 
 
@@ -194,27 +198,46 @@ def force_map(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _force_geojson() -> dict:
-    features = [
-        {
-            "type": "Feature",
-            "geometry": ward.boundary,
-            "properties": {
-                "code": ward.code,
-                "name": ward.name,
-                "team": team.name,
-                "team_url": reverse("wards:team", args=[team.slug]),
-                "url": reverse("wards:detail", args=[ward.code]),
-                **_covered_by(ward),
-            },
-        }
-        for team in selectors.teams_with_wards()
-        for ward in team.wards.all()
-    ]
-    return {"type": "FeatureCollection", "features": features}
+_CODE_PLACEHOLDER = "E05000000"
+# Most of the map's bytes are the boundaries: no spaces between them.
+_COMPACT = {"separators": (",", ":")}
+
+
+def _force_boundaries() -> dict:
+    """Both levels of the force map's boundaries (wards.map_boundaries), from one topology."""
+    teams = list(selectors.teams_with_wards())
+    wards = [(team, ward) for team in teams for ward in team.wards.all()]
+    topo = map_boundaries.topology(ward.boundary for _, ward in wards)
+    # Every address of a ward page is this one with its code (a placeholder that is a valid code).
+    ward_url = reverse("wards:detail", args=[_CODE_PLACEHOLDER]).replace(_CODE_PLACEHOLDER, "{code}")
+    overview = {
+        "ward_url": ward_url,
+        "wards": [
+            {"code": ward.code, "name": ward.name, "team": team.name, **_covered_by(ward), "polygons": shapes}
+            for (team, ward), shapes in zip(wards, topo.shapes, strict=True)
+        ],
+        "arcs": map_boundaries.encode_arcs(topo, map_boundaries.overview_level(topo)),
+        "detail_url": reverse("wards:map_boundaries_detail"),
+    }
+    return {"overview": overview, "detail": map_boundaries.encode_arcs(topo, map_boundaries.DETAIL)}
 
 
 @require_GET
-def force_map_geojson(request: HttpRequest) -> JsonResponse:
-    """Every ward's boundary with its team, for the interactive force map."""
-    return JsonResponse(public_fragment("force-geojson", _generation_key("all"), _force_geojson))
+@public_page
+def force_map_boundaries(request: HttpRequest) -> JsonResponse:
+    """Every ward's boundary, name and team for the interactive force map, simplified for the
+    force-wide view (wards.map_boundaries; static/js/map.js decodes it)."""
+    return JsonResponse(
+        public_fragment("force-boundaries", _generation_key("all"), _force_boundaries)["overview"],
+        json_dumps_params=_COMPACT,
+    )
+
+
+@require_GET
+@public_page
+def force_map_boundaries_detail(request: HttpRequest) -> JsonResponse:
+    """The same boundaries with every vertex, for a force map zoomed in past the overview."""
+    return JsonResponse(
+        public_fragment("force-boundaries", _generation_key("all"), _force_boundaries)["detail"],
+        json_dumps_params=_COMPACT,
+    )

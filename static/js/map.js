@@ -4,19 +4,111 @@
 (function () {
   "use strict";
 
-  function readGeojson(container) {
-    var url = container.getAttribute("data-geojson-url");
-    if (url) {
-      return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" } })
-        .then(function (response) {
-          if (!response.ok) throw new Error("GeoJSON request failed: " + response.status);
-          return response.json();
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("Boundaries request failed: " + response.status);
+        return response.json();
+      });
+  }
+
+  // The force map's boundaries (wards/map_boundaries.py): arcs on a grid of origin + step
+  // degrees, each Google's encoded polyline of whole-grid steps, its first point a step from
+  // the previous arc's last point.
+  function decodeArcs(level) {
+    var x = 0, y = 0;
+    return level.arcs.map(function (text) {
+      var points = [], i = 0;
+      while (i < text.length) {
+        var pair = [0, 0];
+        for (var k = 0; k < 2; k++) {
+          var shift = 0, value = 0, chunk;
+          do {
+            chunk = text.charCodeAt(i++) - 63;
+            value |= (chunk & 0x1f) << shift;
+            shift += 5;
+          } while (chunk >= 0x20);
+          pair[k] = value & 1 ? ~(value >> 1) : value >> 1;
+        }
+        x += pair[0];
+        y += pair[1];
+        points.push([level.origin[0] + x * level.step[0], level.origin[1] + y * level.step[1]]);
+      }
+      return points;
+    });
+  }
+
+  // A ring is its arcs end to end (~i is arc i walked backwards); each arc starts where the last ended.
+  function ringOf(arcs, indices) {
+    var points = [];
+    indices.forEach(function (index, n) {
+      var arc = index < 0 ? arcs[~index].slice().reverse() : arcs[index];
+      points.push.apply(points, n ? arc.slice(1) : arc);
+    });
+    return points;
+  }
+
+  function wardsGeojson(data, level) {
+    var arcs = decodeArcs(level);
+    return {
+      type: "FeatureCollection",
+      features: data.wards.map(function (ward) {
+        return {
+          type: "Feature",
+          properties: {
+            code: ward.code,
+            name: ward.name,
+            team: ward.team,
+            officers: ward.officers,
+            url: data.ward_url.replace("{code}", encodeURIComponent(ward.code))
+          },
+          geometry: {
+            type: "MultiPolygon",
+            coordinates: ward.polygons.map(function (polygon) {
+              return polygon.map(function (ring) { return ringOf(arcs, ring); });
+            })
+          }
+        };
+      })
+    };
+  }
+
+  // The boundaries come simplified for the force-wide view; zoomed in past that, every vertex
+  // is fetched once (the same wards and arcs on a finer grid) and each ward's shape is redrawn
+  // in place, so its tooltip and link stay as they are.
+  function addDetailOnZoom(map, layer, data) {
+    var asked = false;
+    function check() {
+      if (asked || !data.detail_url || map.getZoom() <= data.arcs.max_zoom) return;
+      asked = true;
+      fetchJson(data.detail_url).then(function (detail) {
+        var shapes = {};
+        wardsGeojson(data, detail).features.forEach(function (feature) {
+          shapes[feature.properties.code] = feature.geometry.coordinates;
         });
+        layer.eachLayer(function (shape) {
+          var coordinates = shapes[shape.feature.properties.code];
+          if (coordinates) shape.setLatLngs(L.GeoJSON.coordsToLatLngs(coordinates, 2));
+        });
+      }, function () {
+        // The overview stays: coarser, still every ward.
+      });
+    }
+    map.on("zoomend", check);
+    check();
+  }
+
+  function readMap(container) {
+    var url = container.getAttribute("data-boundaries-url");
+    if (url) {
+      return fetchJson(url).then(function (data) {
+        return { geojson: wardsGeojson(data, data.arcs), boundaries: data };
+      });
     }
     var id = container.getAttribute("data-geojson-id");
     var script = id && document.getElementById(id);
     if (!script) return Promise.reject(new Error("No GeoJSON given for the map"));
-    return Promise.resolve(JSON.parse(script.textContent));
+    return Promise.resolve({ geojson: JSON.parse(script.textContent) });
   }
 
   function wardUrl(properties) {
@@ -30,7 +122,7 @@
     return label;
   }
 
-  function drawMap(container, geojson) {
+  function drawMap(container, read) {
     var highlighted = (container.getAttribute("data-highlight") || "").split(" ").filter(Boolean);
     var canvas = document.createElement("div");
     canvas.className = "pact-map__leaflet";
@@ -48,7 +140,7 @@
     if (tileUrl) {
       L.tileLayer(tileUrl, { attribution: container.getAttribute("data-attribution") || "" }).addTo(map);
     }
-    var layer = L.geoJSON(geojson, {
+    var layer = L.geoJSON(read.geojson, {
       style: function (feature) {
         var properties = feature.properties || {};
         var on = properties.highlight === true || highlighted.indexOf(properties.code) !== -1;
@@ -75,13 +167,14 @@
     }).addTo(map);
     map.fitBounds(layer.getBounds(), { padding: [8, 8] });
     container.classList.add("pact-map--enhanced");
+    if (read.boundaries) addDetailOnZoom(map, layer, read.boundaries);
     return canvas;
   }
 
   function enhance(container) {
     if (typeof window.L === "undefined") return;
-    readGeojson(container)
-      .then(function (geojson) { drawMap(container, geojson); })
+    readMap(container)
+      .then(function (read) { drawMap(container, read); })
       .catch(function () {
         // Leave the SVG in place: it is a complete map on its own.
         container.classList.remove("pact-map--enhanced");

@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOT_PAGES = {
     "healthz",
     "api_schema",
-    "wards:map_geojson",
+    "wards:map_boundaries",
+    "wards:map_boundaries_detail",
     "priorities:ward_feed",
     "priorities:team_feed",
     "priorities:update_feed",

@@ -243,7 +243,8 @@ MATRIX: dict[str, Entry] = {
     "wards:detail": Entry(PUBLIC, ward_code),
     "wards:team": Entry(PUBLIC, team_slug),
     "wards:map": Entry(PUBLIC),
-    "wards:map_geojson": Entry(PUBLIC),
+    "wards:map_boundaries": Entry(PUBLIC),
+    "wards:map_boundaries_detail": Entry(PUBLIC),
     # Events.
     "priorities:event_detail": Entry(PUBLIC, of("meeting", "uid")),
     "priorities:ward_events": Entry(PUBLIC, ward_code),

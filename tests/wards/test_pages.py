@@ -142,16 +142,6 @@ def test_force_map_lists_teams_and_wards_as_text_in_fixed_queries(client, django
     assert "<svg" in content
 
 
-def test_force_map_geojson_has_every_ward_with_its_team(client, team):
-    data = client.get(reverse("wards:map_geojson")).json()
-
-    assert data["type"] == "FeatureCollection"
-    assert {feature["properties"]["name"] for feature in data["features"]} == set(
-        team.wards.values_list("name", flat=True)
-    )
-    assert {feature["properties"]["team"] for feature in data["features"]} == {team.name}
-
-
 @pytest.mark.parametrize("name", ["home", "accessibility", "privacy"])
 def test_site_pages_render(client, name):
     assert client.get(reverse(name)).status_code == 200

@@ -181,10 +181,10 @@ def test_force_map_says_who_covers_each_ward(client, team, ward):
     _cover(pcso, ward)
 
     content = client.get(reverse("wards:map")).content.decode()
-    features = client.get(reverse("wards:map_geojson")).json()["features"]
+    wards = {entry["name"]: entry for entry in client.get(reverse("wards:map_boundaries")).json()["wards"]}
 
     assert "Chatham Central</a>: covered by Police Community Support Officer Sam Patel" in content
-    assert features[0]["properties"]["officers"] == "Police Community Support Officer Sam Patel"
+    assert wards["Chatham Central"]["officers"] == "Police Community Support Officer Sam Patel"
 
 
 def test_assigning_a_ward_refreshes_the_cached_ward_page(client, team, ward, sergeant_of):
