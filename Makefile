@@ -13,7 +13,7 @@ SCSS := $(wildcard static/scss/*.scss)
 -include .env
 export
 
-.PHONY: run test setup install assets database data lint clean worker beat bench bench-mixed bench-national bench-weight
+.PHONY: run test setup install assets database data lint clean worker beat bench bench-mixed bench-national bench-weight bench-lighthouse
 
 run: setup ## Set up everything and serve the site on http://127.0.0.1:8000
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
@@ -74,6 +74,11 @@ bench-national: install assets
 
 bench-weight: install assets
 	$(PY) -m bench.weight
+
+# Lighthouse (mobile, simulated throttling) on the home, search-result and ward pages; the
+# script installs Lighthouse into bench/lighthouse/node_modules on first use. Not part of CI.
+bench-lighthouse: install assets
+	$(PY) -m bench.lighthouse
 
 # Residents' mixed load at fixed rates with Locust (apt-get install -y python3-locust);
 # exits 1 when a target of bench/README.md is missed. Not part of CI.

@@ -25,12 +25,8 @@ const vendorFiles = [
     `leaflet/dist/images/${name}`,
     `leaflet/images/${name}`,
   ]),
-  ...[
-    "accessible-autocomplete.min.js",
-    "accessible-autocomplete.min.js.map",
-    "accessible-autocomplete.min.css",
-    "accessible-autocomplete.min.css.map",
-  ].map((name) => [`accessible-autocomplete/dist/${name}`, `accessible-autocomplete/${name}`]),
+  // Its stylesheet is compiled into pact.css (static/scss/pact.scss).
+  ...["accessible-autocomplete.min.js", "accessible-autocomplete.min.js.map"].map((name) => [`accessible-autocomplete/dist/${name}`, `accessible-autocomplete/${name}`]),
   ["axe-core/axe.min.js", "axe.min.js"],
 ];
 

@@ -39,6 +39,7 @@
     var original = form.querySelector("input[name='q']");
     var url = form.getAttribute("data-suggestions-url");
     if (!original || !url || typeof window.accessibleAutocomplete !== "function") return;
+    var typing = document.activeElement === original;
     var described = (original.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
     var container = document.createElement("div");
     container.className = "govuk-!-width-two-thirds";
@@ -48,7 +49,9 @@
       element: container,
       id: original.id,
       name: original.name,
-      defaultValue: original.value,
+      // What was typed while the component was on its way is typed again below, so that the
+      // component sees it as typed and suggests for it.
+      defaultValue: typing ? "" : original.value,
       minLength: 2,
       confirmOnBlur: false,
       showNoOptionsFound: false,
@@ -70,6 +73,18 @@
     });
     var input = form.querySelector("input[name='q']");
     keepDescriptions(input, described);
+    if (typing) {
+      // The component arrived while the resident was in the box: they stay there, after what
+      // they typed, and get the suggestions for it. The component selects the box's text when
+      // the box takes focus, as it draws in a microtask; the text goes in after that, in the
+      // next microtask, before another key can reach the box.
+      input.focus();
+      Promise.resolve().then(function () {
+        input.value = original.value + input.value;
+        input.setSelectionRange(input.value.length, input.value.length);
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    }
     // With suggestions showing and none chosen, the component swallows Enter: submit what was typed.
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && input.getAttribute("aria-expanded") === "true" && !input.getAttribute("aria-activedescendant")) {
@@ -109,8 +124,35 @@
     block.hidden = false;
   }
 
+  // accessible-autocomplete (18 KB compressed) is fetched when the search box is first focused,
+  // not with the page: on a phone the page is drawn without waiting for it, and a resident who
+  // never searches never fetches it.
+  var component = null;
+  function loadComponent(form) {
+    if (typeof window.accessibleAutocomplete === "function") return Promise.resolve();
+    if (component) return component;
+    component = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = form.getAttribute("data-autocomplete-js");
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    return component;
+  }
+
+  function whenFocused(form) {
+    var original = form.querySelector("input[name='q']");
+    if (!original || !form.getAttribute("data-autocomplete-js")) return;
+    var start = function () {
+      loadComponent(form).then(function () { enhanceSearch(form); }, function () {});
+    };
+    if (document.activeElement === original) start();
+    else original.addEventListener("focus", start, { once: true });
+  }
+
   var forms = document.querySelectorAll("form[data-module='pact-place-search']");
-  for (var i = 0; i < forms.length; i++) enhanceSearch(forms[i]);
+  for (var i = 0; i < forms.length; i++) whenFocused(forms[i]);
   var blocks = document.querySelectorAll("[data-module='pact-locate']");
   for (var j = 0; j < blocks.length; j++) enhanceLocate(blocks[j]);
 })();

@@ -40,3 +40,21 @@ def test_phone_menu_opens_by_keyboard_and_leads_to_surveys(mobile_page, ward):
     mobile_page.keyboard.press("Enter")
     mobile_page.wait_for_url(re.compile(r"/surveys/$"))
     assert mobile_page.locator('[aria-current="page"]').inner_text() == "Surveys"
+
+
+def test_phone_menu_takes_its_place_before_its_script_runs(mobile_page, ward):
+    # GOV.UK Frontend folds the phone menu only when its script runs, after the first paint,
+    # and everything below the header jumps up (a layout shift; govuk-frontend issue 6031).
+    # The folded menu's place is kept from the first paint instead, so the script moves nothing.
+    script = re.compile(r"/govuk-frontend\.min\.[0-9a-f.]*js$")
+    mobile_page.route(script, lambda route: route.abort())
+    mobile_page.goto("/")
+    menu = mobile_page.get_by_role("navigation", name="Menu")
+    assert not menu.get_by_role("link", name="Surveys").is_visible()
+    before = mobile_page.locator("#main-content").bounding_box()
+    mobile_page.unroute(script)
+
+    mobile_page.goto("/")
+    mobile_page.locator("[data-govuk-service-navigation-init]").wait_for(state="attached")
+    assert menu.get_by_role("button", name="Menu").is_visible()
+    assert mobile_page.locator("#main-content").bounding_box() == before

@@ -115,3 +115,35 @@ def test_open_suggestions_have_no_wcag_violations(page, swale):
     violations = axe_violations(page)
 
     assert violations == [], describe(violations)
+
+
+def test_suggestions_component_is_fetched_only_when_the_box_is_focused(page, swale):
+    # On a phone the page is drawn without waiting for the component (issue 17, Lighthouse).
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in fetched if "accessible-autocomplete" in url]
+
+    page.get_by_label("Postcode, town or ward").press_sequentially("sitt")
+
+    page.get_by_role("option").first.wait_for()
+    assert len([url for url in fetched if "accessible-autocomplete" in url]) == 1
+
+
+def test_what_is_typed_before_the_component_arrives_is_kept_and_suggested_for(page, swale):
+    held = []
+    page.route(re.compile(r"/accessible-autocomplete\.min\.[0-9a-f.]*js$"), lambda route: held.append(route))
+    page.goto("/")
+    field = page.get_by_label("Postcode, town or ward")
+    field.press_sequentially("sitt")
+    assert len(held) == 1  # the component is on its way, the resident has typed on
+
+    held[0].continue_()
+
+    page.get_by_role("option").first.wait_for()
+    assert page.get_by_role("option").all_inner_texts()[0] == "Sittingbourne, town in Swale"
+    assert field.input_value() == "sitt"
+    assert page.evaluate("document.activeElement.id") == field.get_attribute("id")
+    page.keyboard.press("n")
+    assert field.input_value() == "sittn"

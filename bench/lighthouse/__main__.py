@@ -1,0 +1,5 @@
+import sys
+
+from bench.lighthouse import main
+
+sys.exit(main())
