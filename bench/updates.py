@@ -379,6 +379,14 @@ def wait_until_ready(process: subprocess.Popen, node: str) -> None:
             raise BenchError(f"the worker did not start (bench/out/updates-worker.log):\n{worker_log()}")
 
 
+def pool_shares(node: str) -> str:
+    """How many tasks each worker process ran, from the worker's own count (prefork pool stats)."""
+    from pact.celery import app
+
+    stats = (app.control.inspect([node], timeout=5).stats() or {}).get(node, {})
+    return stats.get("pool", {}).get("writes", {}).get("raw", "unknown")
+
+
 def queue_empty() -> bool:
     """Nothing waiting on the run's queue and nothing taken but unacknowledged (acks_late tasks)."""
     import redis
@@ -513,16 +521,17 @@ def measure_national(args: argparse.Namespace) -> None:
     try:
         wait_until_ready(process, node)
         published, drained = run_monthly_job(process, month, teams, args.timeout)
+        shares = pool_shares(node)
     finally:
         cpu = stop_worker(process)
         delete_queue()
     load_after = os.getloadavg()
-    report_national(args, month, teams, (published, drained, cpu), (load_before, load_after))
+    report_national(args, month, teams, (published, drained, cpu), (load_before, load_after), shares)
     if published > args.target:
         raise BelowTarget(f"every team's update took {published:.1f} s, over {args.target:.0f} s")
 
 
-def report_national(args, month, teams: int, seconds: tuple[float, float, float], loads) -> None:
+def report_national(args, month, teams: int, seconds: tuple[float, float, float], loads, shares: str) -> None:
     from django.conf import settings
 
     published, drained, cpu = seconds
@@ -533,6 +542,7 @@ def report_national(args, month, teams: int, seconds: tuple[float, float, float]
         f"{totals.get('actions', 0)} actions"
     )
     print(f"  worker: celery prefork, {args.concurrency} processes, queue {settings.CELERY_TASK_DEFAULT_QUEUE}")
+    print(f"  tasks run by each worker process: {shares}")
     verdict = "met" if published <= args.target else "MISSED"
     print(
         f"  every team's update in {published:.1f} s: {teams / published:.0f} updates a second "
