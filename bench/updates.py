@@ -397,12 +397,14 @@ def queue_empty() -> bool:
 
 
 def delete_queue() -> None:
+    """The run's queue and Kombu's bindings of it: each run names a new one, so none is kept."""
+    import redis
     from django.conf import settings
 
-    from pact.celery import app
-
-    with app.connection_for_write() as connection:
-        connection.default_channel.queue_delete(settings.CELERY_TASK_DEFAULT_QUEUE)
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    redis.Redis.from_url(settings.REDIS_URL).delete(
+        queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+    )
 
 
 def wait_for(done, process: subprocess.Popen, timeout: float, what: str) -> float:
