@@ -1,5 +1,6 @@
 """The audit trail: one service records every staff action."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -46,8 +47,21 @@ def audit_record(
 
     Personal and secret fields in ``data`` are masked before they are stored.
     """
+    event = _event(actor, action, target, data)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_record_many(
+    *, actor: AnyUser | None, action: str, targets: Sequence[tuple[models.Model, dict[str, Any]]]
+) -> list[AuditEvent]:
+    """``audit_record`` of the same action by ``actor`` to each (target, data), in one insert."""
+    return AuditEvent.objects.bulk_create([_event(actor, action, target, data) for target, data in targets])
+
+
+def _event(actor: AnyUser | None, action: str, target: models.Model | None, data: dict[str, Any] | None) -> AuditEvent:
     user = actor if isinstance(actor, User) and actor.is_authenticated else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_label=user.get_username() if user else "system",
         action=action,

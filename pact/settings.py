@@ -295,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The monthly jobs (updates) send one task per this many teams: few enough tasks that a national
+# service (thousands of teams) does not spend its time on the broker, enough that every worker
+# process gets a share.
+PACT_MONTHLY_TEAMS_PER_TASK = env_int("PACT_MONTHLY_TEAMS_PER_TASK", 50)
+
 # Where the monthly task fetches police.uk street-level crime: the published monthly archive,
 # with {month} for the YYYY-MM, e.g. https://data.police.uk/data/archive/{month}.zip. Empty:
 # nothing is fetched (the figures are those imported by hand).

@@ -1,7 +1,7 @@
 """Reads of email subscriptions: the place a resident subscribes to, a link's subscription,
 and who gets an email. Addresses are personal data: only the email services read them."""
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from django.db.models import F, Q
 
@@ -45,6 +45,15 @@ def _recipients(subscriptions: Q) -> Iterator[Subscription]:
 def update_recipients(*, team_id: int) -> Iterator[Subscription]:
     """Who gets a team's monthly update: subscribers to the team or any of its wards, once each."""
     return _recipients(Q(wants_updates=True) & (Q(team_id=team_id) | Q(ward__team_id=team_id)))
+
+
+def teams_with_update_recipients(*, team_ids: Collection[int]) -> set[int]:
+    """Which of ``team_ids`` have someone ``update_recipients`` would send the team's update to."""
+    active = Subscription.objects.filter(wants_updates=True, confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+    rows = active.filter(Q(team_id__in=team_ids) | Q(ward__team_id__in=team_ids)).values_list(
+        "team_id", "ward__team_id"
+    )
+    return {team_id or ward_team_id for team_id, ward_team_id in rows.distinct()} & set(team_ids)
 
 
 def meeting_recipients(*, event: Event) -> Iterator[Subscription]:

@@ -1,13 +1,15 @@
 """Reads of the monthly "you said, we did" updates: what a month held, and the update pages.
 
 A month is a calendar month in UK time: from 00:00 Europe/London on the 1st to 00:00 on the
-next 1st, whatever the clocks did in between. The content of an update is gathered in a
-fixed number of queries per team (see ``month_content``), whatever the team's size.
+next 1st, whatever the clocks did in between. The content of updates is gathered in a
+fixed number of queries, for one team or many (``month_content``, ``months_content``),
+whatever the teams' size.
 """
 
 import datetime
 import zoneinfo
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Max, Prefetch, Q, QuerySet
@@ -43,8 +45,8 @@ def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.date
     return start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
 
 
-def _wards_for_month(team_id: int, month: datetime.date) -> QuerySet[Ward]:
-    """The team's wards, each with what the month held, in one query per kind of thing (5 in all).
+def _wards_for_month(team_ids: Sequence[int], month: datetime.date) -> QuerySet[Ward]:
+    """The wards of the teams, each with what the month held, in one query per kind of thing (5 in all).
 
     A priority belongs to the month if it was on the ward's list at any time in it: agreed
     before the month ended and not ended before it began.
@@ -72,7 +74,7 @@ def _wards_for_month(team_id: int, month: datetime.date) -> QuerySet[Ward]:
     )
     upcoming = Event.objects.filter(status=Event.Status.SCHEDULED, starts_at__gte=end).order_by("starts_at", "pk")
     return (
-        Ward.objects.filter(team_id=team_id)
+        Ward.objects.filter(team_id__in=team_ids)
         .only("pk", "code", "name", "team_id")
         .order_by("name", "pk")
         .prefetch_related(
@@ -148,12 +150,23 @@ def month_content(*, team: NeighbourhoodTeam, month: datetime.date) -> dict[str,
 
     Only public progress entries are included: the update is published to residents.
     """
-    wards = [_ward(ward, month) for ward in _wards_for_month(team.pk, month)]
+    return months_content(teams=[team], month=month)[team.pk]
+
+
+def months_content(*, teams: Sequence[NeighbourhoodTeam], month: datetime.date) -> dict[int, dict[str, Any]]:
+    """``month_content`` of each of ``teams``, by team id, in the same 5 queries however many teams."""
+    wards: dict[int, list[dict[str, Any]]] = {team.pk: [] for team in teams}
+    for ward in _wards_for_month(list(wards), month):
+        # Only wards of these teams are read: each has one of them.
+        wards[cast(int, ward.team_id)].append(_ward(ward, month))
     return {
-        "month": month.isoformat(),
-        "team": {"id": team.pk, "slug": team.slug, "name": team.name},
-        "wards": wards,
-        "totals": _totals(wards),
+        team.pk: {
+            "month": month.isoformat(),
+            "team": {"id": team.pk, "slug": team.slug, "name": team.name},
+            "wards": wards[team.pk],
+            "totals": _totals(wards[team.pk]),
+        }
+        for team in teams
     }
 
 

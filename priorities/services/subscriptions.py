@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import logging
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +27,12 @@ from core.recipients import EmailRefused, email_queue_confirmation, recipient_co
 from priorities.errors import PrioritiesError
 from priorities.models import Agenda, Event, MonthlyUpdate, Subscription
 from priorities.selectors.agendas import agenda_content
-from priorities.selectors.subscriptions import agenda_recipients, meeting_recipients, update_recipients
+from priorities.selectors.subscriptions import (
+    agenda_recipients,
+    meeting_recipients,
+    teams_with_update_recipients,
+    update_recipients,
+)
 from priorities.selectors.updates import content_for_display
 from wards.models import NeighbourhoodTeam, Ward
 
@@ -201,6 +207,17 @@ def update_emails_queue(*, update_id: int, kind: str = "published") -> int:
         context=context,
     )
     return queued
+
+
+def updates_emails_queue(*, update_ids: Sequence[int]) -> int:
+    """``update_emails_queue`` for each of many published updates; return how many emails are new.
+
+    Only the updates of teams that someone should get are loaded and rendered: one query
+    finds those teams, so a batch of updates nobody follows costs two queries.
+    """
+    team_of = dict(MonthlyUpdate.objects.filter(pk__in=update_ids).values_list("pk", "team_id"))
+    followed = teams_with_update_recipients(team_ids=set(team_of.values()))
+    return sum(update_emails_queue(update_id=pk) for pk, team_id in sorted(team_of.items()) if team_id in followed)
 
 
 def _update_url(update: MonthlyUpdate) -> str:

@@ -5,18 +5,21 @@ firings, a worker killed mid-way): the database's unique constraint decides, and
 run returns the update that is already there.
 """
 
+import dataclasses
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import audit_record
+from core.audit import audit_record, audit_record_many
 from core.cache import public_cache_bump
 from core.emails import email_queue
 from core.roles import AnyUser, Role, has_role, is_administrator
@@ -50,10 +53,24 @@ def _queue_emails(update_id: int, kind: str = "published") -> None:
         monthly_update_email_task.delay_on_commit(update_id, kind)
 
 
-def _create(team: NeighbourhoodTeam, month: datetime.date) -> MonthlyUpdate:
-    """The update with the facts of the whole month, in the team's words if a supervisor approved them."""
-    content = selectors.month_content(team=team, month=month)
-    draft = MonthlyUpdateDraft.objects.filter(team=team, month=month, approved_at__isnull=False).first()
+def _queue_emails_of(update_ids: list[int]) -> None:
+    """Queue the emails of many updates in one task once the transaction commits (idempotent, as above)."""
+    from priorities.tasks import monthly_updates_email_task
+
+    monthly_updates_email_task.delay_on_commit(update_ids)
+
+
+def _check_month(month: datetime.date) -> None:
+    if month.day != 1:
+        raise PrioritiesError(ERROR_NOT_FIRST)
+    if month >= selectors.now_month():
+        raise PrioritiesError(ERROR_NOT_OVER)
+
+
+def _new_update(
+    team: NeighbourhoodTeam, month: datetime.date, content: dict[str, Any], draft: MonthlyUpdateDraft | None
+) -> MonthlyUpdate:
+    """The update with the facts of the whole month, in the team's words if a supervisor approved them (validated)."""
     update = MonthlyUpdate(
         team=team,
         month=month,
@@ -66,19 +83,36 @@ def _create(team: NeighbourhoodTeam, month: datetime.date) -> MonthlyUpdate:
     # The one-per-team-per-month constraint is left to the database, which alone can
     # decide between two concurrent runs.
     update.full_clean(exclude=["team"], validate_unique=False, validate_constraints=False)
-    update.save()
-    audit_record(
-        actor=None,
-        action="priorities.monthly_update.published",
-        target=update,
-        data={
-            "team": team.pk,
-            "month": month.isoformat(),
-            "totals": content["totals"],
-            "approved_draft": draft.pk if draft else None,
-        },
-    )
     return update
+
+
+def _approved_drafts(team_ids: list[int], month: datetime.date) -> dict[int, MonthlyUpdateDraft]:
+    drafts = MonthlyUpdateDraft.objects.filter(team_id__in=team_ids, month=month, approved_at__isnull=False)
+    return {draft.team_id: draft for draft in drafts}
+
+
+def _published(update: MonthlyUpdate, draft: MonthlyUpdateDraft | None) -> dict[str, Any]:
+    """The audit record's data of a published update."""
+    return {
+        "team": update.team_id,
+        "month": update.month.isoformat(),
+        "totals": update.content["totals"],
+        "approved_draft": draft.pk if draft else None,
+    }
+
+
+def _insert(update: MonthlyUpdate, draft: MonthlyUpdateDraft | None) -> tuple[MonthlyUpdate, bool]:
+    """Insert and audit ``update``; (the update, True), or (theirs, False) if another run published it first."""
+    try:
+        with transaction.atomic():
+            update.save()
+            audit_record(
+                actor=None, action="priorities.monthly_update.published", target=update, data=_published(update, draft)
+            )
+    except IntegrityError:
+        # Another run published it between our look and our insert.
+        return MonthlyUpdate.objects.get(team_id=update.team_id, month=update.month), False
+    return update, True
 
 
 def monthly_update_create(*, team_id: int, month: datetime.date) -> tuple[MonthlyUpdate, bool]:
@@ -88,27 +122,96 @@ def monthly_update_create(*, team_id: int, month: datetime.date) -> tuple[Monthl
     concurrent run) that one is returned with ``created`` False and nothing is changed.
     Either way its emails are queued (idempotently) when the transaction commits.
     """
-    if month.day != 1:
-        raise PrioritiesError(ERROR_NOT_FIRST)
-    if month >= selectors.now_month():
-        raise PrioritiesError(ERROR_NOT_OVER)
+    _check_month(month)
     existing = MonthlyUpdate.objects.filter(team_id=team_id, month=month).first()
     if existing is None:
         team = NeighbourhoodTeam.objects.filter(pk=team_id).first()
         if team is None:
             raise PrioritiesError(ERROR_NO_TEAM)
-        try:
-            with transaction.atomic():
-                update, created = _create(team, month), True
-        except IntegrityError:
-            # Another run published it between our look and our insert.
-            update, created = MonthlyUpdate.objects.get(team_id=team_id, month=month), False
+        content = selectors.month_content(team=team, month=month)
+        draft = _approved_drafts([team.pk], month).get(team.pk)
+        update, created = _insert(_new_update(team, month, content, draft), draft)
     else:
         update, created = existing, False
     if created:
         transaction.on_commit(public_cache_bump)
     _queue_emails(update.pk)
     return update, created
+
+
+@dataclasses.dataclass
+class MonthlyUpdatesPublished:
+    """What ``monthly_updates_create`` did, by team id: each update (made now or before) and each refusal."""
+
+    update_ids: dict[int, int] = dataclasses.field(default_factory=dict)
+    created: set[int] = dataclasses.field(default_factory=set)
+    failed: dict[int, str] = dataclasses.field(default_factory=dict)
+
+
+def monthly_updates_create(*, team_ids: Sequence[int], month: datetime.date) -> MonthlyUpdatesPublished:
+    """Publish the update for ``month`` of each of ``team_ids``, as ``monthly_update_create`` does for one.
+
+    The same rules: one update per team per month (the teams that have one keep it), each
+    audited, and the emails of every team's update queued either way. A team that breaks a
+    rule is listed in ``failed`` and the others go on. The queries are a fixed number for the
+    batch, whatever the number and size of its teams: the new updates go in by one insert in
+    one transaction, or each in its own if another run published some of them meanwhile.
+    """
+    _check_month(month)
+    result = MonthlyUpdatesPublished()
+    result.update_ids.update(
+        MonthlyUpdate.objects.filter(team_id__in=team_ids, month=month).values_list("team_id", "pk")
+    )
+    missing = [team_id for team_id in dict.fromkeys(team_ids) if team_id not in result.update_ids]
+    teams = NeighbourhoodTeam.objects.in_bulk(missing)
+    result.failed.update((team_id, str(ERROR_NO_TEAM)) for team_id in missing if team_id not in teams)
+    new = _new_updates([teams[team_id] for team_id in missing if team_id in teams], month, result)
+    _insert_all(new, result)
+    if result.created:
+        transaction.on_commit(public_cache_bump)
+    if result.update_ids:
+        _queue_emails_of(sorted(result.update_ids.values()))
+    return result
+
+
+def _new_updates(
+    teams: list[NeighbourhoodTeam], month: datetime.date, result: MonthlyUpdatesPublished
+) -> list[tuple[MonthlyUpdate, MonthlyUpdateDraft | None]]:
+    """The validated new updates of ``teams`` with their approved drafts; a team whose update is invalid fails."""
+    contents = selectors.months_content(teams=teams, month=month)
+    drafts = _approved_drafts([team.pk for team in teams], month)
+    new = []
+    for team in teams:
+        try:
+            new.append((_new_update(team, month, contents[team.pk], drafts.get(team.pk)), drafts.get(team.pk)))
+        except ValidationError as error:
+            result.failed[team.pk] = "; ".join(error.messages)
+    return new
+
+
+def _insert_all(new: list[tuple[MonthlyUpdate, MonthlyUpdateDraft | None]], result: MonthlyUpdatesPublished) -> None:
+    if not new:
+        return
+    try:
+        with transaction.atomic():
+            MonthlyUpdate.objects.bulk_create([update for update, _ in new])
+            audit_record_many(
+                actor=None,
+                action="priorities.monthly_update.published",
+                targets=[(update, _published(update, draft)) for update, draft in new],
+            )
+    except IntegrityError:
+        # Another run published some of them between our look and our insert: the database
+        # decides each one on its own.
+        for update, draft in new:
+            update.pk, update._state.adding = None, True
+            made, created = _insert(update, draft)
+            result.update_ids[made.team_id] = made.pk
+            if created:
+                result.created.add(made.team_id)
+        return
+    result.update_ids.update((update.team_id, update.pk) for update, _ in new)
+    result.created.update(update.team_id for update, _ in new)
 
 
 def can_correct_monthly_update(*, actor: AnyUser, update: MonthlyUpdate) -> bool:

@@ -1,21 +1,28 @@
-"""The monthly "you said, we did" updates: beat starts one task per team on the 1st."""
+"""The monthly "you said, we did" updates: beat starts them on the 1st, a task per batch of teams."""
 
 import datetime
 import logging
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from priorities.selectors import updates as selectors
-from priorities.services.updates import monthly_draft_prepare, monthly_draft_remind, monthly_update_create
+from priorities.services.updates import (
+    monthly_draft_prepare,
+    monthly_draft_remind,
+    monthly_update_create,
+    monthly_updates_create,
+)
 
 __all__ = [
     "monthly_draft_prepare_task",
     "monthly_draft_reminders_task",
     "monthly_drafts_start_task",
     "monthly_update_create_task",
+    "monthly_updates_create_task",
     "monthly_updates_start_task",
 ]
 
@@ -34,14 +41,48 @@ def _per_team(task: Any, month: datetime.date, what: str) -> int:
     return len(team_ids)
 
 
+def _per_batch(task: Any, month: datetime.date, what: str) -> int:
+    """Queue ``task([team_id, …], month)`` for every team, PACT_MONTHLY_TEAMS_PER_TASK at a time; returns the teams."""
+    team_ids, size = selectors.team_ids(), settings.PACT_MONTHLY_TEAMS_PER_TASK
+    for start in range(0, len(team_ids), size):
+        task.delay(team_ids[start : start + size], month.isoformat())
+    logger.info("%s for %s started for %s teams", what, month.isoformat(), len(team_ids))
+    return len(team_ids)
+
+
 @shared_task(name="priorities.tasks.monthly_updates_start_task", ignore_result=True)
 def monthly_updates_start_task() -> int:
     """Start the update of every team for the month just ended in UK time (beat, 06:00 on the 1st).
 
-    One task per team, so a failure for one team does not stop the others. Firing twice is
-    harmless: each team's task finds its update already there.
+    One task per batch of teams (the workers share the batches), each team in it on its own:
+    one team failing does not stop the others. Firing twice is harmless: each team's update
+    is found already there.
     """
-    return _per_team(monthly_update_create_task, selectors.month_before(timezone.now()), "monthly updates")
+    return _per_batch(monthly_updates_create_task, selectors.month_before(timezone.now()), "monthly updates")
+
+
+@shared_task(
+    name="priorities.tasks.monthly_updates_create_task",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    # Acknowledged only when done, so a worker killed mid-way leaves it to be run again:
+    # safe because monthly_updates_create is idempotent (one update per team per month).
+    acks_late=True,
+    ignore_result=True,
+)
+def monthly_updates_create_task(team_ids: list[int], month: str) -> int:
+    """Publish the update for ``month`` ("YYYY-MM-01") of each of ``team_ids``; returns how many were made.
+
+    A team that breaks a rule is logged as an error and the others are published.
+    """
+    result = monthly_updates_create(team_ids=team_ids, month=datetime.date.fromisoformat(month))
+    for team_id, error in sorted(result.failed.items()):
+        logger.error("monthly update of team %s for %s failed: %s", team_id, month, error)
+    existed = len(result.update_ids) - len(result.created)
+    logger.info("monthly updates for %s: %s created, %s existed", month, len(result.created), existed)
+    return len(result.created)
 
 
 @shared_task(
@@ -56,7 +97,10 @@ def monthly_updates_start_task() -> int:
     ignore_result=True,
 )
 def monthly_update_create_task(team_id: int, month: str) -> int:
-    """Publish one team's update for ``month`` ("YYYY-MM-01"); returns the update's id."""
+    """Publish one team's update for ``month`` ("YYYY-MM-01"); returns the update's id.
+
+    The monthly job sends batches (``monthly_updates_create_task``); this one is for a single team.
+    """
     update, created = monthly_update_create(team_id=team_id, month=datetime.date.fromisoformat(month))
     logger.info("monthly update %s of team %s for %s %s", update.pk, team_id, month, "created" if created else "exists")
     return update.pk

@@ -2,8 +2,8 @@
 and one email per subscriber.
 
 Real Celery workers on a Redis of the test's own and the test database, sending to an SMTP
-sink. What makes it hold: the fan-out's per-team task is acknowledged only when done
-(acks_late), so a killed worker's tasks go back on the queue (after the visibility timeout,
+sink. What makes it hold: the fan-out's task (a batch of teams) is acknowledged only when
+done (acks_late), so a killed worker's tasks go back on the queue (after the visibility timeout,
 a few seconds here) and run again; the one-update-per-team-per-month constraint and the
 outbox's unique keys make the second run change nothing; the outbox claims each row by a
 conditional UPDATE. An email being handed to the mail server at the moment of the kill is
@@ -32,8 +32,10 @@ from tests.wards.factories import WardFactory
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 
 TEAMS = 8
-# The worker is stopped at this team (0-based, in the fan-out's order): the ones before it
-# are published, the rest are not.
+# The fan-out sends a task per this many teams; each batch commits its teams' updates together.
+TEAMS_PER_TASK = "3"
+# The worker is stopped at this team (0-based, in the fan-out's order), the first of the
+# second batch: the batch before it is published, the rest are not.
 BLOCKED_TEAM = 3
 # A killed worker's tasks are run again this long after it took them (production: an hour).
 VISIBILITY_SECONDS = "5"
@@ -50,6 +52,7 @@ def workers(transactional_db, celery_broker, own_redis, smtp_sink, tmp_path):
         email_url=smtp_sink.url,
         PACT_CELERY_VISIBILITY_TIMEOUT=VISIBILITY_SECONDS,
         PACT_SEND_EMAIL_AT_ONCE="true",
+        PACT_MONTHLY_TEAMS_PER_TASK=TEAMS_PER_TASK,
     )
     started: list[Worker] = []
 
@@ -96,9 +99,9 @@ def test_worker_killed_mid_monthly_update_still_one_update_and_one_email_each(wo
     team_ids = sorted(set(expected.values()))
     month = month_before(timezone.now())
     # Hold the row of one team. Django's foreign keys are checked when a transaction commits,
-    # so the worker stops in the COMMIT of that team's update: the teams before it are
-    # published, the rest still queued. Killed there, the update is committed once the lock
-    # goes but the worker never asked for its emails: the task, run again, must ask.
+    # so the worker stops in the COMMIT of the updates of that team's batch: the batch before
+    # it is published, the rest still queued. Killed there, the batch is committed once the
+    # lock goes but the worker never asked for its emails: the task, run again, must ask.
     blocker = psycopg2.connect(_test_database_url())
     try:
         with blocker.cursor() as cursor:

@@ -148,11 +148,73 @@ def test_one_team_failing_does_not_stop_the_others(celery_eager, november_first,
     assert sorted(MonthlyUpdate.objects.values_list("team_id", flat=True)) == sorted([teams[0].pk, teams[2].pk])
 
 
-def test_start_task_sends_one_task_per_team(november_first, teams):
-    with mock.patch.object(tasks.monthly_update_create_task, "delay") as delay:
-        tasks.monthly_updates_start_task()
+def test_start_task_sends_one_task_per_batch_of_teams(november_first, teams, settings):
+    settings.PACT_MONTHLY_TEAMS_PER_TASK = 2
+    ids = sorted(team.pk for team in teams)
 
-    assert sorted(call.args for call in delay.call_args_list) == sorted((team.pk, "2026-10-01") for team in teams)
+    with mock.patch.object(tasks.monthly_updates_create_task, "delay") as delay:
+        started = tasks.monthly_updates_start_task()
+
+    assert started == 3
+    assert [call.args for call in delay.call_args_list] == [(ids[:2], "2026-10-01"), (ids[2:], "2026-10-01")]
+
+
+def test_start_task_in_batches_makes_the_month_for_every_team(celery_eager, november_first, teams, settings):
+    settings.PACT_MONTHLY_TEAMS_PER_TASK = 2
+
+    tasks.monthly_updates_start_task.delay()
+
+    assert sorted(MonthlyUpdate.objects.values_list("team_id", "month")) == sorted((team.pk, OCTOBER) for team in teams)
+
+
+def test_batch_task_run_twice_makes_one_update_per_team(celery_eager, november_first, teams):
+    ids = [team.pk for team in teams]
+
+    first = tasks.monthly_updates_create_task.delay(ids, "2026-10-01").get()
+    second = tasks.monthly_updates_create_task.delay(ids, "2026-10-01").get()
+
+    assert (first, second) == (3, 0)
+    assert MonthlyUpdate.objects.count() == 3
+
+
+def test_batch_task_retries_a_lost_connection_and_creates_once(celery_eager_retrying, november_first, teams):
+    real = services.monthly_updates_create
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**kwargs)
+
+    with mock.patch("priorities.tasks.updates.monthly_updates_create", side_effect=flaky):
+        result = tasks.monthly_updates_create_task.delay([team.pk for team in teams], "2026-10-01")
+
+    assert result.state == "SUCCESS"
+    assert result.get() == 3
+    assert len(calls) == 2
+    assert MonthlyUpdate.objects.count() == 3
+
+
+def test_batch_task_does_not_retry_a_month_refused(celery_eager, teams):
+    with (
+        time_machine.travel(datetime.datetime(2026, 10, 15, tzinfo=datetime.UTC), tick=False),
+        pytest.raises(services.PrioritiesError, match=str(services.ERROR_NOT_OVER)),
+    ):
+        tasks.monthly_updates_create_task.delay([teams[0].pk], "2026-10-01")
+
+    assert not MonthlyUpdate.objects.exists()
+
+
+def test_batch_task_logs_a_failing_team_and_publishes_the_others(celery_eager, november_first, teams, caplog):
+    ids = [teams[0].pk, 987654, teams[1].pk]
+
+    made = tasks.monthly_updates_create_task.delay(ids, "2026-10-01").get()
+
+    assert made == 2
+    assert sorted(MonthlyUpdate.objects.values_list("team_id", flat=True)) == sorted([teams[0].pk, teams[1].pk])
+    (failure,) = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert failure.getMessage() == (f"monthly update of team 987654 for 2026-10-01 failed: {services.ERROR_NO_TEAM}")
 
 
 # The management command, for back-filling.
