@@ -1,9 +1,11 @@
 """The floor ratios on the national data set beside Kent's, and a web worker's memory there.
 
-``bench/run.py --national`` runs this after its Kent run: the same targets against the same
-server settings on ``pact_national_bench`` (made by bench/national.py: 9,000 wards, 1.8
-million postcodes, 4,800 teams). Each ratio must be within 10 % of Kent's (issue 17) and
-meet its floor. Then, before the server stops, a sweep asks for the pages and API answers of
+``bench/run.py --national`` serves Kent and ``pact_national_bench`` (made by
+bench/national.py: 9,000 wards, 1.8 million postcodes, 4,800 teams) side by side, with the
+same settings and each its own Redis database, and loads each target on one then the other,
+so that the machine's drift over the run (±15 % between runs here) touches both alike. Each
+national ratio must be within 10 % of Kent's (issue 17) and meet its floor. Then, before the
+servers stop, a sweep asks the national one for the pages and API answers of
 many wards, teams and postcodes (every one kept by the workers, polygons of every ward
 built), and each worker's resident memory is read from /proc: it must stay under 200 MB.
 Writes bench/out/latest-national.json and .md beside the Kent ones.
@@ -14,10 +16,26 @@ import json
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from bench.national import NAME, national_url
-from bench.run import OUT, BenchError, get, load_all, manage, report
+from bench.run import (
+    OUT,
+    BenchError,
+    bench_env,
+    ensure_database,
+    free_port,
+    get,
+    manage,
+    measure,
+    prepare,
+    report,
+    start_gunicorn,
+    stop,
+    summarise,
+    targets_for,
+    wait_until_ready,
+)
 
 TOLERANCE = 0.9
 MEMORY_LIMIT_MB = 200
@@ -106,17 +124,54 @@ def compare(kent: list[dict], national: list[dict]) -> tuple[str, list[str]]:
     return "\n".join(lines), below
 
 
-def national(args: argparse.Namespace, wrk: str, kent_url: str, kent_rows: list[dict], meta: dict) -> list[str]:
-    """Load the national set; the targets missed there (ratio, floor or memory)."""
-    url = national_url(kent_url)
-    print(f"\nthe national data set ({NAME}); made by bench/national.py")
-    memory: dict = {}
+def other_redis(url: str) -> str:
+    """The next database of the same Redis: the two servers must not share kept answers."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(number + 1) % 16}"))
+
+
+def paired(args: argparse.Namespace, wrk: str, kent_url: str, meta: dict) -> tuple[list[dict], list[str]]:
+    """Kent and the national set served side by side, each target loaded on one then the other,
+    so the machine's drift between targets touches both alike; the Kent rows and the targets
+    missed (floors on either, ratios, memory)."""
+    ensure_database(kent_url)
+    kent_env = bench_env(kent_url)
+    national_env = {**bench_env(national_url(kent_url)), "REDIS_URL": other_redis(kent_env["REDIS_URL"])}
+    picked = {"kent": prepare(kent_env, args.skip_setup)}
     try:
-        rows = load_all(args, wrk, url, True, lambda server, port, env: memory.update(sweep(server, port, env)))
+        picked["national"] = prepare(national_env, True)
     except BenchError as error:
         raise BenchError(f"{error}\n(is the national set made? .venv/bin/python bench/national.py)") from None
-    below = report(rows, {**meta, "database": NAME}, "-national")
-    text, missed = compare(kent_rows, rows)
+    servers, rows = {}, {"kent": [], "national": []}
+    try:
+        for name, env in (("kent", kent_env), ("national", national_env)):
+            port = free_port()
+            servers[name] = (start_gunicorn(env, port, args.workers), port)
+            wait_until_ready(*servers[name])
+        print(f"Kent and {NAME} side by side, {args.workers} sync workers each; wrk {args.connections} connections, ")
+        print(f"{args.warmup}s warm-up + {args.duration}s per target on each")
+        targets = {name: dict(targets_for(picked[name])) for name in servers}
+        for target in targets["kent"]:
+            for name, (_server, port) in servers.items():
+                if target in targets[name]:
+                    rows[name].append(measure(wrk, port, target, targets[name][target], args))
+        # The yardstick again at the end, and its mean taken: one 15 s sample of it moved the
+        # ratios of every target by up to 17 % (the same code on both servers).
+        for name, (_server, port) in servers.items():
+            again = measure(wrk, port, "bare view", "/bench/bare/", args)
+            bare = rows[name][0]
+            bare["rps_start"], bare["rps_end"] = bare["rps"], again["rps"]
+            bare["rps"] = round((bare["rps"] + again["rps"]) / 2, 1)
+        memory = sweep(servers["national"][0], servers["national"][1], national_env)
+    finally:
+        for server, _port in servers.values():
+            stop(server)
+    for name in rows:
+        summarise(rows[name])
+    below = report(rows["kent"], meta)
+    below += [f"{target} (national)" for target in report(rows["national"], {**meta, "database": NAME}, "-national")]
+    text, missed = compare(rows["kent"], rows["national"])
     peak = max((peak for _now, peak in memory["workers"].values()), default=0)
     verdict = "met" if peak < MEMORY_LIMIT_MB and not memory["failed"] else "NOT met"
     text += (
@@ -128,4 +183,4 @@ def national(args: argparse.Namespace, wrk: str, kent_url: str, kent_rows: list[
     (OUT / "latest-national-compare.md").write_text(text + "\n", encoding="utf-8")
     if verdict != "met":
         missed.append("worker memory (national)")
-    return sorted(set(below) | set(missed))
+    return rows["kent"], sorted(set(below) | set(missed))

@@ -185,6 +185,8 @@ def prepare(env: dict[str, str], skip_setup: bool) -> dict[str, str]:
         manage(env, "migrate", "--noinput")
         manage(env, "setup_pact")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    # Each run starts from an empty cache: nothing kept from another run or another data set.
+    manage(env, "shell", "--no-imports", "-c", "from django.core.cache import cache; cache.clear()")
     picked = json.loads(manage(env, "shell", "--no-imports", "-c", PICK_TARGETS).strip().splitlines()[-1])
     if not picked["ward"] or not picked["postcode"]:
         raise BenchError("no ward with postcodes in the database: setup_pact imported none (see bench/out/setup.log)")
@@ -359,10 +361,8 @@ def targets_for(picked: dict[str, str]) -> list[tuple[str, str]]:
     return [(name, path) for name, path in targets if "/None" not in path and "=None" not in path]
 
 
-def load_all(
-    args: argparse.Namespace, wrk: str, url: str, skip_setup: bool, after: Callable[[subprocess.Popen, int, dict], None]
-) -> list[dict]:
-    """Every target against one server on the database at ``url``; then ``after(server, port, env)``."""
+def load_all(args: argparse.Namespace, wrk: str, url: str, skip_setup: bool) -> list[dict]:
+    """Every target against one server on the database at ``url``."""
     ensure_database(url)
     env = bench_env(url)
     picked = prepare(env, skip_setup)
@@ -373,7 +373,6 @@ def load_all(
         print(f"gunicorn on {HOST}:{port}, {args.workers} sync workers; wrk {args.connections} connections, ", end="")
         print(f"{args.warmup}s warm-up + {args.duration}s per target")
         rows = [measure(wrk, port, name, path, args) for name, path in targets_for(picked)]
-        after(server, port, env)
     finally:
         stop(server)
     summarise(rows)
@@ -385,7 +384,6 @@ def benchmark(args: argparse.Namespace) -> None:
     url = database_url()
     OUT.mkdir(exist_ok=True)
     (OUT / "setup.log").write_text("", encoding="utf-8")
-    rows = load_all(args, wrk, url, args.skip_setup, lambda server, port, env: None)
     meta = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit(),
@@ -397,11 +395,12 @@ def benchmark(args: argparse.Namespace) -> None:
         "warmup_s": args.warmup,
         "cache": bench_env(url)["REDIS_URL"],
     }
-    below = report(rows, meta)
     if args.national:
-        from bench.national_load import national
+        from bench.national_load import paired
 
-        below += national(args, wrk, url, rows, meta)
+        _rows, below = paired(args, wrk, url, meta)
+    else:
+        below = report(load_all(args, wrk, url, args.skip_setup), meta)
     if below:
         raise BelowTarget(f"below target: {', '.join(below)}")
 

@@ -180,6 +180,9 @@ class _Watch:
                 self._subscribed(backend, generation)
             except _ERRORS as error:
                 logger.info("public versions not heard (%s): kept answers come from Redis", error)
+            except Exception:
+                # Whatever went wrong, this worker must stop trusting what it heard, then try again.
+                logger.exception("listening for public versions failed: kept answers come from Redis")
             with self._lock:
                 if not self._current(generation):
                     return
