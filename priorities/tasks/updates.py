@@ -30,6 +30,17 @@ logger = logging.getLogger(__name__)
 
 # Lost connections and deadlocks pass; rule breaks (PrioritiesError) never do, so are not retried.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+# How the update tasks run: acknowledged only when done, so a worker killed mid-way leaves the
+# task to be run again, which is safe because publishing is idempotent (one update per team
+# per month).
+_PUBLISHING: dict[str, Any] = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+    "ignore_result": True,
+}
 
 
 def _per_team(task: Any, month: datetime.date, what: str) -> int:
@@ -61,17 +72,7 @@ def monthly_updates_start_task() -> int:
     return _per_batch(monthly_updates_create_task, selectors.month_before(timezone.now()), "monthly updates")
 
 
-@shared_task(
-    name="priorities.tasks.monthly_updates_create_task",
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-    # Acknowledged only when done, so a worker killed mid-way leaves it to be run again:
-    # safe because monthly_updates_create is idempotent (one update per team per month).
-    acks_late=True,
-    ignore_result=True,
-)
+@shared_task(name="priorities.tasks.monthly_updates_create_task", **_PUBLISHING)
 def monthly_updates_create_task(team_ids: list[int], month: str) -> int:
     """Publish the update for ``month`` ("YYYY-MM-01") of each of ``team_ids``; returns how many were made.
 
@@ -85,17 +86,7 @@ def monthly_updates_create_task(team_ids: list[int], month: str) -> int:
     return len(result.created)
 
 
-@shared_task(
-    name="priorities.tasks.monthly_update_create_task",
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-    # Acknowledged only when done, so a worker killed mid-way leaves it to be run again:
-    # safe because monthly_update_create is idempotent (one update per team per month).
-    acks_late=True,
-    ignore_result=True,
-)
+@shared_task(name="priorities.tasks.monthly_update_create_task", **_PUBLISHING)
 def monthly_update_create_task(team_id: int, month: str) -> int:
     """Publish one team's update for ``month`` ("YYYY-MM-01"); returns the update's id.
 

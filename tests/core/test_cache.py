@@ -16,19 +16,6 @@ from core.cache import public_cache_bump, public_fragment, public_page
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def counted_view():
-    calls = []
-
-    @public_page
-    def view(request):
-        calls.append(request.path)
-        return HttpResponse(f"render {len(calls)}")
-
-    view.calls = calls
-    return view
-
-
 def test_public_page_serves_anonymous_repeat_from_cache(counted_view, rf):
     first = counted_view(rf.get("/wards/E05000001/"))
     second = counted_view(rf.get("/wards/E05000001/"))

@@ -13,29 +13,15 @@ import pytest
 import redis
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpResponse
 
 from core import worker_copy
-from core.cache import VERSION_KEY, public_cache_bump, public_page
+from core.cache import VERSION_KEY, public_cache_bump
 from core.cache_backend import RestingRedis
 from tests.wards.factories import WardFactory, square
 from wards import boundary_index
 from wards.models import Ward
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
-
-
-@pytest.fixture
-def counted_view():
-    calls = []
-
-    @public_page
-    def view(request):
-        calls.append(request.path)
-        return HttpResponse(f"render {len(calls)}")
-
-    view.calls = calls
-    return view
 
 
 @pytest.fixture
